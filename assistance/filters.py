@@ -1,0 +1,82 @@
+"""FilterSets of the assistance app: used by the HTML lists and the API alike."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from assistance.choices import Category, Outcome, ReferralStatus, Status, subtype_choices
+from assistance.models import Assistance, Referral, ReturnCase
+
+
+class AssistanceFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Catégorie"))
+    subtype = django_filters.ChoiceFilter(choices=subtype_choices(), label=_("Type"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Statut"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Issue"))
+    delivered_from = django_filters.DateFilter(
+        field_name="delivered_on", lookup_expr="gte", label=_("Du")
+    )
+    delivered_to = django_filters.DateFilter(
+        field_name="delivered_on", lookup_expr="lte", label=_("Au")
+    )
+    project = django_filters.CharFilter(field_name="project__code", label=_("Projet"))
+    provider = django_filters.CharFilter(field_name="provider__slug", label=_("Prestataire"))
+    city = django_filters.CharFilter(field_name="city__code", label=_("Ville"))
+    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Pays"))
+    beneficiary = django_filters.NumberFilter(field_name="beneficiary_id", label=_("Bénéficiaire"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("delivered_on", "delivered_on"),
+            ("category", "category"),
+            ("created_at", "created_at"),
+        ),
+        label=_("Tri"),
+    )
+
+    class Meta:
+        model = Assistance
+        fields = [
+            "category",
+            "subtype",
+            "status",
+            "outcome",
+            "project",
+            "provider",
+            "city",
+            "country",
+            "beneficiary",
+        ]
+
+
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("Statut"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Issue"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Catégorie"))
+    direction = django_filters.ChoiceFilter(
+        choices=[("received", _("Reçus")), ("sent", _("Envoyés"))],
+        label=_("Sens"),
+        method="filter_direction",
+    )
+    referred_from = django_filters.DateFilter(
+        field_name="referred_on", lookup_expr="gte", label=_("Du")
+    )
+    referred_to = django_filters.DateFilter(
+        field_name="referred_on", lookup_expr="lte", label=_("Au")
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "outcome", "category"]
+
+    def filter_direction(self, queryset, name, value):
+        from core.access import actor_for
+
+        organisation_id = actor_for(self.request.user if self.request else None).organisation_id
+        if value == "received":
+            return queryset.filter(to_organisation_id=organisation_id)
+        return queryset.filter(from_organisation_id=organisation_id)
+
+
+class ReturnCaseFilter(django_filters.FilterSet):
+    class Meta:
+        model = ReturnCase
+        fields = ["stage", "direction", "country"]

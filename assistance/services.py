@@ -1,0 +1,595 @@
+"""Writes of the assistance app: record, correct and cancel assistances; refer; AVRR; groups.
+
+Each service checks the acting user's rights, validates with full_clean(), writes the audit
+entry in the same transaction, and returns the saved object.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistance.choices import (
+    RETURN_STAGE_ORDER,
+    Category,
+    Outcome,
+    ReferralStatus,
+    ReturnDirection,
+    ReturnStage,
+    Status,
+)
+from assistance.models import Activity, Assistance, Referral, ReturnCase
+from beneficiaries.models import Beneficiary
+from beneficiaries.services import beneficiary_share
+from core.access import actor_for
+from core.audit import audit_log, audit_log_many, diff, snapshot
+from core.exceptions import ConflictError
+from core.models import AuditEntry
+from core.permissions import acting_organisation_id, require_writer
+from partners.models import Organisation, Project
+
+ASSISTANCE_EDITABLE = frozenset(
+    {
+        "category",
+        "subtype",
+        "delivered_on",
+        "status",
+        "project",
+        "city",
+        "country",
+        "quantity",
+        "value_mad",
+        "outcome",
+        "notes",
+        "assistance_ref",
+    }
+)
+
+
+def _visible_beneficiary(user, beneficiary: Beneficiary) -> Beneficiary:
+    found = Beneficiary.objects.visible_to(user).filter(pk=beneficiary.pk).first()
+    if found is None:
+        raise PermissionDenied(_("Ce bénéficiaire n'est pas accessible."))
+    if found.merged_into_id:
+        raise ValidationError(
+            {
+                "beneficiary": _(
+                    "Cette fiche a été fusionnée dans une autre : "
+                    "enregistrez sur la fiche conservée."
+                )
+            }
+        )
+    return found
+
+
+def _check_project(user, project: Project | None, provider_id: int) -> None:
+    if project is None:
+        return
+    if not Project.objects.visible_to(user).filter(pk=project.pk).exists():
+        raise PermissionDenied(_("Ce projet n'est pas accessible."))
+    provider = Organisation.objects.only("kind").get(pk=provider_id)
+    if provider.kind != "iom" and not project.partners.filter(pk=provider_id).exists():
+        raise ValidationError(
+            {"project": _("Votre organisation n'est pas partenaire de ce projet.")}
+        )
+
+
+@transaction.atomic
+def assistance_record(
+    *,
+    beneficiary: Beneficiary,
+    category: str,
+    subtype: str,
+    acting_user,
+    delivered_on: datetime.date | None = None,
+    provider=None,
+    project: Project | None = None,
+    city=None,
+    country: str = "",
+    quantity=1,
+    value_mad=None,
+    status: str = Status.DELIVERED,
+    outcome: str = "",
+    notes: str = "",
+    assistance_ref: str = "",
+    activity: Activity | None = None,
+    return_case: ReturnCase | None = None,
+) -> Assistance:
+    """Record one service to one person, provided by the acting user's organisation."""
+    provider_id = acting_organisation_id(acting_user, provider)
+    beneficiary = _visible_beneficiary(acting_user, beneficiary)
+    _check_project(acting_user, project, provider_id)
+    assistance = Assistance(
+        beneficiary=beneficiary,
+        category=category,
+        subtype=subtype,
+        delivered_on=delivered_on or timezone.localdate(),
+        status=status,
+        provider_id=provider_id,
+        project=project,
+        city=city or beneficiary.city,
+        country=(country or "").upper(),
+        quantity=quantity,
+        value_mad=value_mad,
+        outcome=outcome,
+        notes=notes,
+        assistance_ref=assistance_ref,
+        activity=activity,
+        return_case=return_case,
+        created_by=acting_user,
+    )
+    assistance.full_clean()
+    assistance.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=assistance,
+        changes=diff({}, snapshot(assistance)),
+    )
+    return assistance
+
+
+@transaction.atomic
+def assistance_record_many(*, acting_user, assistances: Sequence[Assistance]) -> list[Assistance]:
+    """Record many assistances at once (demo data, imports, group sessions).
+
+    The same per-row rules as assistance_record, with the foreign keys checked once for the
+    batch: every beneficiary must be visible to the user and every row provided by an
+    organisation the user may write for.
+    """
+    actor = require_writer(acting_user)
+    beneficiary_ids = {a.beneficiary_id for a in assistances}
+    beneficiaries = Beneficiary.objects.visible_to(acting_user).in_bulk(beneficiary_ids)
+    projects = Project.objects.in_bulk({a.project_id for a in assistances if a.project_id})
+    errors = []
+    for index, assistance in enumerate(assistances):
+        if not actor.sees_everything and assistance.provider_id != actor.organisation_id:
+            raise PermissionDenied(_("Vous ne pouvez enregistrer que pour votre organisation."))
+        if assistance.beneficiary_id not in beneficiaries:
+            raise PermissionDenied(_("Ce bénéficiaire n'est pas accessible."))
+        assistance.beneficiary = beneficiaries[assistance.beneficiary_id]
+        if assistance.project_id:
+            assistance.project = projects[assistance.project_id]
+        assistance.created_by = acting_user
+        try:
+            assistance.full_clean(
+                exclude=[
+                    "beneficiary",
+                    "provider",
+                    "project",
+                    "city",
+                    "activity",
+                    "return_case",
+                    "created_by",
+                ],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            errors.append((index, exc))
+    if errors:
+        index, exc = errors[0]
+        raise ValidationError(_("Ligne %(index)s : %(error)s") % {"index": index + 1, "error": exc})
+    created = Assistance.objects.bulk_create(assistances, batch_size=2000)
+    audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=created)
+    return created
+
+
+def _locked_assistance(
+    acting_user, assistance: Assistance, expected_version: int | None
+) -> Assistance:
+    actor = require_writer(acting_user)
+    current = (
+        Assistance.objects.visible_to(acting_user)
+        .select_for_update()
+        .select_related("beneficiary", "project")
+        .filter(pk=assistance.pk)
+        .first()
+    )
+    if current is None:
+        raise PermissionDenied(_("Cette assistance n'est pas accessible."))
+    if not actor.sees_everything and current.provider_id != actor.organisation_id:
+        raise PermissionDenied(
+            _("Seule l'organisation prestataire peut modifier cette assistance.")
+        )
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current)
+    return current
+
+
+@transaction.atomic
+def assistance_update(
+    *, assistance: Assistance, acting_user, expected_version: int | None = None, **fields
+) -> Assistance:
+    """Correct an assistance; refuses a stale version (ConflictError)."""
+    unknown = set(fields) - ASSISTANCE_EDITABLE
+    if unknown:
+        raise TypeError(f"not editable through this service: {', '.join(sorted(unknown))}")
+    current = _locked_assistance(acting_user, assistance, expected_version)
+    before = snapshot(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    if "project" in fields:
+        _check_project(acting_user, current.project, current.provider_id)
+    current.country = (current.country or "").upper()
+    current.full_clean()
+    current.version += 1
+    current.save()
+    changes = diff(before, snapshot(current))
+    if changes:
+        audit_log(
+            actor=acting_user, action=AuditEntry.Action.UPDATE, instance=current, changes=changes
+        )
+    return current
+
+
+@transaction.atomic
+def assistance_cancel(
+    *, assistance: Assistance, acting_user, reason: str = "", expected_version: int | None = None
+) -> Assistance:
+    """Cancel an assistance: the row stays (it no longer counts), the reason is audited."""
+    current = _locked_assistance(acting_user, assistance, expected_version)
+    if current.status == Status.CANCELLED:
+        return current
+    previous = current.status
+    current.status = Status.CANCELLED
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CANCEL,
+        instance=current,
+        changes={"status": [previous, Status.CANCELLED], "reason": reason},
+    )
+    return current
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    beneficiary: Beneficiary,
+    category: str,
+    consent: bool,
+    acting_user,
+    to_organisation: Organisation | None = None,
+    to_structure: str = "",
+    reason: str = "",
+    referred_on: datetime.date | None = None,
+    project: Project | None = None,
+) -> Referral:
+    """Refer a person to another partner, or to a public health structure.
+
+    A medical referral to a public structure is also an assistance
+    (`medical`/`referral_public_health`) whose outcome the indicators count.
+    """
+    from_id = acting_organisation_id(acting_user)
+    beneficiary = _visible_beneficiary(acting_user, beneficiary)
+    referral = Referral(
+        beneficiary=beneficiary,
+        from_organisation_id=from_id,
+        to_organisation=to_organisation,
+        to_structure=to_structure,
+        category=category,
+        reason=reason,
+        consent=consent,
+        referred_on=referred_on or timezone.localdate(),
+        project=project,
+        created_by=acting_user,
+    )
+    referral.full_clean()
+    if to_organisation is not None and to_organisation.kind == "donor":
+        raise ValidationError({"to_organisation": _("On ne réfère pas vers un bailleur.")})
+    if not to_organisation and category == Category.MEDICAL:
+        referral.assistance = assistance_record(
+            beneficiary=beneficiary,
+            category=Category.MEDICAL,
+            subtype="referral_public_health",
+            delivered_on=referral.referred_on,
+            project=project,
+            outcome=Outcome.PENDING,
+            acting_user=acting_user,
+            notes=to_structure,
+            provider=from_id,
+        )
+    referral.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=referral,
+        changes=diff({}, snapshot(referral)),
+    )
+    return referral
+
+
+def _locked_referral(acting_user, referral: Referral) -> Referral:
+    require_writer(acting_user)
+    current = (
+        Referral.objects.visible_to(acting_user).select_for_update().filter(pk=referral.pk).first()
+    )
+    if current is None:
+        raise PermissionDenied(_("Ce référencement n'est pas accessible."))
+    return current
+
+
+@transaction.atomic
+def referral_respond(*, referral: Referral, accept: bool, acting_user) -> Referral:
+    """The receiving partner accepts (and gains access to the person) or declines."""
+    current = _locked_referral(acting_user, referral)
+    actor = actor_for(acting_user)
+    if current.to_organisation_id is None or (
+        not actor.sees_everything and current.to_organisation_id != actor.organisation_id
+    ):
+        raise PermissionDenied(_("Seul le partenaire destinataire peut répondre."))
+    if current.status != ReferralStatus.PENDING:
+        raise ValidationError(_("Ce référencement a déjà reçu une réponse."))
+    current.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    current.responded_at = timezone.now()
+    if not accept:
+        current.outcome = Outcome.DECLINED
+    current.version += 1
+    current.save(update_fields=["status", "responded_at", "outcome", "version", "updated_at"])
+    if accept:
+        beneficiary_share(
+            beneficiary=current.beneficiary,
+            organisation=current.to_organisation,
+            referral=current,
+            acting_user=acting_user,
+        )
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=current,
+        changes={"status": [ReferralStatus.PENDING, current.status]},
+    )
+    return current
+
+
+@transaction.atomic
+def referral_record_outcome(
+    *, referral: Referral, outcome: str, acting_user, outcome_on: datetime.date | None = None
+) -> Referral:
+    """Record whether the service was finally received; both ends see it. For a public
+    health referral the linked assistance carries the same outcome."""
+    current = _locked_referral(acting_user, referral)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Issue inconnue.")})
+    before = snapshot(current)
+    current.outcome = outcome
+    current.outcome_on = outcome_on or timezone.localdate()
+    current.full_clean()
+    current.version += 1
+    current.save()
+    if current.assistance_id:
+        linked = Assistance.objects.select_for_update().get(pk=current.assistance_id)
+        if linked.outcome != outcome:
+            previous = linked.outcome
+            linked.outcome = outcome
+            linked.version += 1
+            linked.save(update_fields=["outcome", "version", "updated_at"])
+            audit_log(
+                actor=acting_user,
+                action=AuditEntry.Action.UPDATE,
+                instance=linked,
+                changes={"outcome": [previous, outcome]},
+            )
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=current,
+        changes=diff(before, snapshot(current)),
+    )
+    return current
+
+
+# --- AVRR -----------------------------------------------------------------------------------
+
+# The assistance recorded when a return case reaches a stage.
+_STAGE_SUBTYPE = {
+    ReturnStage.COUNSELLING: "counselling",
+    ReturnStage.PRE_DEPARTURE: "pre_departure",
+    ReturnStage.MEDICAL_CHECK: "medical_check",
+}
+
+
+@transaction.atomic
+def return_case_open(
+    *,
+    beneficiary: Beneficiary,
+    country: str,
+    acting_user,
+    direction: str = ReturnDirection.FROM_MOROCCO,
+    project: Project | None = None,
+    opened_on: datetime.date | None = None,
+    notes: str = "",
+) -> ReturnCase:
+    """Open an AVRR case at the counselling stage (recorded as an `avrr/counselling`
+    assistance)."""
+    organisation_id = acting_organisation_id(acting_user)
+    beneficiary = _visible_beneficiary(acting_user, beneficiary)
+    case = ReturnCase(
+        beneficiary=beneficiary,
+        organisation_id=organisation_id,
+        project=project,
+        direction=direction,
+        country=(country or "").upper(),
+        opened_on=opened_on or timezone.localdate(),
+        notes=notes,
+        created_by=acting_user,
+    )
+    case.full_clean()
+    case.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=case,
+        changes=diff({}, snapshot(case)),
+    )
+    assistance_record(
+        beneficiary=beneficiary,
+        category=Category.AVRR,
+        subtype="counselling",
+        delivered_on=case.opened_on,
+        project=project,
+        acting_user=acting_user,
+        provider=organisation_id,
+        return_case=case,
+    )
+    return case
+
+
+@transaction.atomic
+def return_case_advance(
+    *, return_case: ReturnCase, stage: str, acting_user, on: datetime.date | None = None
+) -> ReturnCase:
+    """Move a return case forward one or more stages (or cancel it). Reaching a stage records
+    its AVRR assistance; `returned` records the return itself, with its country."""
+    require_writer(acting_user)
+    case = (
+        ReturnCase.objects.visible_to(acting_user)
+        .select_for_update()
+        .select_related("beneficiary")
+        .filter(pk=return_case.pk)
+        .first()
+    )
+    if case is None:
+        raise PermissionDenied(_("Ce dossier n'est pas accessible."))
+    on = on or timezone.localdate()
+    if case.stage in (ReturnStage.CLOSED, ReturnStage.CANCELLED):
+        raise ValidationError({"stage": _("Ce dossier est clôturé.")})
+    if stage == ReturnStage.CANCELLED:
+        target_index = None
+    else:
+        try:
+            target_index = RETURN_STAGE_ORDER.index(stage)
+        except ValueError as exc:
+            raise ValidationError({"stage": _("Étape inconnue.")}) from exc
+        if target_index <= RETURN_STAGE_ORDER.index(case.stage):
+            raise ValidationError({"stage": _("Un dossier n'avance que vers une étape suivante.")})
+    if on < case.opened_on:
+        raise ValidationError({"stage": _("La date précède l'ouverture du dossier.")})
+    previous = case.stage
+    if target_index is not None:
+        passed = RETURN_STAGE_ORDER[RETURN_STAGE_ORDER.index(case.stage) + 1 : target_index + 1]
+        for reached in passed:
+            subtype = _STAGE_SUBTYPE.get(reached)
+            if reached == ReturnStage.RETURNED:
+                subtype = (
+                    "return_from_morocco"
+                    if case.direction == ReturnDirection.FROM_MOROCCO
+                    else "return_to_morocco"
+                )
+                case.returned_on = on
+            if subtype:
+                assistance_record(
+                    beneficiary=case.beneficiary,
+                    category=Category.AVRR,
+                    subtype=subtype,
+                    delivered_on=on,
+                    project=case.project,
+                    country=case.country,
+                    acting_user=acting_user,
+                    provider=case.organisation_id,
+                    return_case=case,
+                )
+        if stage == ReturnStage.CLOSED:
+            case.closed_on = on
+    else:
+        case.closed_on = on
+    case.stage = stage
+    case.version += 1
+    case.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=case,
+        changes={"stage": [previous, stage], "on": on.isoformat()},
+    )
+    return case
+
+
+# --- Group activities -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    category: str,
+    subtype: str,
+    title: str,
+    acting_user,
+    participants: Sequence[Beneficiary] = (),
+    held_on: datetime.date | None = None,
+    project: Project | None = None,
+    city=None,
+    headcounts: dict[str, int] | None = None,
+) -> Activity:
+    """One group session (awareness, workshop, distribution): the activity with its
+    headcounts, and one assistance per registered participant."""
+    organisation_id = acting_organisation_id(acting_user)
+    _check_project(acting_user, project, organisation_id)
+    held_on = held_on or timezone.localdate()
+    activity = Activity(
+        organisation_id=organisation_id,
+        category=category,
+        subtype=subtype,
+        title=title,
+        held_on=held_on,
+        project=project,
+        city=city,
+        created_by=acting_user,
+        **(headcounts or {}),
+    )
+    if not headcounts and participants:
+        _fill_headcounts(activity, participants)
+    activity.full_clean()
+    activity.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=activity,
+        changes=diff({}, snapshot(activity)),
+    )
+    if participants:
+        assistance_record_many(
+            acting_user=acting_user,
+            assistances=[
+                Assistance(
+                    beneficiary_id=person.pk,
+                    category=category,
+                    subtype=subtype,
+                    delivered_on=held_on,
+                    provider_id=organisation_id,
+                    project=project,
+                    city=city or person.city,
+                    activity=activity,
+                )
+                for person in {p.pk: p for p in participants}.values()
+            ],
+        )
+    return activity
+
+
+def _fill_headcounts(activity: Activity, participants: Sequence[Beneficiary]) -> None:
+    from beneficiaries.choices import ADULT_AGE, Sex
+
+    for person in participants:
+        age = person.age_on(activity.held_on)
+        if age is None or person.sex == Sex.UNKNOWN:
+            activity.unknown += 1
+        elif person.sex == Sex.FEMALE:
+            if age < ADULT_AGE:
+                activity.girls += 1
+            else:
+                activity.women += 1
+        elif age < ADULT_AGE:
+            activity.boys += 1
+        else:
+            activity.men += 1

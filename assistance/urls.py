@@ -1,0 +1,4 @@
+"""Pages of the assistance app."""
+
+app_name = "assistance"
+urlpatterns: list = []

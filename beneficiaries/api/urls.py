@@ -1,0 +1,3 @@
+"""API routes of the beneficiaries app, mounted under /api/v1/."""
+
+urlpatterns: list = []

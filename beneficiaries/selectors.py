@@ -1,0 +1,107 @@
+"""Reads of the beneficiaries app that are more than a one-liner, always scoped to a user."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest, Upper
+
+from beneficiaries.models import Beneficiary
+from core.access import actor_for
+
+SIMILARITY_THRESHOLD = 0.45
+
+
+@dataclass
+class DuplicateCheck:
+    """Possible matches a user may see, and whether another organisation has a match (which
+    is signalled without revealing anything about it)."""
+
+    own: list[Beneficiary]
+    elsewhere: bool
+
+
+def _name_similarity(first_name: str, last_name: str):
+    return (
+        TrigramSimilarity(Upper("first_name"), first_name.upper())
+        + TrigramSimilarity(Upper("last_name"), last_name.upper())
+    ) / 2.0
+
+
+def beneficiary_possible_duplicates(
+    *,
+    user,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None = None,
+    birth_year: int | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 10,
+) -> DuplicateCheck:
+    """People whose names are close (trigram similarity, tolerant to typos and
+    transliteration) and whose birth year, when both are known, is within one year."""
+    if not (first_name or last_name):
+        return DuplicateCheck(own=[], elsewhere=False)
+    year = date_of_birth.year if date_of_birth else birth_year
+    candidates = (
+        Beneficiary.objects.active()
+        .annotate(similarity=_name_similarity(first_name or "", last_name or ""))
+        .filter(similarity__gte=SIMILARITY_THRESHOLD)
+    )
+    if year:
+        candidates = candidates.filter(
+            Q(date_of_birth__isnull=True, birth_year__isnull=True)
+            | Q(date_of_birth__year__range=(year - 1, year + 1))
+            | Q(birth_year__range=(year - 1, year + 1))
+        )
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    actor = actor_for(user)
+    own_scope = candidates.filter(organisation_id=actor.organisation_id)
+    if actor.sees_everything:
+        own_scope = candidates
+    own = list(
+        own_scope.select_related("city", "organisation").order_by(F("similarity").desc(), "id")[
+            :limit
+        ]
+    )
+    elsewhere = (
+        not actor.sees_everything
+        and bool(actor.organisation_id)
+        and candidates.exclude(organisation_id=actor.organisation_id).exists()
+    )
+    return DuplicateCheck(own=own, elsewhere=elsewhere)
+
+
+def beneficiary_search(
+    *, user, query: str, queryset: QuerySet[Beneficiary] | None = None
+) -> QuerySet[Beneficiary]:
+    """Visible people matching a name query, best matches first; typo tolerant.
+
+    `queryset` narrows further (a FilterSet passes its own); scoping is applied regardless.
+    """
+    base = Beneficiary.objects if queryset is None else queryset
+    queryset = base.visible_to(user).active()
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    upper = query.upper()
+    return (
+        queryset.annotate(
+            similarity=Greatest(
+                TrigramSimilarity(Upper("first_name"), upper),
+                TrigramSimilarity(Upper("last_name"), upper),
+                TrigramSimilarity(Upper("beneficiary_ref"), upper),
+            )
+        )
+        .filter(
+            Q(similarity__gte=0.3)
+            | Q(beneficiary_ref__iexact=query)
+            | Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+        )
+        .order_by(F("similarity").desc(), "last_name", "id")
+    )

@@ -1,0 +1,175 @@
+"""Writes of the beneficiaries app: register, update, merge, share. Each one is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import Beneficiary, BeneficiaryAccess
+from core.access import actor_for
+from core.audit import audit_log, audit_log_many, diff, snapshot
+from core.exceptions import ConflictError
+from core.models import AuditEntry
+from core.permissions import acting_organisation_id, require_writer
+
+# Fields a caller may set; ownership, merge state and bookkeeping are the services' business.
+EDITABLE_FIELDS = frozenset(
+    {
+        "beneficiary_ref",
+        "first_name",
+        "last_name",
+        "sex",
+        "date_of_birth",
+        "birth_year",
+        "nationality",
+        "city",
+        "city_id",
+        "legal_status",
+        "is_migrant",
+        "registered_on",
+        "consent",
+        "consent_on",
+        "vulnerabilities",
+    }
+)
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable through this service: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def beneficiary_register(*, acting_user, organisation=None, **fields) -> Beneficiary:
+    """Register a person in the acting user's organisation (an IOM officer may name one)."""
+    _check_fields(fields)
+    organisation_id = acting_organisation_id(acting_user, organisation)
+    beneficiary = Beneficiary(organisation_id=organisation_id, created_by=acting_user, **fields)
+    beneficiary.full_clean()
+    beneficiary.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=beneficiary,
+        changes=diff({}, snapshot(beneficiary)),
+    )
+    return beneficiary
+
+
+@transaction.atomic
+def beneficiary_register_many(
+    *, acting_user, beneficiaries: Sequence[Beneficiary]
+) -> list[Beneficiary]:
+    """Register many people at once (demo data, imports): the same checks, batched writes.
+
+    Foreign keys are checked once for the batch rather than once per row.
+    """
+    actor = require_writer(acting_user)
+    for beneficiary in beneficiaries:
+        if not actor.sees_everything and beneficiary.organisation_id != actor.organisation_id:
+            raise PermissionDenied(_("Vous ne pouvez enregistrer que pour votre organisation."))
+        beneficiary.created_by = acting_user
+        beneficiary.full_clean(
+            exclude=["organisation", "city", "merged_into", "created_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    created = Beneficiary.objects.bulk_create(beneficiaries, batch_size=2000)
+    audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=created)
+    return created
+
+
+@transaction.atomic
+def beneficiary_update(
+    *, beneficiary: Beneficiary, acting_user, expected_version: int | None = None, **fields
+) -> Beneficiary:
+    """Change a person's record. With `expected_version`, refuse (ConflictError) if someone
+    else saved in between, so nothing is silently overwritten."""
+    _check_fields(fields)
+    require_writer(acting_user)
+    current = (
+        Beneficiary.objects.visible_to(acting_user)
+        .select_for_update()
+        .filter(pk=beneficiary.pk)
+        .first()
+    )
+    if current is None:
+        raise PermissionDenied(_("Ce bénéficiaire n'est pas accessible."))
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current)
+    if not actor_for(acting_user).sees_everything and (
+        current.organisation_id != actor_for(acting_user).organisation_id
+    ):
+        raise PermissionDenied(
+            _("Seule l'organisation qui a enregistré la personne peut modifier sa fiche.")
+        )
+    before = snapshot(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    changes = diff(before, snapshot(current))
+    if changes:
+        audit_log(
+            actor=acting_user, action=AuditEntry.Action.UPDATE, instance=current, changes=changes
+        )
+    return current
+
+
+@transaction.atomic
+def beneficiary_merge(*, duplicate: Beneficiary, keep: Beneficiary, acting_user) -> Beneficiary:
+    """Fold `duplicate` into `keep`: its assistances, referrals and return cases move over and
+    it is marked merged, so the person counts once. Both must be visible to the user, and a
+    partner may merge only its own records."""
+    actor = require_writer(acting_user)
+    visible = Beneficiary.objects.visible_to(acting_user).select_for_update()
+    records = {b.pk: b for b in visible.filter(pk__in=[duplicate.pk, keep.pk])}
+    if len(records) != 2 or duplicate.pk == keep.pk:
+        raise PermissionDenied(_("Ces fiches ne peuvent pas être fusionnées."))
+    duplicate, keep = records[duplicate.pk], records[keep.pk]
+    if not actor.sees_everything and {duplicate.organisation_id, keep.organisation_id} != {
+        actor.organisation_id
+    }:
+        raise PermissionDenied(_("Seule l'OIM peut fusionner des fiches de deux organisations."))
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise ValidationError(_("Une de ces fiches est déjà fusionnée."))
+    moved = {}
+    for relation in ("assistances", "referrals", "return_cases"):
+        moved[relation] = getattr(duplicate, relation).update(beneficiary=keep)
+    for access in duplicate.accesses.all():
+        BeneficiaryAccess.objects.get_or_create(
+            beneficiary=keep, organisation_id=access.organisation_id
+        )
+    duplicate.merged_into = keep
+    duplicate.version += 1
+    duplicate.save(update_fields=["merged_into", "version", "updated_at"])
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.MERGE,
+        instance=duplicate,
+        changes={"merged_into": keep.pk, "moved": moved},
+    )
+    return keep
+
+
+@transaction.atomic
+def beneficiary_share(
+    *, beneficiary: Beneficiary, organisation, referral=None, acting_user
+) -> BeneficiaryAccess:
+    """Give `organisation` access to the person (when it accepts a referral)."""
+    access, created = BeneficiaryAccess.objects.get_or_create(
+        beneficiary=beneficiary, organisation=organisation, defaults={"referral": referral}
+    )
+    if created:
+        audit_log(
+            actor=acting_user,
+            action=AuditEntry.Action.ACCESS,
+            instance=beneficiary,
+            changes={"organisation": organisation.pk, "referral": getattr(referral, "pk", None)},
+        )
+    return access

@@ -1,0 +1,4 @@
+"""Pages of the beneficiaries app."""
+
+app_name = "beneficiaries"
+urlpatterns: list = []

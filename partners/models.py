@@ -1,0 +1,225 @@
+"""Organisations, projects, places and who belongs where."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.access import actor_for
+from partners.choices import CURRENCIES, ROLE_ORGANISATION_KINDS, OrganisationKind, Role
+
+
+class Region(models.Model):
+    """One of Morocco's twelve administrative regions."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("nom"), max_length=120)
+    name_ar = models.CharField(_("nom en arabe"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class City(models.Model):
+    """A city where assistance is delivered."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("nom"), max_length=120)
+    name_ar = models.CharField(_("nom en arabe"), max_length=120, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("région"), on_delete=models.PROTECT, related_name="cities"
+    )
+
+    class Meta:
+        verbose_name = _("ville")
+        verbose_name_plural = _("villes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The directory of organisations is not personal data: staff see it whole.
+
+        A donor sees itself and the organisations that implement its projects.
+        """
+        actor = actor_for(user)
+        if actor.sees_everything or actor.is_partner_staff:
+            return self
+        if actor.is_donor:
+            return self.filter(
+                Q(pk=actor.organisation_id) | Q(projects__donor_id=actor.organisation_id)
+            ).distinct()
+        return self.none()
+
+
+class Organisation(models.Model):
+    """IOM itself, a partner NGO delivering assistance, or a donor funding projects."""
+
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=OrganisationKind.choices)
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("ville"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        actor = actor_for(user)
+        if actor.sees_everything:
+            return self
+        if actor.is_partner_staff:
+            return self.filter(partners__id=actor.organisation_id).distinct()
+        if actor.is_donor:
+            return self.filter(donor_id=actor.organisation_id)
+        return self.none()
+
+    def active_on(self, day):
+        return self.filter(start__lte=day, end__gte=day)
+
+
+class Project(models.Model):
+    """A donor-funded project, implemented by partners in some cities over a period."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("intitulé"), max_length=300)
+    donor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("bailleur"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        limit_choices_to={"kind": OrganisationKind.DONOR},
+    )
+    budget = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(
+        _("devise"), max_length=3, default="USD", choices=[(c, c) for c in CURRENCIES]
+    )
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("partenaires de mise en œuvre"),
+        blank=True,
+        related_name="implemented_projects",
+    )
+    cities = models.ManyToManyField(
+        City, verbose_name=_("villes"), blank=True, related_name="projects"
+    )
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        _("seuil des petits effectifs (k)"),
+        default=0,
+        help_text=_(
+            "Les effectifs de 1 à k−1 sont masqués dans les sorties destinées aux "
+            "bailleurs. 0 : pas de masquage."
+        ),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+        ordering = ["-start", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="project_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="project_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("La fin du projet précède son début.")})
+        if self.donor_id and self.donor.kind != OrganisationKind.DONOR:
+            raise ValidationError(
+                {"donor": _("Le bailleur doit être une organisation de type « bailleur ».")}
+            )
+
+    def covers(self, day) -> bool:
+        return self.start <= day <= self.end
+
+
+class Membership(models.Model):
+    """A user's place: one organisation and one role (DESIGN.md section 5)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.organisation_id and self.role in ROLE_ORGANISATION_KINDS:
+            allowed = ROLE_ORGANISATION_KINDS[Role(self.role)]
+            if self.organisation.kind not in allowed:
+                raise ValidationError(
+                    {
+                        "role": _(
+                            "Le rôle « %(role)s » n'est pas possible dans une organisation de type "
+                            "« %(kind)s »."
+                        )
+                        % {
+                            "role": self.get_role_display(),
+                            "kind": self.organisation.get_kind_display(),
+                        }
+                    }
+                )

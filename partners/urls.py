@@ -1,0 +1,4 @@
+"""Pages of the partners app."""
+
+app_name = "partners"
+urlpatterns: list = []

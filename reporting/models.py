@@ -1,0 +1,1 @@
+"""Reporting: the indicator catalogue and bilans arrive with the reporting issue."""

@@ -1,0 +1,4 @@
+"""Pages of the reporting app."""
+
+app_name = "reporting"
+urlpatterns: list = []

@@ -1,0 +1,72 @@
+"""Fixtures shared by every test folder: the people of the access tests (STYLE.md).
+
+alice and bob are caseworkers of partner A; charlie is a caseworker of partner B who must see
+nothing of A's people. `officer` is an IOM officer; `donor_user` works for the donor.
+"""
+
+import pytest
+
+from partners.choices import Role
+from tests.partners.factories import (
+    DonorFactory,
+    IOMFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    city,
+    member,
+)
+
+
+@pytest.fixture
+def partner_a(db):
+    return OrganisationFactory(slug="partner-a", name="Partenaire A", city=city("oujda"))
+
+
+@pytest.fixture
+def partner_b(db):
+    return OrganisationFactory(slug="partner-b", name="Partenaire B", city=city("casablanca"))
+
+
+@pytest.fixture
+def iom(db):
+    return IOMFactory()
+
+
+@pytest.fixture
+def donor(db):
+    return DonorFactory(slug="japan", name="Ambassade du Japon")
+
+
+@pytest.fixture
+def project(donor, partner_a, partner_b):
+    return ProjectFactory(code="JPN-PROT", donor=donor, partners=[partner_a, partner_b])
+
+
+@pytest.fixture
+def alice(partner_a):
+    return member(partner_a, Role.CASEWORKER, username="alice")
+
+
+@pytest.fixture
+def bob(partner_a):
+    return member(partner_a, Role.CASEWORKER, username="bob")
+
+
+@pytest.fixture
+def manager_a(partner_a):
+    return member(partner_a, Role.PARTNER_MANAGER, username="manager-a")
+
+
+@pytest.fixture
+def charlie(partner_b):
+    return member(partner_b, Role.CASEWORKER, username="charlie")
+
+
+@pytest.fixture
+def officer(iom):
+    return member(iom, Role.IOM_OFFICER, username="officer")
+
+
+@pytest.fixture
+def donor_user(donor):
+    return member(donor, Role.DONOR, username="donor-user")

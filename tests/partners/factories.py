@@ -1,0 +1,75 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from partners.choices import OrganisationKind, Role
+from partners.models import City, Membership, Organisation, Project
+
+
+def city(code: str = "oujda") -> City:
+    """Cities are seeded by a migration; tests use the real ones."""
+    return City.objects.get(code=code)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    name = factory.LazyAttribute(lambda o: f"Association {o.slug}")
+    kind = OrganisationKind.PARTNER
+
+
+class DonorFactory(OrganisationFactory):
+    slug = factory.Sequence(lambda n: f"donor-{n}")
+    kind = OrganisationKind.DONOR
+
+
+class IOMFactory(OrganisationFactory):
+    slug = "iom-maroc"
+    name = "OIM Maroc"
+    kind = OrganisationKind.IOM
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"PRJ-{n}")
+    title = factory.LazyAttribute(lambda o: f"Projet {o.code}")
+    donor = factory.SubFactory(DonorFactory)
+    start = datetime.date(2023, 1, 1)
+    end = datetime.date(2026, 12, 31)
+    currency = "USD"
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.partners.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass-Word-1234")
+
+    @factory.post_generation
+    def _save(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+def member(organisation: Organisation, role: str = Role.CASEWORKER, **kwargs):
+    """A user with a membership of `organisation` in `role`."""
+    user = UserFactory(**kwargs)
+    Membership.objects.update_or_create(
+        user=user, defaults={"organisation": organisation, "role": role}
+    )
+    return user

@@ -58,7 +58,8 @@ class OrganisationQuerySet(models.QuerySet):
             return self
         if actor.is_donor:
             return self.filter(
-                Q(pk=actor.organisation_id) | Q(projects__donor_id=actor.organisation_id)
+                Q(pk=actor.organisation_id)
+                | Q(implemented_projects__donor_id=actor.organisation_id)
             ).distinct()
         return self.none()
 

@@ -1,1 +1,138 @@
-"""Reporting: the indicator catalogue and bilans arrive with the reporting issue."""
+"""The indicator catalogue: what the engine counts, as data IOM officers edit in the admin."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from assistance.choices import ALL_SUBTYPES, Category, Outcome
+
+
+class Unit(models.TextChoices):
+    PERSONS = "persons", _("Personnes")
+    SERVICES = "services", _("Services")
+
+
+class AgeScheme(models.TextChoices):
+    STANDARD = "standard", _("Standard (0-4, 5-11, 12-17, 18-24, 25-59, 60+)")
+    AVRR = "avrr", _("AVRR (0-10, 11-18, 19-35, 36-65, 66+)")
+    RETURNEES = "returnees", _("Personnes de retour (0-18, 19-35, 36-60, 61+)")
+
+
+# Inclusive integer bounds; the last band is open (DESIGN.md section 3).
+AGE_SCHEMES: dict[str, tuple[tuple[int, int | None], ...]] = {
+    AgeScheme.STANDARD: ((0, 4), (5, 11), (12, 17), (18, 24), (25, 59), (60, None)),
+    AgeScheme.AVRR: ((0, 10), (11, 18), (19, 35), (36, 65), (66, None)),
+    AgeScheme.RETURNEES: ((0, 18), (19, 35), (36, 60), (61, None)),
+}
+
+
+def band_key(lo: int, hi: int | None) -> str:
+    return f"{lo}+" if hi is None else f"{lo}-{hi}"
+
+
+def band_keys(scheme: str) -> list[str]:
+    """The `by_age_band` keys of `scheme`, in order, ending with "unknown"."""
+    return [band_key(lo, hi) for lo, hi in AGE_SCHEMES[scheme]] + ["unknown"]
+
+
+def band_of(age: int | None, scheme: str) -> str:
+    """The band key of `age` (whole years) in `scheme`; "unknown" for None or a negative age."""
+    if age is None or age < 0:
+        return "unknown"
+    for lo, hi in AGE_SCHEMES[scheme]:
+        if age >= lo and (hi is None or age <= hi):
+            return band_key(lo, hi)
+    return "unknown"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Indicator(models.Model):
+    """One indicator of the catalogue (DESIGN.md section 3).
+
+    A delivered assistance qualifies when its category is in `categories`, its subtype in
+    `subtypes` and its outcome in `outcomes` (an empty list means "any"). `persons` indicators
+    count distinct people, `services` indicators count rows. The `code` is the contract of
+    the bilan JSON: never rename a seeded one.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label_fr = models.CharField(_("libellé (français)"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200)
+    label_ar = models.CharField(_("libellé (arabe)"), max_length=200)
+    unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices)
+    categories = ArrayField(
+        models.CharField(max_length=20, choices=Category.choices),
+        verbose_name=_("catégories"),
+        default=list,
+        blank=True,
+        help_text=_("Vide : toutes les catégories."),
+    )
+    subtypes = ArrayField(
+        models.CharField(max_length=32),
+        verbose_name=_("types"),
+        default=list,
+        blank=True,
+        help_text=_("Vide : tous les types."),
+    )
+    outcomes = ArrayField(
+        models.CharField(max_length=20, choices=Outcome.choices),
+        verbose_name=_("issues"),
+        default=list,
+        blank=True,
+        help_text=_("Vide : toutes les issues."),
+    )
+    age_scheme = models.CharField(
+        _("tranches d'âge"), max_length=10, choices=AgeScheme.choices, default=AgeScheme.STANDARD
+    )
+    by_country = models.BooleanField(_("ventilation par pays"), default=False)
+    by_subtype = models.BooleanField(_("ventilation par type"), default=False)
+    ordering = models.PositiveSmallIntegerField(_("ordre"), default=100)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["ordering", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="indicator_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(age_scheme__in=AgeScheme.values), name="indicator_age_scheme_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(categories__contained_by=Category.values),
+                name="indicator_categories_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcomes__contained_by=Outcome.values),
+                name="indicator_outcomes_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label()}"
+
+    def label(self, language: str | None = None) -> str:
+        """The label in `language` (default: the active one), French when missing."""
+        language = (language or get_language() or "fr")[:2]
+        return getattr(self, f"label_{language}", "") or self.label_fr
+
+    def clean(self) -> None:
+        unknown = set(self.subtypes or []) - set(ALL_SUBTYPES)
+        if unknown:
+            raise ValidationError(
+                {
+                    "subtypes": _("Types inconnus : %(codes)s")
+                    % {"codes": ", ".join(sorted(unknown))}
+                }
+            )

@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from assistance.choices import ALL_SUBTYPES, Category, Outcome
+from reporting.models import Indicator
+
+
+class IndicatorForm(forms.ModelForm):
+    """Filters as checkboxes so an officer picks codes rather than typing them."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("catégories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucune : toutes les catégories."),
+    )
+    subtypes = forms.MultipleChoiceField(
+        label=_("types"),
+        choices=[(code, code) for code in ALL_SUBTYPES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun : tous les types."),
+    )
+    outcomes = forms.MultipleChoiceField(
+        label=_("issues"),
+        choices=Outcome.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucune : toutes les issues."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "label_fr",
+            "label_en",
+            "label_ar",
+            "unit",
+            "ordering",
+            "categories",
+            "subtypes",
+            "outcomes",
+            "age_scheme",
+            "by_country",
+            "by_subtype",
+            "is_active",
+        ]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """The catalogue is edited by IOM officers only (the admin is theirs)."""
+
+    form = IndicatorForm
+    list_display = ["code", "label_fr", "unit", "age_scheme", "by_country", "by_subtype"]
+    list_filter = ["unit", "age_scheme", "is_active"]
+    search_fields = ["code", "label_fr", "label_en", "label_ar"]
+    ordering = ["ordering", "code"]
+    fieldsets = [
+        (None, {"fields": ["code", "label_fr", "label_en", "label_ar", "unit", "ordering"]}),
+        (_("Ce qui est compté"), {"fields": ["categories", "subtypes", "outcomes"]}),
+        (_("Ventilations"), {"fields": ["age_scheme", "by_country", "by_subtype", "is_active"]}),
+    ]

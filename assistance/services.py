@@ -186,7 +186,7 @@ def _locked_assistance(
     actor = require_writer(acting_user)
     current = (
         Assistance.objects.visible_to(acting_user)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("beneficiary", "project")
         .filter(pk=assistance.pk)
         .first()
@@ -454,7 +454,7 @@ def return_case_advance(
     require_writer(acting_user)
     case = (
         ReturnCase.objects.visible_to(acting_user)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("beneficiary")
         .filter(pk=return_case.pk)
         .first()

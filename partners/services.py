@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.access import forget_actor
@@ -112,7 +113,10 @@ def user_upsert(
     user.is_staff = role == "iom_officer"  # IOM officers use the admin
     if password:
         if validate:
-            validate_password(password, user)
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from exc
         user.set_password(password)
     elif created:
         user.set_unusable_password()

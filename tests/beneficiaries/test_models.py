@@ -20,8 +20,9 @@ class TestAgeOn:
         assert age_on(date_of_birth=None, birth_year=2005, on=datetime.date(2023, 7, 1)) == 18
 
     def test_date_of_birth_wins_over_birth_year(self):
-        age = age_on(date_of_birth=datetime.date(2005, 12, 31), birth_year=2005,
-                     on=datetime.date(2023, 7, 1))
+        age = age_on(
+            date_of_birth=datetime.date(2005, 12, 31), birth_year=2005, on=datetime.date(2023, 7, 1)
+        )
         assert age == 17
 
     def test_unknown_without_either(self):
@@ -47,11 +48,12 @@ class TestDatabaseInvariants:
             person.save()
 
     def test_birth_after_registration_is_refused(self, partner_a):
-        person = BeneficiaryFactory.build(organisation=partner_a,
-                                          date_of_birth=datetime.date(2023, 2, 1),
-                                          registered_on=datetime.date(2023, 1, 1))
-        with pytest.raises(IntegrityError, match="born_before_registration"), \
-                transaction.atomic():
+        person = BeneficiaryFactory.build(
+            organisation=partner_a,
+            date_of_birth=datetime.date(2023, 2, 1),
+            registered_on=datetime.date(2023, 1, 1),
+        )
+        with pytest.raises(IntegrityError, match="born_before_registration"), transaction.atomic():
             person.save()
 
     def test_duplicate_partner_reference_is_refused(self, partner_a):
@@ -74,30 +76,38 @@ class TestValidationMessages:
     """What a caseworker sees when the service refuses a record."""
 
     def test_duplicate_reference_gives_a_clear_error(self, alice):
-        beneficiary_register(acting_user=alice, beneficiary_ref="OUJ-7", first_name="Awa",
-                             sex="F")
+        beneficiary_register(acting_user=alice, beneficiary_ref="OUJ-7", first_name="Awa", sex="F")
         with pytest.raises(ValidationError) as exc:
-            beneficiary_register(acting_user=alice, beneficiary_ref="OUJ-7", first_name="Awa",
-                                 sex="F")
+            beneficiary_register(
+                acting_user=alice, beneficiary_ref="OUJ-7", first_name="Awa", sex="F"
+            )
         assert "existe déjà dans votre organisation" in str(exc.value)
 
     def test_future_date_of_birth(self, alice):
         with pytest.raises(ValidationError) as exc:
-            beneficiary_register(acting_user=alice, beneficiary_ref="X1", sex="F",
-                                 date_of_birth=datetime.date(2999, 1, 1))
+            beneficiary_register(
+                acting_user=alice,
+                beneficiary_ref="X1",
+                sex="F",
+                date_of_birth=datetime.date(2999, 1, 1),
+            )
         assert "date_of_birth" in exc.value.message_dict
 
     def test_birth_year_must_match_date_of_birth(self, alice):
         with pytest.raises(ValidationError) as exc:
-            beneficiary_register(acting_user=alice, beneficiary_ref="X2", sex="M",
-                                 date_of_birth=datetime.date(2000, 1, 1), birth_year=1999,
-                                 registered_on=datetime.date(2023, 1, 1))
+            beneficiary_register(
+                acting_user=alice,
+                beneficiary_ref="X2",
+                sex="M",
+                date_of_birth=datetime.date(2000, 1, 1),
+                birth_year=1999,
+                registered_on=datetime.date(2023, 1, 1),
+            )
         assert "birth_year" in exc.value.message_dict
 
     def test_unknown_nationality_code(self, alice):
         with pytest.raises(ValidationError) as exc:
-            beneficiary_register(acting_user=alice, beneficiary_ref="X3", sex="M",
-                                 nationality="QQ")
+            beneficiary_register(acting_user=alice, beneficiary_ref="X3", sex="M", nationality="QQ")
         assert "nationality" in exc.value.message_dict
 
     def test_bad_sex_code(self, alice):

@@ -29,19 +29,46 @@ DAY = datetime.date(2023, 6, 1)
 @pytest.fixture
 def world(alice, charlie, officer, donor_user, project, partner_b):
     """One of A's people with an assistance, a referral, a return case and a group session."""
-    person = beneficiary_register(acting_user=alice, beneficiary_ref="A-1", first_name="Awa",
-                                  last_name="Diallo", sex="F",
-                                  registered_on=datetime.date(2023, 1, 1))
-    assistance = assistance_record(beneficiary=person, category="medical",
-                                   subtype="consultation", delivered_on=DAY, project=project,
-                                   acting_user=alice)
-    referral = referral_create(beneficiary=person, category="legal", consent=True,
-                               to_organisation=partner_b, acting_user=alice, referred_on=DAY)
+    person = beneficiary_register(
+        acting_user=alice,
+        beneficiary_ref="A-1",
+        first_name="Awa",
+        last_name="Diallo",
+        sex="F",
+        registered_on=datetime.date(2023, 1, 1),
+    )
+    assistance = assistance_record(
+        beneficiary=person,
+        category="medical",
+        subtype="consultation",
+        delivered_on=DAY,
+        project=project,
+        acting_user=alice,
+    )
+    referral = referral_create(
+        beneficiary=person,
+        category="legal",
+        consent=True,
+        to_organisation=partner_b,
+        acting_user=alice,
+        referred_on=DAY,
+    )
     case = return_case_open(beneficiary=person, country="GN", acting_user=alice, opened_on=DAY)
-    activity = activity_record(category="awareness", subtype="health", title="Séance santé",
-                               participants=[person], held_on=DAY, acting_user=alice)
-    return {"person": person, "assistance": assistance, "referral": referral, "case": case,
-            "activity": activity}
+    activity = activity_record(
+        category="awareness",
+        subtype="health",
+        title="Séance santé",
+        participants=[person],
+        held_on=DAY,
+        acting_user=alice,
+    )
+    return {
+        "person": person,
+        "assistance": assistance,
+        "referral": referral,
+        "case": case,
+        "activity": activity,
+    }
 
 
 PERSONAL_MODELS = [Beneficiary, Assistance, ReturnCase, Activity]
@@ -86,8 +113,7 @@ def test_donor_never_sees_a_personal_record(world, donor_user, model):
     assert not model.objects.visible_to(donor_user).exists()
 
 
-@pytest.mark.parametrize("model", PERSONAL_MODELS + [Referral, AuditEntry, Project,
-                                                     Organisation])
+@pytest.mark.parametrize("model", PERSONAL_MODELS + [Referral, AuditEntry, Project, Organisation])
 def test_anonymous_and_users_without_membership_see_nothing(world, model):
     assert not model.objects.visible_to(AnonymousUser()).exists()
     assert not model.objects.visible_to(UserFactory(username="nobody")).exists()
@@ -122,8 +148,9 @@ class TestOrganisations:
     def test_staff_see_the_directory(self, partner_a, partner_b, alice):
         assert {partner_a, partner_b} <= set(Organisation.objects.visible_to(alice))
 
-    def test_donor_sees_itself_and_its_implementing_partners(self, project, donor_user, donor,
-                                                            partner_a, partner_b):
+    def test_donor_sees_itself_and_its_implementing_partners(
+        self, project, donor_user, donor, partner_a, partner_b
+    ):
         stranger = OrganisationFactory(slug="stranger")
         visible = set(Organisation.objects.visible_to(donor_user))
         assert {donor, partner_a, partner_b} <= visible

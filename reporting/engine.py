@@ -1,0 +1,393 @@
+"""The indicator engine: DESIGN.md section 3, computed by PostgreSQL in a fixed number of queries.
+
+Public functions (used by the bilan command and API, the dashboard, exports and the PDF bilan):
+
+- `compute(scope, period, indicators=None, group_by=None)` → `{code: IndicatorResult}` (or,
+  with `group_by`, `{group value: {code: IndicatorResult}}`). At most three queries: the
+  active catalogue (skipped when `indicators` is given), one for every `services` indicator,
+  one for every `persons` indicator, whatever the number of indicators.
+- `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
+- `IndicatorResult.as_json()` → one indicator's entry of that dict.
+
+How the counting is done (so an auditor can follow it):
+
+- Only `delivered` rows with `delivered_on` inside the inclusive period and inside the scope
+  (project, providing organisation, city or region of the assistance, population of the
+  person) qualify; an indicator's category/subtype/outcome lists (empty = any) filter them.
+- A person is `COALESCE(merged_into_id, id)`: a merged duplicate counts as the record it was
+  merged into, whose sex and age are used, even if some rows were left on the duplicate.
+- Age is whole years between the birth date (or 1 July of the estimated birth year) and the
+  reference date, computed in SQL as `(yyyymmdd(ref) - yyyymmdd(born)) / 10000`; unknown
+  when neither is recorded (or, defensively, when the birth date is after the reference date).
+- `services`: one row = one count, classified by age on its `delivered_on`.
+- `persons`: per person, the first qualifying row in the period (earliest date, then lowest
+  id) gives the age used for the person; `by_country` uses that row's country, so the
+  country breakdown sums to the total; `by_subtype` counts a person once under every subtype
+  received in the period (so it may sum to more than the total).
+- Sex `F`/`M` with a known age gives women/girls/men/boys (minor: age < 18); anything else is
+  `unknown`. The engine returns grouped counts (a few hundred rows at most) that Python only
+  folds into the published cells, so `women + girls + men + boys + unknown == total` holds by
+  construction, and likewise for `by_age_band` and `by_country`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from assistance.choices import Status
+from assistance.models import Assistance
+from beneficiaries.choices import ADULT_AGE
+from beneficiaries.models import Beneficiary
+from partners.models import City
+from reporting.models import Indicator, Unit, band_keys, band_of
+from reporting.periods import Period
+
+SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
+POPULATIONS = ("all", "migrant", "national")
+GROUP_BY = {
+    "provider": "a.provider_id",
+    "city": "a.city_id",
+    "month": "date_trunc('month', a.delivered_on)::date",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report is cut by (DESIGN.md §3 "Scope"). None means "no restriction".
+
+    `organisation_id` is the providing organisation of the assistance; `city_id`/`region_id`
+    the place where it was delivered; `population` is "all", "migrant" or "national".
+    """
+
+    project_id: int | None = None
+    organisation_id: int | None = None
+    city_id: int | None = None
+    region_id: int | None = None
+    population: str = "all"
+
+    def __post_init__(self):
+        if self.population not in POPULATIONS:
+            raise ValueError(f"population must be one of {POPULATIONS}")
+
+
+def sex_class(sex: str | None, age: int | None) -> str:
+    """women / girls / men / boys, or unknown when the sex or the age is unknown."""
+    if age is None or age < 0 or sex not in ("F", "M"):
+        return "unknown"
+    minor = age < ADULT_AGE
+    if sex == "F":
+        return "girls" if minor else "women"
+    return "boys" if minor else "men"
+
+
+def _sex_key(sex: str | None) -> str:
+    return sex if sex in ("F", "M") else "unknown"
+
+
+@dataclass
+class IndicatorResult:
+    """The figures of one indicator for one scope and period.
+
+    `by_country` maps ISO alpha-2 → {"F", "M", "unknown"} and is None unless the indicator
+    has a country breakdown; `by_subtype` maps subtype → count, None unless asked for.
+    """
+
+    indicator: Indicator
+    total: int = 0
+    women: int = 0
+    girls: int = 0
+    men: int = 0
+    boys: int = 0
+    unknown: int = 0
+    by_age_band: dict[str, int] = field(default_factory=dict)
+    by_country: dict[str, dict[str, int]] | None = None
+    by_subtype: dict[str, int] | None = None
+
+    @classmethod
+    def empty(cls, indicator: Indicator) -> IndicatorResult:
+        return cls(
+            indicator=indicator,
+            by_age_band=dict.fromkeys(band_keys(indicator.age_scheme), 0),
+            by_country={} if indicator.by_country else None,
+            by_subtype={} if indicator.by_subtype else None,
+        )
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    def _add(self, sex: str | None, age: int | None, count: int) -> None:
+        self.total += count
+        cls = sex_class(sex, age)
+        setattr(self, cls, getattr(self, cls) + count)
+        band = band_of(age, self.indicator.age_scheme)
+        self.by_age_band[band] += count
+
+    def as_json(self) -> dict:
+        """This indicator's entry of the bilan JSON (DESIGN.md §4)."""
+        data = {"unit": self.unit, "total": self.total}
+        data.update({name: getattr(self, name) for name in SEX_CLASSES})
+        data["by_age_band"] = dict(self.by_age_band)
+        if self.by_country is not None:
+            data["by_country"] = {c: dict(v) for c, v in sorted(self.by_country.items())}
+        if self.by_subtype is not None:
+            data["by_subtype"] = dict(sorted(self.by_subtype.items()))
+        return data
+
+
+# --- SQL -----------------------------------------------------------------------------------------
+# The statements are assembled from table names, fixed expressions and numbered aliases only;
+# every value (dates, ids, indicator filter codes) goes through query parameters.
+
+_A = Assistance._meta.db_table
+_B = Beneficiary._meta.db_table
+_CITY = City._meta.db_table
+
+
+def _ymd(expr: str) -> str:
+    return (
+        f"(date_part('year', {expr}) * 10000 + date_part('month', {expr}) * 100"
+        f" + date_part('day', {expr}))::int"
+    )
+
+
+def _age_sql(day: str, person: str = "p") -> str:
+    """Whole years between the person's (estimated) birth date and `day`; NULL if unknown."""
+    born = (
+        f"CASE WHEN {person}.date_of_birth IS NOT NULL THEN {_ymd(person + '.date_of_birth')}"
+        f" WHEN {person}.birth_year IS NOT NULL THEN {person}.birth_year * 10000 + 701 END"
+    )
+    ref = _ymd(day)
+    return f"CASE WHEN {ref} >= ({born}) THEN ({ref} - ({born})) / 10000 END"
+
+
+def _qualifies(indicator: Indicator, params: list) -> str:
+    parts = []
+    for column, values in (
+        ("a.category", indicator.categories),
+        ("a.subtype", indicator.subtypes),
+        ("a.outcome", indicator.outcomes),
+    ):
+        if values:
+            parts.append(f"{column} = ANY(%s)")
+            params.append(list(values))
+    return " AND ".join(parts) or "TRUE"
+
+
+def _where(scope: Scope, period: Period, params: list, *, person: str = "p") -> str:
+    conditions = ["a.status = %s", "a.delivered_on BETWEEN %s AND %s"]
+    params.extend([Status.DELIVERED, period.start, period.end])
+    if scope.project_id is not None:
+        conditions.append("a.project_id = %s")
+        params.append(scope.project_id)
+    if scope.organisation_id is not None:
+        conditions.append("a.provider_id = %s")
+        params.append(scope.organisation_id)
+    if scope.city_id is not None:
+        conditions.append("a.city_id = %s")
+        params.append(scope.city_id)
+    if scope.region_id is not None:
+        conditions.append(f"a.city_id IN (SELECT id FROM {_CITY} WHERE region_id = %s)")  # noqa: S608
+        params.append(scope.region_id)
+    if scope.population != "all":
+        conditions.append(f"{person}.is_migrant = %s")
+        params.append(scope.population == "migrant")
+    return " AND ".join(conditions)
+
+
+_FROM = (
+    f"FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
+    f"JOIN {_B} p ON p.id = COALESCE(b.merged_into_id, b.id)"
+)
+
+
+def _services_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+    """One pass over the scoped rows; counts per indicator by (sex, age), (sex, country) and
+    subtype via GROUPING SETS."""
+    params: list = []
+    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
+    where = _where(scope, period, params)
+    # Every set is always present (GROUPING() needs all its arguments grouped somewhere);
+    # the country and subtype sets only add a few hundred small groups.
+    sets = ["(sex, age)", "(sex, country)", "(subtype)"]
+    counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in range(len(indicators)))
+    sql = (
+        f"SELECT GROUPING(sex, age, country, subtype) AS g, gk, sex, age, country, subtype, "  # noqa: S608
+        f"{counts} FROM (SELECT {group_key} AS gk, p.sex, {_age_sql('a.delivered_on')} AS age, "
+        f"a.country, a.subtype, {', '.join(flags)} {_FROM} WHERE {where}) s "
+        f"GROUP BY gk, GROUPING SETS ({', '.join(sets)})"
+    )
+    return sql, params
+
+
+def _persons_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+    """First qualifying row per person and indicator, then counts by (sex, age at that row),
+    (sex, country of that row), and distinct persons per subtype."""
+    params: list = []
+    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
+    where = _where(scope, period, params)
+    firsts = []
+    values = []
+    for i, ind in enumerate(indicators):
+        firsts.append(f"min(d) FILTER (WHERE q{i}) AS d{i}")
+        if ind.by_country:
+            firsts.append(f"(array_agg(country ORDER BY d, aid) FILTER (WHERE q{i}))[1] AS c{i}")
+            values.append(f"({i}, f.d{i}, f.c{i})")
+        else:
+            values.append(f"({i}, f.d{i}, NULL::varchar)")
+    sets = ["(sex, age)", "(sex, country)"]
+    sql = (
+        f"WITH base AS (SELECT COALESCE(b.merged_into_id, b.id) AS person, {group_key} AS gk, "  # noqa: S608
+        f"a.id AS aid, a.delivered_on AS d, a.subtype, a.country, {', '.join(flags)} "
+        f"{_FROM} WHERE {where}), "
+        f"firsts AS (SELECT person, gk, {', '.join(firsts)} FROM base GROUP BY person, gk), "
+        f"cells AS (SELECT f.gk, v.ind, p.sex, {_age_sql('v.d')} AS age, v.country "
+        f"FROM firsts f JOIN {_B} p ON p.id = f.person "
+        f"CROSS JOIN LATERAL (VALUES {', '.join(values)}) v(ind, d, country) "
+        f"WHERE v.d IS NOT NULL) "
+        f"SELECT GROUPING(sex, age, country) AS g, gk, ind, sex, age, country, NULL AS subtype, "
+        f"count(*) FROM cells GROUP BY gk, ind, GROUPING SETS ({', '.join(sets)})"
+    )
+    by_subtype = [i for i, ind in enumerate(indicators) if ind.by_subtype]
+    if by_subtype:
+        pairs = ", ".join(f"({i}, base.q{i})" for i in by_subtype)
+        sql += (
+            " UNION ALL SELECT -1, gk, v.ind, NULL, NULL, NULL, base.subtype, "  # noqa: S608
+            f"count(DISTINCT base.person) FROM base CROSS JOIN LATERAL (VALUES {pairs}) "
+            "v(ind, q) WHERE v.q GROUP BY gk, v.ind, base.subtype"
+        )
+    return sql, params
+
+
+# GROUPING() bitmasks: a bit is set for each argument NOT in the grouping set.
+_SERVICES_SEX_AGE, _SERVICES_SEX_COUNTRY, _SERVICES_SUBTYPE = 0b0011, 0b0101, 0b1110
+_PERSONS_SEX_AGE, _PERSONS_SEX_COUNTRY, _PERSONS_SUBTYPE = 0b001, 0b010, -1
+
+
+def _add_country(result: IndicatorResult, country, sex, count: int) -> None:
+    if result.by_country is None or not country:
+        return
+    cell = result.by_country.setdefault(country, {"F": 0, "M": 0, "unknown": 0})
+    cell[_sex_key(sex)] += count
+
+
+def _add_subtype(result: IndicatorResult, subtype, count: int) -> None:
+    if result.by_subtype is None or not count:
+        return
+    result.by_subtype[subtype] = result.by_subtype.get(subtype, 0) + count
+
+
+def compute(
+    scope: Scope,
+    period: Period,
+    indicators: Iterable[Indicator] | None = None,
+    *,
+    group_by: str | None = None,
+):
+    """Every indicator of `indicators` (default: the active catalogue) for `scope`/`period`.
+
+    Returns `{code: IndicatorResult}` in catalogue order. With `group_by` ("provider",
+    "city" or "month"), returns `{group value: {code: IndicatorResult}}` where each group is
+    computed as if the scope were narrowed to it (a person served by two partners counts once
+    for each; a person served in two months counts in each month). Groups without any
+    qualifying row are absent. Queries: ≤ 1 (catalogue) + 1 (services) + 1 (persons).
+    """
+    if indicators is None:
+        indicators = Indicator.objects.active()
+    indicators = list(indicators)
+    if group_by is not None and group_by not in GROUP_BY:
+        raise ValueError(f"group_by must be one of {sorted(GROUP_BY)}")
+    group_key = GROUP_BY.get(group_by, "0")
+
+    groups: dict = {}
+
+    def results_for(key) -> list[IndicatorResult]:
+        if key not in groups:
+            groups[key] = [IndicatorResult.empty(ind) for ind in indicators]
+        return groups[key]
+
+    services = [(i, ind) for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
+    persons = [(i, ind) for i, ind in enumerate(indicators) if ind.unit == Unit.PERSONS]
+
+    with connection.cursor() as cursor:
+        if services:
+            sql, params = _services_sql([ind for _i, ind in services], scope, period, group_key)
+            cursor.execute(sql, params)
+            for g, gk, sex, age, country, subtype, *counts in cursor.fetchall():
+                if not any(counts):
+                    continue
+                results = results_for(gk)
+                for (position, _ind), count in zip(services, counts, strict=True):
+                    if not count:
+                        continue
+                    result = results[position]
+                    if g == _SERVICES_SEX_AGE:
+                        result._add(sex, age, count)
+                    elif g == _SERVICES_SEX_COUNTRY:
+                        _add_country(result, country, sex, count)
+                    elif g == _SERVICES_SUBTYPE:
+                        _add_subtype(result, subtype, count)
+        if persons:
+            sql, params = _persons_sql([ind for _i, ind in persons], scope, period, group_key)
+            cursor.execute(sql, params)
+            for g, gk, ind, sex, age, country, subtype, count in cursor.fetchall():
+                result = results_for(gk)[persons[ind][0]]
+                if g == _PERSONS_SEX_AGE:
+                    result._add(sex, age, count)
+                elif g == _PERSONS_SEX_COUNTRY:
+                    _add_country(result, country, sex, count)
+                elif g == _PERSONS_SUBTYPE:
+                    _add_subtype(result, subtype, count)
+
+    def keyed(results):
+        return {r.code: r for r in results}
+
+    if group_by is None:
+        return keyed(groups.get(0) or [IndicatorResult.empty(ind) for ind in indicators])
+    return {key: keyed(results) for key, results in groups.items()}
+
+
+def bilan(
+    project,
+    period: Period,
+    *,
+    organisation=None,
+    city=None,
+    region=None,
+    population: str = "all",
+    indicators: Iterable[Indicator] | None = None,
+) -> dict:
+    """The bilan of `project` over `period` as the JSON-ready dict of DESIGN.md §4::
+
+        {"project": "CODE", "start": "2023-05-01", "end": "2023-09-30",
+         "indicators": {"medical_services": {"unit": "services", "total": 792,
+             "women": 297, "girls": 100, "men": 273, "boys": 122, "unknown": 0,
+             "by_age_band": {"0-4": 0, …, "60+": 0, "unknown": 0},
+             "by_country": {"GN": {"F": 1, "M": 2, "unknown": 0}},   # when the indicator has it
+             "by_subtype": {"cash": 3}},                              # likewise
+           …}}
+
+    `organisation` (a provider) cuts every figure to what it delivered. Small-cell suppression
+    is not applied here: see `reporting.suppression.suppress_bilan` for donor-facing outputs.
+    """
+    scope = Scope(
+        project_id=project.pk,
+        organisation_id=getattr(organisation, "pk", organisation),
+        city_id=getattr(city, "pk", city),
+        region_id=getattr(region, "pk", region),
+        population=population,
+    )
+    results = compute(scope, period, indicators)
+    return {
+        "project": project.code,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "indicators": {code: result.as_json() for code, result in results.items()},
+    }

@@ -48,3 +48,41 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The first successful answer to a POST sent with an `Idempotency-Key` header.
+
+    A client on a flaky connection resends the same request with the same key; the API then
+    answers with this stored response instead of creating a second record. Keys are scoped per
+    user (two users may pick the same key). The unique constraint is what makes concurrent
+    replays safe: the second insert waits for the first transaction, then finds its answer.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="idempotency_keys",
+    )
+    key = models.CharField(_("clé"), max_length=255)
+    method = models.CharField(_("méthode"), max_length=8)
+    path = models.CharField(_("chemin"), max_length=512)
+    fingerprint = models.CharField(
+        _("empreinte de la requête"),
+        max_length=64,
+        help_text=_("SHA-256 du corps de la requête : une clé ne sert qu'à une seule requête."),
+    )
+    status_code = models.PositiveSmallIntegerField(_("code de réponse"))
+    response_body = models.JSONField(_("réponse"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("clé d'idempotence")
+        verbose_name_plural = _("clés d'idempotence")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key} → {self.status_code}"

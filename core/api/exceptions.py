@@ -1,0 +1,54 @@
+"""Every API error as JSON, with field-level messages, in the request's language.
+
+DRF already answers its own errors so; this handler adds the errors the services raise:
+Django's ValidationError (400, field → messages), PermissionDenied (403) and ConflictError
+(409, with the record as it is now so the client can merge and retry). Messages are
+translated by the active language, which LocaleMiddleware takes from Accept-Language.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+from core.exceptions import ConflictError
+
+
+def _validation_detail(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        detail = {}
+        for field, messages in exc.message_dict.items():
+            key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+            detail[key] = list(messages)
+        return detail
+    return {api_settings.NON_FIELD_ERRORS_KEY: list(exc.messages)}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(_validation_detail(exc))
+    if isinstance(exc, ConflictError):
+        return _conflict_response(exc, context)
+    return exception_handler(exc, context)
+
+
+def _conflict_response(exc: ConflictError, context) -> Response:
+    view = context.get("view")
+    serializer_class = getattr(view, "output_serializer_class", None)
+    current = None
+    if serializer_class is not None and exc.current is not None:
+        current = serializer_class(exc.current, context=view.get_serializer_context()).data
+    body = {
+        "detail": str(exc.message),
+        "code": "conflict",
+        "current": current,
+    }
+    headers = {}
+    if exc.current is not None and getattr(exc.current, "version", None):
+        headers["ETag"] = f'"{exc.current.version}"'
+    return Response(body, status=status.HTTP_409_CONFLICT, headers=headers)

@@ -1,0 +1,42 @@
+"""Error shapes of the API for the OpenAPI schema, so clients (and schemathesis) know them."""
+
+import functools
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={"detail": serializers.CharField()},
+)
+
+ValidationErrorSerializer = inline_serializer(
+    name="ValidationError",
+    fields={
+        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+
+
+@functools.cache
+def conflict_serializer(output_serializer):
+    return inline_serializer(
+        name=f"{output_serializer.__name__.removesuffix('Serializer')}Conflict",
+        fields={
+            "detail": serializers.CharField(),
+            "code": serializers.CharField(),
+            "current": output_serializer(),
+        },
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(ValidationErrorSerializer, description="Données invalides, par champ."),
+    401: OpenApiResponse(ErrorSerializer, description="Non authentifié."),
+    403: OpenApiResponse(ErrorSerializer, description="Rôle insuffisant."),
+    404: OpenApiResponse(ErrorSerializer, description="Introuvable ou hors de votre périmètre."),
+}
+
+
+def errors(*codes):
+    return {code: ERRORS[code] for code in codes}

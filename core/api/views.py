@@ -1,0 +1,68 @@
+"""The base of every personal-record viewset: scoped querysets, separate input and output
+serializers, idempotent creates and versioned updates."""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from core.api.concurrency import etag
+from core.api.idempotency import run_idempotently
+from core.api.permissions import IsCaseworkerOrOfficer
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """`model.objects.visible_to(request.user)` is the only queryset: list, detail and every
+    action look objects up in it, so an object out of scope is a 404 like a missing one.
+
+    Subclasses name `model`, `output_serializer_class` (what is answered) and, when the shape
+    differs, `create_serializer_class` / `update_serializer_class` (what is accepted).
+    """
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    output_serializer_class = None
+    create_serializer_class = None
+    update_serializer_class = None
+    permission_classes = [IsAuthenticated, IsCaseworkerOrOfficer]
+    # The app's FilterSet carries its own `ordering` parameter (shared with the pages).
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.create_serializer_class:
+            return self.create_serializer_class
+        if self.action in ("update", "partial_update") and self.update_serializer_class:
+            return self.update_serializer_class
+        return self.output_serializer_class
+
+    def output(self, instance, **kwargs):
+        return self.output_serializer_class(
+            instance, context=self.get_serializer_context(), **kwargs
+        )
+
+    def input(self, serializer_class, *, instance=None, partial=False):
+        serializer = serializer_class(
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def with_etag(self, response, instance):
+        if getattr(instance, "version", None):
+            response["ETag"] = etag(instance.version)
+        return response
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.output(page, many=True).data)
+
+    def idempotent(self, request, handler):
+        return run_idempotently(request, handler)

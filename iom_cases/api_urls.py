@@ -3,7 +3,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.api.auth import TokenView
+
 urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("partners.api.urls")),
     path("", include("beneficiaries.api.urls")),
     path("", include("assistance.api.urls")),

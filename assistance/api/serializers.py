@@ -1,0 +1,242 @@
+"""What the API accepts and answers for assistances, referrals and return cases.
+
+Related objects in bodies are scoped: `beneficiary` among the people the user may see,
+`project` among the projects the user may see, `to_organisation` among the partners. The
+providing organisation and the acting user come from the request.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from assistance.choices import (
+    ALL_SUBTYPES,
+    Outcome,
+    ReturnDirection,
+    ReturnStage,
+)
+from assistance.models import Assistance, Referral, ReturnCase
+from beneficiaries.api.serializers import CountryField
+from beneficiaries.models import Beneficiary
+from core.api.concurrency import version_field
+from core.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from partners.choices import OrganisationKind
+from partners.models import City, Organisation, Project
+
+
+def _beneficiary_field(**kwargs):
+    return ScopedPrimaryKeyRelatedField(
+        model=Beneficiary, scope=lambda queryset: queryset.active(), **kwargs
+    )
+
+
+def _project_field(**kwargs):
+    return ScopedSlugRelatedField(
+        model=Project, slug_field="code", required=False, allow_null=True, **kwargs
+    )
+
+
+def _city_field():
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=City.objects.all(), required=False, allow_null=True
+    )
+
+
+# --- Assistances ---------------------------------------------------------------------------
+
+ASSISTANCE_FIELDS = [
+    "category",
+    "subtype",
+    "delivered_on",
+    "status",
+    "project",
+    "city",
+    "country",
+    "quantity",
+    "value_mad",
+    "outcome",
+    "notes",
+    "assistance_ref",
+]
+
+
+class AssistanceSerializer(serializers.ModelSerializer):
+    """An assistance as the API shows it."""
+
+    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    subtype = serializers.ChoiceField(choices=ALL_SUBTYPES, read_only=True)
+
+    class Meta:
+        model = Assistance
+        fields = [
+            "id",
+            "beneficiary",
+            "provider",
+            *ASSISTANCE_FIELDS,
+            "activity",
+            "return_case",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _AssistanceFieldsSerializer(serializers.ModelSerializer):
+    subtype = serializers.ChoiceField(choices=ALL_SUBTYPES)
+    project = _project_field()
+    city = _city_field()
+    country = CountryField(required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Assistance
+        fields = ASSISTANCE_FIELDS
+        validators: list = []
+
+
+class AssistanceInputSerializer(_AssistanceFieldsSerializer):
+    """Recording an assistance: the person and what they received."""
+
+    beneficiary = _beneficiary_field()
+
+    class Meta(_AssistanceFieldsSerializer.Meta):
+        fields = ["beneficiary", *ASSISTANCE_FIELDS]
+
+
+class AssistanceUpdateSerializer(_AssistanceFieldsSerializer):
+    """Correcting an assistance (the person cannot change), with the version last read."""
+
+    version = version_field()
+
+    class Meta(_AssistanceFieldsSerializer.Meta):
+        fields = [*ASSISTANCE_FIELDS, "version"]
+
+
+class AssistanceCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    version = version_field()
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral as both its ends see it."""
+
+    from_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    to_organisation = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "beneficiary",
+            "from_organisation",
+            "to_organisation",
+            "to_structure",
+            "category",
+            "reason",
+            "referred_on",
+            "consent",
+            "status",
+            "responded_at",
+            "outcome",
+            "outcome_on",
+            "project",
+            "assistance",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReferralInputSerializer(serializers.ModelSerializer):
+    """Referring a person to another partner (`to_organisation`, its slug) or to a public
+    structure (`to_structure`); the person's consent is required."""
+
+    beneficiary = _beneficiary_field()
+    to_organisation = ScopedSlugRelatedField(
+        model=Organisation,
+        slug_field="slug",
+        scope=lambda queryset: queryset.exclude(kind=OrganisationKind.DONOR).filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    project = _project_field()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "beneficiary",
+            "to_organisation",
+            "to_structure",
+            "category",
+            "reason",
+            "referred_on",
+            "consent",
+            "project",
+        ]
+        extra_kwargs = {"consent": {"required": True}}
+
+    def validate(self, attrs):
+        if not attrs.get("to_organisation") and not attrs.get("to_structure"):
+            raise serializers.ValidationError(
+                {"to_organisation": [_("Indiquez un partenaire ou une structure.")]}
+            )
+        return attrs
+
+
+class ReferralOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome_on = serializers.DateField(required=False, allow_null=True)
+
+
+# --- Return cases (AVRR) ---------------------------------------------------------------------
+
+
+class ReturnCaseSerializer(serializers.ModelSerializer):
+    """An assisted voluntary return case."""
+
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ReturnCase
+        fields = [
+            "id",
+            "beneficiary",
+            "organisation",
+            "project",
+            "direction",
+            "country",
+            "stage",
+            "opened_on",
+            "returned_on",
+            "closed_on",
+            "notes",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ReturnCaseInputSerializer(serializers.Serializer):
+    beneficiary = _beneficiary_field()
+    country = CountryField(allow_blank=False)
+    direction = serializers.ChoiceField(
+        choices=ReturnDirection.choices, default=ReturnDirection.FROM_MOROCCO
+    )
+    project = _project_field()
+    opened_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ReturnCaseAdvanceSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=ReturnStage.choices)
+    on = serializers.DateField(required=False, allow_null=True)

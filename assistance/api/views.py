@@ -1,0 +1,290 @@
+"""Assistances, referrals and return cases through the API: scoped querysets, the shared
+FilterSets, and every write through assistance.services."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from assistance.api.serializers import (
+    AssistanceCancelSerializer,
+    AssistanceInputSerializer,
+    AssistanceSerializer,
+    AssistanceUpdateSerializer,
+    ReferralInputSerializer,
+    ReferralOutcomeSerializer,
+    ReferralSerializer,
+    ReturnCaseAdvanceSerializer,
+    ReturnCaseInputSerializer,
+    ReturnCaseSerializer,
+)
+from assistance.filters import AssistanceFilter, ReferralFilter, ReturnCaseFilter
+from assistance.models import Assistance, Referral, ReturnCase
+from assistance.services import (
+    assistance_cancel,
+    assistance_record,
+    assistance_update,
+    referral_create,
+    referral_record_outcome,
+    referral_respond,
+    return_case_advance,
+    return_case_open,
+)
+from core.api.concurrency import expected_version
+from core.api.idempotency import IDEMPOTENCY_PARAMETER
+from core.api.schema import conflict_serializer, errors
+from core.api.views import ScopedViewSet
+
+
+def _conflict(serializer):
+    return {409: OpenApiResponse(conflict_serializer(serializer))}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lister les assistances visibles",
+        responses={200: AssistanceSerializer(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Lire une assistance",
+        responses={200: AssistanceSerializer, **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Enregistrer une assistance délivrée à une personne",
+        request=AssistanceInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: AssistanceSerializer, **errors(400, 401, 403)},
+    ),
+    update=extend_schema(
+        summary="Corriger une assistance (version requise)",
+        request=AssistanceUpdateSerializer,
+        responses={
+            200: AssistanceSerializer,
+            **_conflict(AssistanceSerializer),
+            **errors(400, 401, 403, 404),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Corriger une partie d'une assistance (version requise)",
+        request=AssistanceUpdateSerializer,
+        responses={
+            200: AssistanceSerializer,
+            **_conflict(AssistanceSerializer),
+            **errors(400, 401, 403, 404),
+        },
+    ),
+)
+class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Services delivered: those the user's organisation provided and those received by the
+    people it owns. Assistances are never deleted: `cancel` keeps the row out of the counts."""
+
+    model = Assistance
+    select_related = ("provider", "project", "city")
+    filterset_class = AssistanceFilter
+    output_serializer_class = AssistanceSerializer
+    create_serializer_class = AssistanceInputSerializer
+    update_serializer_class = AssistanceUpdateSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.with_etag(Response(self.output(instance).data), instance)
+
+    def create(self, request, *args, **kwargs):
+        return self.idempotent(request, self._create)
+
+    def _create(self):
+        fields = self.input(AssistanceInputSerializer)
+        assistance = assistance_record(acting_user=self.request.user, **fields)
+        response = Response(self.output(assistance).data, status=status.HTTP_201_CREATED)
+        return self.with_etag(response, assistance)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        instance = self.get_object()
+        fields = self.input(AssistanceUpdateSerializer, instance=instance, partial=partial)
+        version = expected_version(request, fields)
+        assistance = assistance_update(
+            assistance=instance, acting_user=request.user, expected_version=version, **fields
+        )
+        return self.with_etag(Response(self.output(assistance).data), assistance)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        summary="Annuler une assistance (elle ne compte plus ; la ligne reste)",
+        request=AssistanceCancelSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            200: AssistanceSerializer,
+            **_conflict(AssistanceSerializer),
+            **errors(400, 401, 403, 404),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        instance = self.get_object()
+
+        def handler():
+            fields = self.input(AssistanceCancelSerializer)
+            version = expected_version(request, fields)
+            assistance = assistance_cancel(
+                assistance=instance,
+                acting_user=request.user,
+                reason=fields.get("reason", ""),
+                expected_version=version,
+            )
+            return self.with_etag(Response(self.output(assistance).data), assistance)
+
+        return self.idempotent(request, handler)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lister les référencements envoyés et reçus",
+        responses={200: ReferralSerializer(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Lire un référencement",
+        responses={200: ReferralSerializer, **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Référer une personne vers un partenaire ou une structure de santé",
+        request=ReferralInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: ReferralSerializer, **errors(400, 401, 403)},
+    ),
+)
+class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Referrals the user's organisation sent or received. The receiving partner accepts (and
+    then sees the person) or declines; either end records the outcome."""
+
+    model = Referral
+    select_related = ("from_organisation", "to_organisation", "project")
+    filterset_class = ReferralFilter
+    output_serializer_class = ReferralSerializer
+    create_serializer_class = ReferralInputSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.with_etag(Response(self.output(instance).data), instance)
+
+    def create(self, request, *args, **kwargs):
+        return self.idempotent(request, self._create)
+
+    def _create(self):
+        fields = self.input(ReferralInputSerializer)
+        referral = referral_create(acting_user=self.request.user, **fields)
+        return Response(self.output(referral).data, status=status.HTTP_201_CREATED)
+
+    def _respond(self, request, *, accept: bool):
+        instance = self.get_object()
+
+        def handler():
+            referral = referral_respond(referral=instance, accept=accept, acting_user=request.user)
+            return Response(self.output(referral).data)
+
+        return self.idempotent(request, handler)
+
+    @extend_schema(
+        summary="Accepter un référencement reçu (donne accès à la personne)",
+        request=None,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: ReferralSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._respond(request, accept=True)
+
+    @extend_schema(
+        summary="Refuser un référencement reçu",
+        request=None,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: ReferralSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._respond(request, accept=False)
+
+    @extend_schema(
+        summary="Indiquer si le service a finalement été reçu",
+        request=ReferralOutcomeSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: ReferralSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        instance = self.get_object()
+
+        def handler():
+            fields = self.input(ReferralOutcomeSerializer)
+            referral = referral_record_outcome(
+                referral=instance,
+                outcome=fields["outcome"],
+                outcome_on=fields.get("outcome_on"),
+                acting_user=request.user,
+            )
+            return Response(self.output(referral).data)
+
+        return self.idempotent(request, handler)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lister les dossiers de retour (AVRR)",
+        responses={200: ReturnCaseSerializer(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Lire un dossier de retour",
+        responses={200: ReturnCaseSerializer, **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Ouvrir un dossier de retour (étape conseil)",
+        request=ReturnCaseInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: ReturnCaseSerializer, **errors(400, 401, 403)},
+    ),
+)
+class ReturnCaseViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Assisted voluntary return cases; each stage reached records its AVRR assistance."""
+
+    model = ReturnCase
+    select_related = ("organisation", "project")
+    filterset_class = ReturnCaseFilter
+    output_serializer_class = ReturnCaseSerializer
+    create_serializer_class = ReturnCaseInputSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.with_etag(Response(self.output(instance).data), instance)
+
+    def create(self, request, *args, **kwargs):
+        return self.idempotent(request, self._create)
+
+    def _create(self):
+        fields = self.input(ReturnCaseInputSerializer)
+        case = return_case_open(acting_user=self.request.user, **fields)
+        return Response(self.output(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Faire avancer un dossier de retour d'une ou plusieurs étapes",
+        request=ReturnCaseAdvanceSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: ReturnCaseSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        instance = self.get_object()
+
+        def handler():
+            fields = self.input(ReturnCaseAdvanceSerializer)
+            case = return_case_advance(
+                return_case=instance,
+                stage=fields["stage"],
+                on=fields.get("on"),
+                acting_user=request.user,
+            )
+            return Response(self.output(case).data)
+
+        return self.idempotent(request, handler)

@@ -1,0 +1,94 @@
+"""What the API accepts and answers for people. The owning organisation is the requesting
+user's, never read from the body."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from beneficiaries.choices import Vulnerability
+from beneficiaries.models import Beneficiary
+from core.api.concurrency import version_field
+from core.countries import country_code
+from partners.models import City
+
+INPUT_FIELDS = [
+    "beneficiary_ref",
+    "first_name",
+    "last_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "nationality",
+    "city",
+    "legal_status",
+    "is_migrant",
+    "registered_on",
+    "consent",
+    "consent_on",
+    "vulnerabilities",
+]
+
+
+class BeneficiarySerializer(serializers.ModelSerializer):
+    """A person as the API shows it."""
+
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    vulnerabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Vulnerability.choices), read_only=True
+    )
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Beneficiary
+        fields = ["id", "organisation", *INPUT_FIELDS, "merged_into", "version"]
+        read_only_fields = fields
+
+
+class CountryField(serializers.CharField):
+    """An ISO 3166 alpha-2 code; alpha-3 codes and English or French names are accepted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        code = country_code(value)
+        if code is None:
+            raise serializers.ValidationError(
+                _("Pays inconnu : « %(value)s ».") % {"value": value}, code="invalid_country"
+            )
+        return code
+
+
+class BeneficiaryInputSerializer(serializers.ModelSerializer):
+    """What a client may set when registering a person."""
+
+    city = serializers.SlugRelatedField(
+        slug_field="code", queryset=City.objects.all(), required=False, allow_null=True
+    )
+    nationality = CountryField(required=False)
+    vulnerabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Vulnerability.choices),
+        required=False,
+        max_length=len(Vulnerability.values),
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = INPUT_FIELDS
+        extra_kwargs = {"beneficiary_ref": {"required": True}}
+        # Uniqueness per organisation is checked by the service, which knows the owner.
+        validators: list = []
+
+
+class BeneficiaryUpdateSerializer(BeneficiaryInputSerializer):
+    """Changes to a person's record, with the version the client last read."""
+
+    version = version_field()
+
+    class Meta(BeneficiaryInputSerializer.Meta):
+        fields = [*INPUT_FIELDS, "version"]

@@ -1,0 +1,100 @@
+"""People through the API: the same scoping, filters and services as the pages."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.response import Response
+
+from beneficiaries.api.serializers import (
+    BeneficiaryInputSerializer,
+    BeneficiarySerializer,
+    BeneficiaryUpdateSerializer,
+)
+from beneficiaries.filters import BeneficiaryFilter
+from beneficiaries.models import Beneficiary
+from beneficiaries.services import beneficiary_register, beneficiary_update
+from core.api.concurrency import expected_version
+from core.api.idempotency import IDEMPOTENCY_PARAMETER
+from core.api.schema import conflict_serializer, errors
+from core.api.views import ScopedViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lister les bénéficiaires visibles",
+        responses={200: BeneficiarySerializer(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Lire une fiche", responses={200: BeneficiarySerializer, **errors(401, 403, 404)}
+    ),
+    create=extend_schema(
+        summary="Enregistrer une personne",
+        request=BeneficiaryInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: BeneficiarySerializer, **errors(400, 401, 403)},
+    ),
+    update=extend_schema(
+        summary="Modifier une fiche (version requise)",
+        request=BeneficiaryUpdateSerializer,
+        responses={
+            200: BeneficiarySerializer,
+            409: OpenApiResponse(conflict_serializer(BeneficiarySerializer)),
+            **errors(400, 401, 403, 404),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Modifier une partie d'une fiche (version requise)",
+        request=BeneficiaryUpdateSerializer,
+        responses={
+            200: BeneficiarySerializer,
+            409: OpenApiResponse(conflict_serializer(BeneficiarySerializer)),
+            **errors(400, 401, 403, 404),
+        },
+    ),
+)
+class BeneficiaryViewSet(
+    ScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+):
+    """People the requesting user may see (their organisation's, and those referred to it)."""
+
+    model = Beneficiary
+    select_related = ("organisation", "city")
+    filterset_class = BeneficiaryFilter
+    output_serializer_class = BeneficiarySerializer
+    create_serializer_class = BeneficiaryInputSerializer
+    update_serializer_class = BeneficiaryUpdateSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # Merged duplicates are folded into the record kept; their detail stays readable.
+            queryset = queryset.active()
+        return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.with_etag(Response(self.output(instance).data), instance)
+
+    def create(self, request, *args, **kwargs):
+        return self.idempotent(request, self._create)
+
+    def _create(self):
+        fields = self.input(BeneficiaryInputSerializer)
+        beneficiary = beneficiary_register(acting_user=self.request.user, **fields)
+        response = Response(self.output(beneficiary).data, status=status.HTTP_201_CREATED)
+        return self.with_etag(response, beneficiary)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        instance = self.get_object()
+        fields = self.input(BeneficiaryUpdateSerializer, instance=instance, partial=partial)
+        version = expected_version(request, fields)
+        beneficiary = beneficiary_update(
+            beneficiary=instance, acting_user=request.user, expected_version=version, **fields
+        )
+        return self.with_etag(Response(self.output(beneficiary).data), beneficiary)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)

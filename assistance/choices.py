@@ -155,7 +155,8 @@ ALL_SUBTYPES = tuple(sorted({s for subtypes in SUBTYPES.values() for s in subtyp
 
 # AVRR subtypes whose `country` is required: the country of return (from Morocco) or the host
 # country left (to Morocco).
-COUNTRY_REQUIRED = {(Category.AVRR, "return_from_morocco"), (Category.AVRR, "return_to_morocco")}
+RETURN_SUBTYPES = ("return_from_morocco", "return_to_morocco")
+COUNTRY_REQUIRED = frozenset((Category.AVRR, subtype) for subtype in RETURN_SUBTYPES)
 
 
 def subtype_choices(category: str | None = None) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import (
     COUNTRY_REQUIRED,
+    RETURN_SUBTYPES,
     SUBTYPES,
     Category,
     Outcome,
@@ -186,7 +187,7 @@ class Assistance(models.Model):
             models.CheckConstraint(
                 condition=~Q(
                     category=Category.AVRR,
-                    subtype__in=[s for _c, s in COUNTRY_REQUIRED],
+                    subtype__in=list(RETURN_SUBTYPES),
                     country="",
                 ),
                 name="assistance_return_has_country",

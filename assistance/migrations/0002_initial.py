@@ -724,7 +724,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     ("category", "avrr"),
                     ("country", ""),
-                    ("subtype__in", ["return_to_morocco", "return_from_morocco"]),
+                    ("subtype__in", ["return_from_morocco", "return_to_morocco"]),
                     _negated=True,
                 ),
                 name="assistance_return_has_country",

@@ -1,0 +1,73 @@
+"""`manage.py bilan --project CODE (--period 2023-Q2 | --start D --end D) …` (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from partners.models import Organisation, Project
+from reporting.engine import bilan
+from reporting.periods import parse_period, period_between
+from reporting.suppression import suppress_bilan
+
+FORMATS = ["json", "pdf", "xlsx"]
+
+
+class Command(BaseCommand):
+    help = "Le bilan d'un projet sur une période (JSON ; PDF et XLSX arrivent avec le bilan PDF)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--project", required=True, help="Code du projet.")
+        parser.add_argument("--period", help="AAAA, AAAA-Tn (ex. 2023-Q2) ou AAAA-MM.")
+        parser.add_argument("--start", help="Début inclus, AAAA-MM-JJ.")
+        parser.add_argument("--end", help="Fin incluse, AAAA-MM-JJ.")
+        parser.add_argument("--organisation", help="Identifiant d'un prestataire.")
+        parser.add_argument("--format", default="json", choices=FORMATS)
+        parser.add_argument("--language", default="fr", choices=["fr", "en", "ar"])
+        parser.add_argument("--output", help="Fichier de sortie (défaut : sortie standard).")
+        parser.add_argument(
+            "--raw",
+            action="store_true",
+            help="Sans masquage des petits effectifs (usage interne OIM, jamais pour un bailleur).",
+        )
+
+    def handle(self, *args, **options):
+        if options["format"] != "json":
+            raise CommandError(
+                f"Le format {options['format']} n'est pas encore disponible : "
+                "utilisez --format json."
+            )
+        project = Project.objects.filter(code=options["project"]).first()
+        if project is None:
+            raise CommandError(f"Projet inconnu : {options['project']}")
+        organisation = None
+        if options["organisation"]:
+            organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+            if organisation is None:
+                raise CommandError(f"Organisation inconnue : {options['organisation']}")
+        try:
+            if options["period"]:
+                if options["start"] or options["end"]:
+                    raise CommandError("Donnez --period ou --start/--end, pas les deux.")
+                period = parse_period(options["period"])
+            elif options["start"] and options["end"]:
+                period = period_between(options["start"], options["end"])
+            else:
+                raise CommandError("Donnez --period, ou --start et --end.")
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+
+        with translation.override(options["language"]):
+            data = bilan(project, period, organisation=organisation)
+            if not options["raw"]:
+                data = suppress_bilan(data, project.small_cell_threshold)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8") as handle:
+                handle.write(text)
+            self.stderr.write(f"Bilan écrit dans {options['output']}")
+        else:
+            self.stdout.write(text, ending="")

@@ -28,6 +28,7 @@ from assistance.choices import (
 )
 from core.access import actor_for
 from core.countries import validate_country_code
+from core.models import TrackedModel
 
 VALID_CATEGORY_SUBTYPE = reduce(
     or_, (Q(category=category, subtype__in=subtypes) for category, subtypes in SUBTYPES.items())
@@ -61,7 +62,7 @@ class AssistanceQuerySet(models.QuerySet):
         return self.filter(status=Status.DELIVERED)
 
 
-class Assistance(models.Model):
+class Assistance(TrackedModel):
     """One service delivered (or planned) to one person. Only `delivered` rows count."""
 
     beneficiary = models.ForeignKey(
@@ -142,17 +143,6 @@ class Assistance(models.Model):
         on_delete=models.SET_NULL,
         related_name="assistances",
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AssistanceQuerySet.as_manager()
 
@@ -267,7 +257,7 @@ class ReferralQuerySet(models.QuerySet):
         return self.none()
 
 
-class Referral(models.Model):
+class Referral(TrackedModel):
     """A person sent by one organisation to another partner or to a public health structure.
 
     When the receiving partner accepts, it gains access to the person. The outcome says
@@ -334,17 +324,6 @@ class Referral(models.Model):
             "l'issue comptée dans les indicateurs."
         ),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -412,7 +391,7 @@ class ReturnCaseQuerySet(models.QuerySet):
         return self.none()
 
 
-class ReturnCase(models.Model):
+class ReturnCase(TrackedModel):
     """The assisted voluntary return and reintegration (AVRR) life cycle of one person."""
 
     beneficiary = models.ForeignKey(
@@ -454,17 +433,6 @@ class ReturnCase(models.Model):
     returned_on = models.DateField(_("date du retour"), null=True, blank=True)
     closed_on = models.DateField(_("clôturé le"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReturnCaseQuerySet.as_manager()
 

@@ -27,7 +27,7 @@ from assistance.models import Activity, Assistance, Referral, ReturnCase
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_share
 from core.access import actor_for
-from core.audit import audit_log, audit_log_many, diff, snapshot
+from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id, require_writer
@@ -125,12 +125,7 @@ def assistance_record(
     )
     assistance.full_clean()
     assistance.save()
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.CREATE,
-        instance=assistance,
-        changes=diff({}, snapshot(assistance)),
-    )
+    audit_create(actor=acting_user, instance=assistance)
     return assistance
 
 
@@ -300,12 +295,7 @@ def referral_create(
             provider=from_id,
         )
     referral.save()
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.CREATE,
-        instance=referral,
-        changes=diff({}, snapshot(referral)),
-    )
+    audit_create(actor=acting_user, instance=referral)
     return referral
 
 
@@ -426,12 +416,7 @@ def return_case_open(
     )
     case.full_clean()
     case.save()
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.CREATE,
-        instance=case,
-        changes=diff({}, snapshot(case)),
-    )
+    audit_create(actor=acting_user, instance=case)
     assistance_record(
         beneficiary=beneficiary,
         category=Category.AVRR,
@@ -551,12 +536,7 @@ def activity_record(
         _fill_headcounts(activity, participants)
     activity.full_clean()
     activity.save()
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.CREATE,
-        instance=activity,
-        changes=diff({}, snapshot(activity)),
-    )
+    audit_create(actor=acting_user, instance=activity)
     if participants:
         assistance_record_many(
             acting_user=acting_user,

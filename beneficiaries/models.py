@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.choices import ADULT_AGE, LegalStatus, Sex, Vulnerability
 from core.access import actor_for
 from core.countries import validate_country_code
+from core.models import TrackedModel
 
 
 def age_on(
@@ -53,7 +53,7 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-class Beneficiary(models.Model):
+class Beneficiary(TrackedModel):
     """A person registered once by a partner (or IOM), who then receives assistances."""
 
     organisation = models.ForeignKey(
@@ -118,17 +118,6 @@ class Beneficiary(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_records",
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = BeneficiaryQuerySet.as_manager()
 

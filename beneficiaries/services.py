@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from core.access import actor_for
-from core.audit import audit_log, audit_log_many, diff, snapshot
+from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id, require_writer
@@ -51,12 +51,7 @@ def beneficiary_register(*, acting_user, organisation=None, **fields) -> Benefic
     beneficiary = Beneficiary(organisation_id=organisation_id, created_by=acting_user, **fields)
     beneficiary.full_clean()
     beneficiary.save()
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.CREATE,
-        instance=beneficiary,
-        changes=diff({}, snapshot(beneficiary)),
-    )
+    audit_create(actor=acting_user, instance=beneficiary)
     return beneficiary
 
 

@@ -47,6 +47,16 @@ def audit_log(*, actor, action: str, instance: models.Model, changes: dict | Non
     )
 
 
+def audit_create(*, actor, instance: models.Model) -> None:
+    """Audit a new record with all its audited fields as the change."""
+    audit_log(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        instance=instance,
+        changes=diff({}, snapshot(instance)),
+    )
+
+
 def audit_log_many(*, actor, action: str, instances: Iterable[models.Model]) -> None:
     actor = actor if getattr(actor, "pk", None) else None
     AuditEntry.objects.bulk_create(

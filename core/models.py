@@ -7,6 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from core.access import actor_for
 
 
+class TrackedModel(models.Model):
+    """Bookkeeping shared by every audited record: who created it, when, and a version number
+    that services bump on each change (optimistic locking)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only IOM officers read the audit trail: it names people and their assistances."""

@@ -105,7 +105,10 @@ class Migration(migrations.Migration):
                     "outcome_on",
                     models.DateField(blank=True, null=True, verbose_name="date de l'issue"),
                 ),
-                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
             ],
@@ -174,7 +177,10 @@ class Migration(migrations.Migration):
                 ),
                 ("closed_on", models.DateField(blank=True, null=True, verbose_name="clôturé le")),
                 ("notes", models.TextField(blank=True, verbose_name="notes")),
-                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
             ],

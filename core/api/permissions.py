@@ -18,9 +18,22 @@ class IsCaseworkerOrOfficer(BasePermission):
 
 
 class ReadOnlyUnlessOfficer(BasePermission):
-    """Reference data (projects) every signed-in role may read; only IOM officers change it."""
+    """Reference data (projects) every signed-in role may read; only IOM officers change it.
+
+    On a detail route the role is checked after the object is looked up in the user's
+    scope, so an object out of scope answers 404 whatever the method, never 403.
+    """
 
     message = _("Seule l'OIM peut modifier cette donnée.")
 
-    def has_permission(self, request, view):
+    def _allowed(self, request) -> bool:
         return request.method in SAFE_METHODS or actor_for(request.user).sees_everything
+
+    def has_permission(self, request, view):
+        lookup = view.lookup_url_kwarg or view.lookup_field
+        if lookup in view.kwargs:
+            return True
+        return self._allowed(request)
+
+    def has_object_permission(self, request, view, obj):
+        return self._allowed(request)

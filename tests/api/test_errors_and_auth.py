@@ -1,0 +1,117 @@
+"""Errors as JSON with field-level messages in the request's language; token and session
+authentication; the schema and the docs page (served without any CDN)."""
+
+import re
+
+from beneficiaries.models import Beneficiary
+
+
+def test_validation_errors_are_per_field_and_in_french_by_default(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/beneficiaries/",
+        {"beneficiary_ref": "E-1", "sex": "X", "date_of_birth": "2999-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert set(errors) == {"sex"}
+    assert "choix valide" in errors["sex"][0]
+
+
+def test_validation_errors_follow_accept_language(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/beneficiaries/",
+        {"beneficiary_ref": "E-1", "sex": "X"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "valid choice" in response.json()["sex"][0]
+
+
+def test_model_rules_from_the_services_come_back_per_field(client_for, alice):
+    response = client_for(alice).post(
+        "/api/v1/beneficiaries/",
+        {"beneficiary_ref": "E-2", "date_of_birth": "2999-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()
+    assert not Beneficiary.objects.filter(beneficiary_ref="E-2").exists()
+
+
+def test_duplicate_reference_is_a_clear_400(client_for, alice, person_a):
+    response = client_for(alice).post(
+        "/api/v1/beneficiaries/", {"beneficiary_ref": person_a.beneficiary_ref}, format="json"
+    )
+    assert response.status_code == 400
+    assert "existe déjà" in str(response.json())
+
+
+def test_role_refusals_are_403_json(client_for, donor_user):
+    response = client_for(donor_user).get("/api/v1/beneficiaries/")
+    assert response.status_code == 403
+    assert "detail" in response.json()
+
+
+def test_token_flow(api_client, alice, person_a):
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": "alice", "password": "pass-Word-1234"},
+        format="json",
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    listed = api_client.get("/api/v1/beneficiaries/")
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 1
+
+
+def test_wrong_password_gets_no_token(api_client, alice):
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "wrong"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_anonymous_gets_401_with_the_token_challenge(api_client):
+    response = api_client.get("/api/v1/beneficiaries/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_session_authentication_for_the_browser(client, alice, person_a):
+    client.force_login(alice)
+    assert client.get("/api/v1/beneficiaries/").json()["count"] == 1
+
+
+def test_schema_describes_every_endpoint(api_client):
+    response = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/beneficiaries/",
+        "/api/v1/beneficiaries/{id}/",
+        "/api/v1/assistances/{id}/cancel/",
+        "/api/v1/referrals/{id}/accept/",
+        "/api/v1/referrals/{id}/outcome/",
+        "/api/v1/return-cases/{id}/advance/",
+        "/api/v1/organisations/",
+        "/api/v1/projects/",
+        "/api/v1/auth/token/",
+    ):
+        assert path in paths, path
+    create = paths["/api/v1/assistances/"]["post"]
+    assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
+    assert "409" in paths["/api/v1/beneficiaries/{id}/"]["patch"]["responses"]
+
+
+def test_docs_page_loads_only_local_files(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any("swagger-ui" in asset for asset in assets)
+    assert all(not re.match(r"^(https?:)?//", asset) for asset in assets), assets

@@ -4,11 +4,25 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.access import actor_for
+
 
 @login_required
 def home(request):
-    """The signed-in user's start page; what it offers depends on the role."""
-    return render(request, "core/home.html")
+    """The signed-in user's start page; what it offers depends on the role: partner staff and
+    IOM get their daily shortcuts and latest records, donors only a word about their bilans."""
+    actor = actor_for(request.user)
+    context = {"recent": []}
+    if actor.is_partner_staff or actor.sees_everything:
+        from assistance.models import Assistance
+
+        context["recent"] = (
+            Assistance.objects.visible_to(request.user)
+            .filter(created_by=request.user)
+            .select_related("beneficiary")
+            .order_by("-created_at")[:8]
+        )
+    return render(request, "core/home.html", context)
 
 
 @require_GET

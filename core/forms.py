@@ -1,0 +1,58 @@
+"""Form helpers shared by the pages: accessible errors, country choices."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.countries import country_name
+
+
+class AccessibleFormMixin:
+    """Ties each field's help text and errors to its input (aria-describedby, aria-invalid),
+    so a screen reader announces why a field was refused. `templates/core/_field.html`
+    renders the matching ids."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described = [f"{bound.auto_id}_error"]
+            if bound.help_text:
+                described.append(f"{bound.auto_id}_helptext")
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(described)
+            attrs["aria-invalid"] = "true"
+
+
+@lru_cache(maxsize=8)
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    pairs = [(c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries]
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+def country_choices(blank_label=None) -> list[tuple[str, str]]:
+    """Every ISO country, named and sorted in the active language."""
+    blank = [("", blank_label if blank_label is not None else _("— Choisir —"))]
+    return blank + list(_country_choices((get_language() or "fr")[:2]))
+
+
+class CountryField(forms.ChoiceField):
+    """An ISO 3166 alpha-2 code picked from the countries named in the user's language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -1,0 +1,41 @@
+"""Small template helpers of the pages."""
+
+from django import template
+
+from core.countries import country_name as _country_name
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    if "page" not in changes:
+        query.pop("page", None)
+    return query.urlencode()
+
+
+@register.filter
+def country(code):
+    """A country's name in the active language."""
+    return _country_name(code)
+
+
+@register.filter
+def vulnerability(code):
+    """A vulnerability code's label."""
+    from beneficiaries.choices import Vulnerability
+
+    try:
+        return Vulnerability(code).label
+    except ValueError:
+        return code
+
+
+@register.filter
+def field_of(form, name):
+    """form[name], for templates that lay fields out by name."""
+    return form[name]

@@ -1,4 +1,14 @@
-"""Pages of the beneficiaries app."""
+"""Pages of the beneficiaries app. Object ids are named after their model
+(`beneficiary_id`) so the sealing test can build every URL generically."""
+
+from django.urls import path
+
+from beneficiaries import views
 
 app_name = "beneficiaries"
-urlpatterns: list = []
+urlpatterns = [
+    path("beneficiaires/", views.beneficiary_list, name="list"),
+    path("beneficiaires/nouveau/", views.beneficiary_create, name="create"),
+    path("beneficiaires/<int:beneficiary_id>/", views.beneficiary_detail, name="detail"),
+    path("beneficiaires/<int:beneficiary_id>/modifier/", views.beneficiary_edit, name="edit"),
+]

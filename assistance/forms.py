@@ -1,0 +1,340 @@
+"""Forms of the assistance pages. They validate and present; the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assistance.choices import (
+    RETURN_STAGE_ORDER,
+    SUBTYPES,
+    Category,
+    Outcome,
+    ReturnDirection,
+    ReturnStage,
+    Status,
+    subtype_choices,
+)
+from assistance.selectors import default_project, projects_for_entry
+from beneficiaries.models import Beneficiary
+from core.access import actor_for
+from core.forms import AccessibleFormMixin, CountryField, DateInput
+from partners.choices import OrganisationKind
+from partners.models import City, Organisation
+
+
+def grouped_subtype_choices(category: str | None = None):
+    """Subtypes of one category, or all of them grouped by category (the no-JS fallback)."""
+    if category in SUBTYPES:
+        return [("", _("— Choisir —"))] + subtype_choices(category)
+    return [("", _("— Choisir d'abord la catégorie —"))] + [
+        (label, subtype_choices(code)) for code, label in Category.choices
+    ]
+
+
+class CategorySubtypeMixin:
+    """Category then its subtypes: HTMX narrows the subtype list when the category changes."""
+
+    def setup_category(self, subtypes_url: str, prefix: str = ""):
+        category = self.data.get(self.add_prefix("category")) if self.is_bound else None
+        category = category or self.initial.get("category")
+        self.fields["subtype"].choices = grouped_subtype_choices(category)
+        self.fields["category"].widget.attrs.update(
+            {
+                "hx-get": subtypes_url,
+                "hx-target": f"#{self['subtype'].auto_id}",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        category, subtype = data.get("category"), data.get("subtype")
+        if category and subtype and subtype not in SUBTYPES.get(category, ()):
+            self.add_error("subtype", _("Ce type n'appartient pas à la catégorie choisie."))
+        return data
+
+
+def _project_field(user):
+    return forms.ModelChoiceField(
+        label=_("Projet"),
+        queryset=projects_for_entry(user=user),
+        required=False,
+        empty_label=_("— Aucun —"),
+    )
+
+
+class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
+    """One assistance to one person, from their file: category, type, date (today)."""
+
+    category = forms.ChoiceField(
+        label=_("Catégorie"), choices=[("", _("— Choisir —")), *Category.choices]
+    )
+    subtype = forms.ChoiceField(label=_("Type"))
+    delivered_on = forms.DateField(label=_("Date"), widget=DateInput)
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        choices=[
+            (Status.DELIVERED, Status.DELIVERED.label),
+            (Status.PLANNED, Status.PLANNED.label),
+        ],
+        initial=Status.DELIVERED,
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantité"), min_value=0, initial=1, max_digits=10, decimal_places=2
+    )
+    value_mad = forms.DecimalField(
+        label=_("Valeur (MAD)"), min_value=0, required=False, max_digits=12, decimal_places=2
+    )
+    country = CountryField(
+        label=_("Pays"), required=False, help_text=_("Pour un retour : le pays de retour.")
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, beneficiary=None, prefix="a", **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        from django.urls import reverse
+
+        self.fields["project"] = _project_field(user)
+        today = timezone.localdate()
+        self.fields["delivered_on"].initial = today
+        project = default_project(user=user, on=today)
+        self.fields["project"].initial = project.pk if project else None
+        self.fields["delivered_on"].widget.attrs["max"] = today.isoformat()
+        self.setup_category(reverse("assistance:subtype_options"))
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class AssistanceEditForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
+    category = forms.ChoiceField(label=_("Catégorie"), choices=Category.choices)
+    subtype = forms.ChoiceField(label=_("Type"))
+    delivered_on = forms.DateField(label=_("Date"), widget=DateInput)
+    status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
+    quantity = forms.DecimalField(label=_("Quantité"), min_value=0, max_digits=10, decimal_places=2)
+    value_mad = forms.DecimalField(
+        label=_("Valeur (MAD)"), min_value=0, required=False, max_digits=12, decimal_places=2
+    )
+    country = CountryField(label=_("Pays"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Issue"), choices=[("", "—"), *Outcome.choices], required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        self.fields["project"] = _project_field(user)
+        self.setup_category(reverse("assistance:subtype_options"))
+
+    @classmethod
+    def initial_for(cls, assistance) -> dict:
+        return {
+            "category": assistance.category,
+            "subtype": assistance.subtype,
+            "delivered_on": assistance.delivered_on,
+            "status": assistance.status,
+            "project": assistance.project_id,
+            "quantity": assistance.quantity,
+            "value_mad": assistance.value_mad,
+            "country": assistance.country,
+            "outcome": assistance.outcome,
+            "notes": assistance.notes,
+            "version": assistance.version,
+        }
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version")
+        return data
+
+
+class CancelForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        required=False,
+        max_length=500,
+        help_text=_("Par exemple : saisie en double, personne absente."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ParticipantsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
+    """A group session or distribution, recorded once for every selected participant."""
+
+    category = forms.ChoiceField(
+        label=_("Catégorie"), choices=[("", _("— Choisir —")), *Category.choices]
+    )
+    subtype = forms.ChoiceField(label=_("Type"))
+    title = forms.CharField(
+        label=_("Intitulé"),
+        max_length=200,
+        help_text=_("Par exemple : Sensibilisation santé maternelle, quartier Lazaret."),
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
+    city = forms.ModelChoiceField(
+        label=_("Ville"), queryset=City.objects.all(), required=False, empty_label=_("— Choisir —")
+    )
+    participants = ParticipantsField(
+        label=_("Participant·es enregistré·es"),
+        queryset=Beneficiary.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Sélectionnez au moins une personne.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        self.fields["project"] = _project_field(user)
+        today = timezone.localdate()
+        self.fields["held_on"].initial = today
+        self.fields["held_on"].widget.attrs["max"] = today.isoformat()
+        project = default_project(user=user, on=today)
+        self.fields["project"].initial = project.pk if project else None
+        self.fields["participants"].queryset = (
+            Beneficiary.objects.visible_to(user).active().select_related("city")
+        )
+        self.setup_category(reverse("assistance:subtype_options"))
+
+
+def referral_destinations(user):
+    actor = actor_for(user)
+    return (
+        Organisation.objects.filter(
+            is_active=True, kind__in=[OrganisationKind.PARTNER, OrganisationKind.IOM]
+        )
+        .exclude(pk=actor.organisation_id)
+        .order_by("name")
+    )
+
+
+class ReferralForm(AccessibleFormMixin, forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        label=_("Partenaire destinataire"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— Aucun (structure publique) —"),
+    )
+    to_structure = forms.CharField(
+        label=_("ou structure de santé publique"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Hôpital, centre de santé… quand la personne n'est pas référée à un partenaire."
+        ),
+    )
+    category = forms.ChoiceField(label=_("Besoin"), choices=Category.choices)
+    reason = forms.CharField(
+        label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consent = forms.BooleanField(
+        label=_("La personne a donné son consentement à être référée"),
+        required=True,
+        error_messages={"required": _("Le consentement de la personne est requis.")},
+    )
+    referred_on = forms.DateField(label=_("Date"), widget=DateInput)
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = referral_destinations(user)
+        self.fields["project"] = _project_field(user)
+        project = default_project(user=user)
+        self.fields["project"].initial = project.pk if project else None
+        self.fields["referred_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("to_organisation") and not data.get("to_structure"):
+            self.add_error(
+                "to_organisation", _("Choisissez un partenaire ou indiquez une structure.")
+            )
+        if data.get("to_organisation") and data.get("to_structure"):
+            self.add_error(
+                "to_structure",
+                _("Choisissez soit un partenaire, soit une structure, pas les deux."),
+            )
+        return data
+
+
+class OutcomeForm(AccessibleFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Issue"),
+        choices=[c for c in Outcome.choices if c[0] != Outcome.PENDING],
+    )
+    outcome_on = forms.DateField(label=_("Date de l'issue"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_on"].initial = timezone.localdate()
+
+
+class ReturnCaseOpenForm(AccessibleFormMixin, forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Sens"), choices=ReturnDirection.choices, widget=forms.RadioSelect
+    )
+    country = CountryField(
+        label=_("Pays de retour"), help_text=_("Ou, pour un retour au Maroc, le pays quitté.")
+    )
+    opened_on = forms.DateField(label=_("Ouvert le"), widget=DateInput)
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"] = _project_field(user)
+        project = default_project(user=user)
+        self.fields["project"].initial = project.pk if project else None
+        self.fields["opened_on"].initial = timezone.localdate()
+        self.fields["direction"].initial = ReturnDirection.FROM_MOROCCO
+
+
+class ReturnAdvanceForm(AccessibleFormMixin, forms.Form):
+    stage = forms.ChoiceField(label=_("Nouvelle étape"))
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = RETURN_STAGE_ORDER.index(case.stage) if case.stage in RETURN_STAGE_ORDER else -1
+        following = RETURN_STAGE_ORDER[index + 1 :]
+        self.fields["stage"].choices = [(s, ReturnStage(s).label) for s in following] + [
+            (ReturnStage.CANCELLED, ReturnStage.CANCELLED.label)
+        ]
+        if following:
+            self.fields["stage"].initial = following[0]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class ReintegrationForm(AccessibleFormMixin, forms.Form):
+    subtype = forms.ChoiceField(
+        label=_("Assistance à la réintégration"), choices=subtype_choices(Category.REINTEGRATION)
+    )
+    delivered_on = forms.DateField(label=_("Date"), widget=DateInput)
+    value_mad = forms.DecimalField(
+        label=_("Valeur (MAD)"), min_value=0, required=False, max_digits=12, decimal_places=2
+    )
+    notes = forms.CharField(label=_("Notes"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_on"].initial = timezone.localdate()

@@ -1,0 +1,65 @@
+"""Reads of the assistance app that are more than a one-liner, always scoped to a user."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from assistance.models import Assistance, Referral, ReturnCase
+from core.access import actor_for
+from partners.models import Project
+
+
+@dataclass
+class TimelineEntry:
+    """One dated event of a person's file: an assistance, a referral or a return case."""
+
+    on: datetime.date
+    kind: str  # "assistance" | "referral" | "return_case"
+    item: object
+
+
+def beneficiary_timeline(*, user, beneficiary) -> list[TimelineEntry]:
+    """Everything the user may see of a person's file, newest first, in three queries."""
+    assistances = (
+        Assistance.objects.visible_to(user)
+        .filter(beneficiary=beneficiary)
+        .select_related("provider", "project", "activity")
+    )
+    referrals = (
+        Referral.objects.visible_to(user)
+        .filter(beneficiary=beneficiary)
+        .select_related("from_organisation", "to_organisation")
+    )
+    return_cases = ReturnCase.objects.visible_to(user).filter(beneficiary=beneficiary)
+    entries = [TimelineEntry(a.delivered_on, "assistance", a) for a in assistances]
+    entries += [TimelineEntry(r.referred_on, "referral", r) for r in referrals]
+    entries += [TimelineEntry(c.opened_on, "return_case", c) for c in return_cases]
+    order = {"return_case": 0, "referral": 1, "assistance": 2}
+    entries.sort(key=lambda e: (e.on, -order[e.kind], e.item.pk), reverse=True)
+    return entries
+
+
+def default_project(*, user, on: datetime.date | None = None) -> Project | None:
+    """The project a new record of the user's organisation most likely belongs to: one it
+    implements that is running on `on` (the most recently started)."""
+    actor = actor_for(user)
+    if not actor.organisation_id:
+        return None
+    return (
+        Project.objects.filter(partners__id=actor.organisation_id)
+        .active_on(on or timezone.localdate())
+        .order_by("-start", "code")
+        .first()
+    )
+
+
+def projects_for_entry(*, user):
+    """Projects the user's organisation may record assistances under."""
+    actor = actor_for(user)
+    projects = Project.objects.visible_to(user)
+    if not actor.sees_everything:
+        projects = projects.filter(partners__id=actor.organisation_id)
+    return projects.order_by("-start", "code")

@@ -1,0 +1,556 @@
+"""Pages of the assistance app: quick entry, edit and cancel; group sessions; the
+organisation's list; referrals (send, inbox, answer, outcome); AVRR return cases.
+
+Thin views: forms validate, services write, every object is looked up through
+`visible_to(user)` first, so an object out of scope answers 404 whatever the method."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assistance import services
+from assistance.choices import Category, ReferralStatus, ReturnStage
+from assistance.filters import AssistanceFilter, ReferralFilter
+from assistance.forms import (
+    ActivityForm,
+    AssistanceEditForm,
+    CancelForm,
+    OutcomeForm,
+    QuickAssistanceForm,
+    ReferralForm,
+    ReintegrationForm,
+    ReturnAdvanceForm,
+    ReturnCaseOpenForm,
+    grouped_subtype_choices,
+)
+from assistance.models import Activity, Assistance, Referral, ReturnCase
+from assistance.selectors import beneficiary_timeline
+from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiary_search
+from beneficiaries.views import form_errors_from, require_case_staff, visible_beneficiary
+from core.access import actor_for
+from core.exceptions import ConflictError
+
+PAGE_SIZE = 50
+
+
+def _writable_assistance(request, assistance_id: int) -> Assistance:
+    """Only the providing organisation corrects or cancels a row (404 otherwise)."""
+    actor = require_case_staff(request)
+    queryset = Assistance.objects.visible_to(request.user)
+    if not actor.sees_everything:
+        queryset = queryset.filter(provider_id=actor.organisation_id)
+    return get_object_or_404(queryset.select_related("beneficiary", "project"), pk=assistance_id)
+
+
+def _render_detail_with(request, person, **forms_by_name):
+    """The person's file, with a bound form that failed shown in place."""
+    actor = actor_for(request.user)
+    context = {
+        "person": person,
+        "age": person.age_on(timezone.localdate()),
+        "timeline": beneficiary_timeline(user=request.user, beneficiary=person),
+        "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
+        "quick_form": QuickAssistanceForm(user=request.user, beneficiary=person),
+        "organisation_id": actor.organisation_id,
+    }
+    context.update(forms_by_name)
+    return render(request, "beneficiaries/detail.html", context, status=400)
+
+
+# --- Assistances ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def subtype_options(request):
+    """HTMX: the <option>s of one category's subtypes (the category select's name may carry
+    a form prefix)."""
+    require_case_staff(request)
+    category = next((value for key, value in request.GET.items() if key.endswith("category")), "")
+    choices = grouped_subtype_choices(category)
+    html = format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((code, label) for code, label in choices if not isinstance(label, list | tuple)),
+    )
+    return HttpResponse(html)
+
+
+@login_required
+def assistance_list(request):
+    require_case_staff(request)
+    queryset = Assistance.objects.visible_to(request.user).select_related(
+        "beneficiary", "provider", "project", "city"
+    )
+    filterset = AssistanceFilter(request.GET or None, queryset=queryset, request=request)
+    _dress_assistance_filters(filterset.form)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "organisation_id": actor_for(request.user).organisation_id,
+        },
+    )
+
+
+def _dress_assistance_filters(form) -> None:
+    from django import forms
+
+    from partners.models import City
+
+    for name in ("delivered_from", "delivered_to"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    form.fields["city"].widget = forms.Select(
+        choices=[("", _("Toutes"))] + list(City.objects.values_list("code", "name"))
+    )
+    for name in ("category", "subtype", "status", "outcome"):
+        form.fields[name].empty_label = _("Tous")
+        form.fields[name].widget.choices = form.fields[name].choices
+    form.fields["beneficiary"].widget = forms.HiddenInput()
+
+
+@login_required
+def assistance_create(request, beneficiary_id: int):
+    person = visible_beneficiary(request, beneficiary_id)
+    if request.method != "POST":
+        return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    form = QuickAssistanceForm(request.POST, user=request.user, beneficiary=person)
+    if form.is_valid():
+        try:
+            assistance = services.assistance_record(
+                beneficiary=person, acting_user=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Assistance enregistrée : %(category)s · %(subtype)s, %(date)s.")
+                % {
+                    "category": assistance.get_category_display(),
+                    "subtype": assistance.get_subtype_display(),
+                    "date": assistance.delivered_on.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect(reverse("beneficiaries:detail", args=[person.pk]) + "#quick-entry")
+    return _render_detail_with(request, person, quick_form=form)
+
+
+@login_required
+def assistance_edit(request, assistance_id: int):
+    assistance = _writable_assistance(request, assistance_id)
+    conflict = False
+    if request.method == "POST":
+        form = AssistanceEditForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.assistance_update(
+                    assistance=assistance,
+                    acting_user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.service_fields(),
+                )
+            except ConflictError as error:
+                conflict = True
+                assistance = error.current
+                data = request.POST.copy()
+                data["version"] = error.current.version
+                form = AssistanceEditForm(data, user=request.user)
+                form.is_valid()
+                messages.error(request, error.message)
+            except ValidationError as error:
+                form_errors_from(form, error)
+            else:
+                messages.success(request, _("Assistance corrigée."))
+                return redirect("beneficiaries:detail", beneficiary_id=assistance.beneficiary_id)
+    else:
+        form = AssistanceEditForm(
+            initial=AssistanceEditForm.initial_for(assistance), user=request.user
+        )
+    return render(
+        request,
+        "assistance/edit.html",
+        {"form": form, "assistance": assistance, "conflict": conflict},
+    )
+
+
+@login_required
+def assistance_cancel(request, assistance_id: int):
+    assistance = _writable_assistance(request, assistance_id)
+    if request.method == "POST":
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.assistance_cancel(
+                    assistance=assistance,
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConflictError as error:
+                messages.error(request, error.message)
+                return redirect("assistance:cancel", assistance_id=assistance.pk)
+            messages.success(request, _("Assistance annulée : elle reste visible, barrée."))
+            return redirect("beneficiaries:detail", beneficiary_id=assistance.beneficiary_id)
+    else:
+        form = CancelForm(initial={"version": assistance.version})
+    return render(request, "assistance/cancel.html", {"form": form, "assistance": assistance})
+
+
+# --- Group sessions -----------------------------------------------------------------------------
+
+
+@login_required
+def activity_create(request):
+    require_case_staff(request)
+    if request.method == "POST":
+        form = ActivityForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                activity = services.activity_record(
+                    category=data["category"],
+                    subtype=data["subtype"],
+                    title=data["title"],
+                    held_on=data["held_on"],
+                    project=data["project"],
+                    city=data["city"],
+                    participants=list(data["participants"]),
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                form_errors_from(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Séance enregistrée pour %(n)s personnes.")
+                    % {"n": len(data["participants"])},
+                )
+                return redirect("assistance:activity_detail", activity_id=activity.pk)
+        selected = _selected_participants(request, request.POST.getlist("participants"))
+    else:
+        initial = {"category": request.GET.get("category") or Category.AWARENESS}
+        form = ActivityForm(initial=initial, user=request.user)
+        selected = _selected_participants(request, request.GET.getlist("ids"))
+    return render(request, "assistance/activity_form.html", {"form": form, "selected": selected})
+
+
+def _selected_participants(request, ids) -> list[Beneficiary]:
+    clean_ids = [int(i) for i in ids if str(i).isdigit()]
+    if not clean_ids:
+        return []
+    return list(Beneficiary.objects.visible_to(request.user).active().filter(pk__in=clean_ids))
+
+
+@login_required
+@require_GET
+def participant_search(request):
+    """HTMX: people matching a name, as checkboxes to add to a group session."""
+    require_case_staff(request)
+    query = request.GET.get("q", "").strip()
+    people = []
+    if len(query) >= 2:
+        exclude = [int(i) for i in request.GET.getlist("participants") if i.isdigit()]
+        people = list(
+            beneficiary_search(user=request.user, query=query)
+            .exclude(pk__in=exclude)
+            .select_related("city")[:15]
+        )
+    return render(
+        request, "assistance/_participant_options.html", {"people": people, "query": query}
+    )
+
+
+@login_required
+def activity_detail(request, activity_id: int):
+    require_case_staff(request)
+    activity = get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related("project", "city", "organisation"),
+        pk=activity_id,
+    )
+    rows = (
+        Assistance.objects.visible_to(request.user)
+        .filter(activity=activity)
+        .select_related("beneficiary")
+        .order_by("beneficiary__last_name", "beneficiary__first_name")
+    )
+    return render(request, "assistance/activity_detail.html", {"activity": activity, "rows": rows})
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+@login_required
+def referral_create(request, beneficiary_id: int):
+    person = visible_beneficiary(request, beneficiary_id)
+    if request.method == "POST":
+        form = ReferralForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                referral = services.referral_create(
+                    beneficiary=person, acting_user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form_errors_from(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Référencement envoyé."))
+                return redirect("assistance:referral_detail", referral_id=referral.pk)
+    else:
+        form = ReferralForm(user=request.user)
+    return render(request, "assistance/referral_form.html", {"form": form, "person": person})
+
+
+def _visible_referral(request, referral_id: int) -> Referral:
+    require_case_staff(request)
+    return get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related(
+            "beneficiary", "from_organisation", "to_organisation", "project", "assistance"
+        ),
+        pk=referral_id,
+    )
+
+
+@login_required
+def referral_list(request):
+    actor = require_case_staff(request)
+    queryset = Referral.objects.visible_to(request.user).select_related(
+        "beneficiary", "from_organisation", "to_organisation"
+    )
+    pending_first = Case(
+        When(
+            status=ReferralStatus.PENDING, to_organisation_id=actor.organisation_id, then=Value(0)
+        ),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    filterset = ReferralFilter(request.GET or None, queryset=queryset, request=request)
+    for name in ("status", "outcome", "category", "direction"):
+        filterset.form.fields[name].empty_label = _("Tous")
+        filterset.form.fields[name].widget.choices = filterset.form.fields[name].choices
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    rows = rows.order_by(pending_first, "-referred_on", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/referral_list.html",
+        {"filterset": filterset, "page_obj": page, "organisation_id": actor.organisation_id},
+    )
+
+
+@login_required
+def referral_detail(request, referral_id: int):
+    referral = _visible_referral(request, referral_id)
+    actor = actor_for(request.user)
+    person_visible = (
+        Beneficiary.objects.visible_to(request.user).filter(pk=referral.beneficiary_id).exists()
+    )
+    return render(
+        request,
+        "assistance/referral_detail.html",
+        {
+            "referral": referral,
+            "person": referral.beneficiary,
+            "person_visible": person_visible,
+            "age": referral.beneficiary.age_on(timezone.localdate()),
+            "can_respond": referral.status == ReferralStatus.PENDING
+            and referral.to_organisation_id is not None
+            and (actor.sees_everything or referral.to_organisation_id == actor.organisation_id),
+            "can_record_outcome": referral.status != ReferralStatus.DECLINED,
+            "outcome_form": OutcomeForm(),
+        },
+    )
+
+
+@login_required
+def referral_respond(request, referral_id: int):
+    referral = _visible_referral(request, referral_id)
+    if request.method != "POST":
+        return redirect("assistance:referral_detail", referral_id=referral.pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.referral_respond(referral=referral, accept=accept, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        if accept:
+            messages.success(
+                request, _("Référencement accepté : la fiche de la personne vous est accessible.")
+            )
+        else:
+            messages.success(request, _("Référencement refusé."))
+    return redirect("assistance:referral_detail", referral_id=referral.pk)
+
+
+@login_required
+def referral_outcome(request, referral_id: int):
+    referral = _visible_referral(request, referral_id)
+    if request.method != "POST":
+        return redirect("assistance:referral_detail", referral_id=referral.pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_record_outcome(
+                referral=referral, acting_user=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Issue enregistrée."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("assistance:referral_detail", referral_id=referral.pk)
+
+
+# --- AVRR -------------------------------------------------------------------------------------
+
+
+@login_required
+def return_list(request):
+    require_case_staff(request)
+    rows = ReturnCase.objects.visible_to(request.user).select_related("beneficiary", "organisation")
+    stage = request.GET.get("stage", "")
+    if stage in ReturnStage.values:
+        rows = rows.filter(stage=stage)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/return_list.html",
+        {"page_obj": page, "stage": stage, "stages": ReturnStage.choices},
+    )
+
+
+@login_required
+def return_open(request, beneficiary_id: int):
+    person = visible_beneficiary(request, beneficiary_id)
+    if request.method == "POST":
+        form = ReturnCaseOpenForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                case = services.return_case_open(
+                    beneficiary=person, acting_user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form_errors_from(form, error)
+            else:
+                messages.success(request, _("Dossier de retour ouvert (étape : conseil)."))
+                return redirect("assistance:return_detail", returncase_id=case.pk)
+    else:
+        form = ReturnCaseOpenForm(user=request.user)
+    return render(request, "assistance/return_open.html", {"form": form, "person": person})
+
+
+def _visible_case(request, returncase_id: int) -> ReturnCase:
+    require_case_staff(request)
+    return get_object_or_404(
+        ReturnCase.objects.visible_to(request.user)
+        .select_related("beneficiary", "organisation", "project")
+        .prefetch_related(
+            Prefetch(
+                "assistances",
+                queryset=Assistance.objects.visible_to(request.user).order_by("delivered_on", "id"),
+            )
+        ),
+        pk=returncase_id,
+    )
+
+
+@login_required
+def return_detail(request, returncase_id: int, advance_form=None, reintegration_form=None):
+    case = _visible_case(request, returncase_id)
+    from assistance.choices import RETURN_STAGE_ORDER
+
+    current = RETURN_STAGE_ORDER.index(case.stage) if case.stage in RETURN_STAGE_ORDER else None
+    stages = [
+        {
+            "code": code,
+            "label": ReturnStage(code).label,
+            "state": "current"
+            if index == current
+            else ("done" if current is not None and index < current else "todo"),
+        }
+        for index, code in enumerate(RETURN_STAGE_ORDER)
+    ]
+    is_open = case.stage not in (ReturnStage.CLOSED, ReturnStage.CANCELLED)
+    return render(
+        request,
+        "assistance/return_detail.html",
+        {
+            "case": case,
+            "stages": stages,
+            "is_open": is_open,
+            "advance_form": advance_form or ReturnAdvanceForm(case=case),
+            "reintegration_form": reintegration_form or ReintegrationForm(),
+            "can_reintegrate": case.stage in (ReturnStage.RETURNED, ReturnStage.REINTEGRATION),
+        },
+        status=400 if (advance_form or reintegration_form) else 200,
+    )
+
+
+@login_required
+def return_advance(request, returncase_id: int):
+    case = _visible_case(request, returncase_id)
+    if request.method != "POST":
+        return redirect("assistance:return_detail", returncase_id=case.pk)
+    form = ReturnAdvanceForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.return_case_advance(
+                return_case=case,
+                stage=form.cleaned_data["stage"],
+                on=form.cleaned_data["on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Étape enregistrée."))
+            return redirect("assistance:return_detail", returncase_id=case.pk)
+    return return_detail(request, returncase_id, advance_form=form)
+
+
+@login_required
+def return_reintegration(request, returncase_id: int):
+    case = _visible_case(request, returncase_id)
+    if request.method != "POST":
+        return redirect("assistance:return_detail", returncase_id=case.pk)
+    form = ReintegrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assistance_record(
+                beneficiary=case.beneficiary,
+                category=Category.REINTEGRATION,
+                project=case.project,
+                return_case=case,
+                acting_user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Assistance à la réintégration enregistrée."))
+            return redirect("assistance:return_detail", returncase_id=case.pk)
+    return return_detail(request, returncase_id, reintegration_form=form)

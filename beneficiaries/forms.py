@@ -1,0 +1,127 @@
+"""Forms of the beneficiary pages. They validate and present; the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.choices import Vulnerability
+from beneficiaries.models import Beneficiary
+from core.access import actor_for
+from core.forms import AccessibleFormMixin, CountryField, DateInput
+from partners.models import City
+
+# The fields the form hands to beneficiary_register / beneficiary_update.
+SERVICE_FIELDS = (
+    "beneficiary_ref",
+    "first_name",
+    "last_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "nationality",
+    "city",
+    "legal_status",
+    "is_migrant",
+    "registered_on",
+    "consent",
+    "consent_on",
+    "vulnerabilities",
+)
+
+
+class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
+    """Register or edit a person. Never saved directly: the view calls the services."""
+
+    age_estimate = forms.IntegerField(
+        label=_("ou âge estimé (ans)"),
+        required=False,
+        min_value=0,
+        max_value=110,
+        help_text=_("Si ni la date ni l'année de naissance ne sont connues."),
+    )
+    nationality = CountryField(label=_("Nationalité"), required=False)
+    city = forms.ModelChoiceField(
+        label=_("Ville"), queryset=City.objects.all(), required=False, empty_label=_("— Choisir —")
+    )
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnérabilités"),
+        choices=Vulnerability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "first_name",
+            "last_name",
+            "sex",
+            "date_of_birth",
+            "birth_year",
+            "nationality",
+            "city",
+            "is_migrant",
+            "legal_status",
+            "beneficiary_ref",
+            "registered_on",
+            "vulnerabilities",
+            "consent",
+            "consent_on",
+        ]
+        widgets = {
+            "date_of_birth": DateInput,
+            "registered_on": DateInput,
+            "consent_on": DateInput,
+            "sex": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["first_name"].widget.attrs.update(autocomplete="off", autofocus=True)
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["birth_year"].widget.attrs.update(inputmode="numeric")
+        self.fields["beneficiary_ref"].widget.attrs["autocomplete"] = "off"
+        self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
+        if self.instance.pk:
+            del self.fields["age_estimate"]
+            self.fields["version"].initial = self.instance.version
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_beneficiary_ref(self):
+        ref = self.cleaned_data["beneficiary_ref"].strip()
+        organisation_id = (
+            self.instance.organisation_id
+            if self.instance.pk
+            else actor_for(self.user).organisation_id
+        )
+        clash = Beneficiary.objects.filter(organisation_id=organisation_id, beneficiary_ref=ref)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if organisation_id and clash.exists():
+            raise forms.ValidationError(
+                _("Cette référence de dossier existe déjà dans votre organisation.")
+            )
+        return ref
+
+    def clean(self):
+        data = super().clean()
+        age = data.get("age_estimate")
+        if age is not None and not data.get("date_of_birth") and not data.get("birth_year"):
+            data["birth_year"] = timezone.localdate().year - age
+        if not (data.get("first_name") or data.get("last_name")):
+            self.add_error("last_name", _("Indiquez au moins un nom ou un prénom."))
+        if data.get("consent") and not data.get("consent_on"):
+            data["consent_on"] = timezone.localdate()
+        return data
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in SERVICE_FIELDS}

@@ -1,0 +1,258 @@
+"""Pages of the beneficiaries app: list and search, register (with the duplicate check),
+the person's file, edit with optimistic locking. Thin: forms validate, services write,
+every object comes through `visible_to(user)` (out of scope answers 404)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistance.choices import Status
+from assistance.models import Assistance
+from assistance.selectors import beneficiary_timeline
+from beneficiaries.filters import BeneficiaryFilter
+from beneficiaries.forms import BeneficiaryForm
+from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiary_possible_duplicates
+from beneficiaries.services import beneficiary_register, beneficiary_update
+from core.access import actor_for
+from core.exceptions import ConflictError
+from core.forms import country_choices
+from partners.models import City
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def require_case_staff(request):
+    """Personal records are for partner staff and IOM only; anyone else gets a 404."""
+    actor = actor_for(request.user)
+    if not (actor.is_partner_staff or actor.sees_everything):
+        raise Http404
+    return actor
+
+
+def visible_beneficiary(request, beneficiary_id: int) -> Beneficiary:
+    require_case_staff(request)
+    return get_object_or_404(
+        Beneficiary.objects.visible_to(request.user).select_related("city", "organisation"),
+        pk=beneficiary_id,
+    )
+
+
+def editable_beneficiary(request, beneficiary_id: int) -> Beneficiary:
+    """Only the organisation that registered the person edits the record (404 otherwise)."""
+    actor = require_case_staff(request)
+    queryset = Beneficiary.objects.visible_to(request.user).active()
+    if not actor.sees_everything:
+        queryset = queryset.filter(organisation_id=actor.organisation_id)
+    return get_object_or_404(queryset.select_related("city", "organisation"), pk=beneficiary_id)
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def beneficiary_list(request):
+    require_case_staff(request)
+    last_delivery = (
+        Assistance.objects.filter(beneficiary=OuterRef("pk"), status=Status.DELIVERED)
+        .order_by("-delivered_on")
+        .values("delivered_on")[:1]
+    )
+    queryset = (
+        Beneficiary.objects.visible_to(request.user)
+        .active()
+        .select_related("city", "organisation")
+        .annotate(last_assisted=Subquery(last_delivery))
+    )
+    filterset = BeneficiaryFilter(request.GET or None, queryset=queryset, request=request)
+    _dress_filter_form(filterset.form)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for person in page:
+        person.age_now = person.age_on(today)
+    context = {
+        "filterset": filterset,
+        "page_obj": page,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "query": request.GET.get("q", ""),
+        "sort": request.GET.get("ordering", ""),
+        "filters_used": any(
+            request.GET.get(name) for name in filterset.form.fields if name not in ("q",)
+        ),
+    }
+    template = "beneficiaries/_results.html" if request.htmx else "beneficiaries/list.html"
+    return render(request, template, context)
+
+
+def _dress_filter_form(form) -> None:
+    """The shared FilterSet takes codes; people pick names in their language."""
+    form.fields["nationality"].widget = forms.Select(choices=country_choices(_("Toutes")))
+    cities = [("", _("Toutes"))] + list(City.objects.values_list("code", "name"))
+    form.fields["city"].widget = forms.Select(choices=cities)
+    for name in ("assisted_from", "assisted_to", "registered_from", "registered_to"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    form.fields["is_migrant"].widget = forms.Select(
+        choices=[("", _("Tous")), ("true", _("Migrant·e")), ("false", _("Ressortissant·e"))]
+    )
+    for name in ("sex", "age_group", "vulnerability"):
+        form.fields[name].empty_label = _("Tous")
+        form.fields[name].widget.choices = form.fields[name].choices
+
+
+@login_required
+def beneficiary_create(request):
+    require_case_staff(request)
+    actor = actor_for(request.user)
+    duplicates = None
+    if request.method == "POST":
+        form = BeneficiaryForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.service_fields()
+            if not request.POST.get("confirm_duplicate"):
+                duplicates = beneficiary_possible_duplicates(
+                    user=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=data["date_of_birth"],
+                    birth_year=data["birth_year"],
+                )
+            if duplicates is None or not (duplicates.own or duplicates.elsewhere):
+                try:
+                    person = beneficiary_register(acting_user=request.user, **data)
+                except ValidationError as error:
+                    form_errors_from(form, error)
+                except PermissionDenied as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(
+                        request, _("%(name)s est enregistré·e.") % {"name": person.full_name}
+                    )
+                    return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    else:
+        initial = {"registered_on": timezone.localdate(), "consent": True}
+        if actor.organisation_id:
+            from partners.models import Organisation
+
+            org = Organisation.objects.filter(pk=actor.organisation_id).first()
+            if org and org.city_id:
+                initial["city"] = org.city_id
+        form = BeneficiaryForm(initial=initial, user=request.user)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {"form": form, "duplicates": duplicates, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def beneficiary_detail(request, beneficiary_id: int):
+    person = visible_beneficiary(request, beneficiary_id)
+    if person.merged_into_id:
+        kept = Beneficiary.objects.visible_to(request.user).filter(pk=person.merged_into_id)
+        if kept.exists():
+            messages.info(request, _("Cette fiche a été fusionnée : voici la fiche conservée."))
+            return redirect("beneficiaries:detail", beneficiary_id=person.merged_into_id)
+    from assistance.forms import QuickAssistanceForm
+
+    actor = actor_for(request.user)
+    return render(
+        request,
+        "beneficiaries/detail.html",
+        {
+            "person": person,
+            "age": person.age_on(timezone.localdate()),
+            "timeline": beneficiary_timeline(user=request.user, beneficiary=person),
+            "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
+            "quick_form": QuickAssistanceForm(user=request.user, beneficiary=person),
+            "organisation_id": actor.organisation_id,
+        },
+    )
+
+
+@login_required
+def beneficiary_edit(request, beneficiary_id: int):
+    person = editable_beneficiary(request, beneficiary_id)
+    conflict = None
+    if request.method == "POST":
+        form = BeneficiaryForm(request.POST, instance=person, user=request.user)
+        if form.is_valid():
+            try:
+                beneficiary_update(
+                    beneficiary=person,
+                    acting_user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.service_fields(),
+                )
+            except ConflictError as error:
+                conflict = _conflict_rows(form, error.current)
+                data = request.POST.copy()
+                data["version"] = error.current.version
+                form = BeneficiaryForm(data, instance=error.current, user=request.user)
+                form.is_valid()
+                messages.error(request, error.message)
+            except ValidationError as error:
+                form_errors_from(form, error)
+            else:
+                messages.success(request, _("Fiche mise à jour."))
+                return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    else:
+        form = BeneficiaryForm(instance=person, user=request.user)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {"form": form, "person": person, "conflict": conflict, "today": timezone.localdate()},
+    )
+
+
+def _conflict_rows(form, current: Beneficiary) -> list[dict]:
+    """The fields where the record as saved by someone else differs from the user's input."""
+    rows = []
+    for name, value in form.service_fields().items():
+        saved = getattr(current, name)
+        if name == "city":
+            saved_cmp, mine_cmp = current.city_id, getattr(value, "pk", None)
+        else:
+            saved_cmp, mine_cmp = saved, value
+        if (saved_cmp or None) != (mine_cmp or None):
+            field = form.fields[name]
+            rows.append(
+                {
+                    "label": field.label,
+                    "saved": _display(field, saved),
+                    "mine": _display(field, value),
+                }
+            )
+    return rows
+
+
+def _display(field, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    return str(choices.get(value, value))

@@ -1,0 +1,105 @@
+"""GET /api/v1/reports/bilan/: the contract of DESIGN.md §4, scoped by role (section 5)."""
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.assistance.factories import AssistanceFactory
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.partners.factories import DonorFactory, ProjectFactory
+
+URL = "/api/v1/reports/bilan/"
+
+
+@pytest.fixture
+def data(project, partner_a, partner_b):
+    for organisation, n in ((partner_a, 3), (partner_b, 7)):
+        for _ in range(n):
+            AssistanceFactory(
+                beneficiary=BeneficiaryFactory(organisation=organisation),
+                project=project,
+                delivered_on=datetime.date(2023, 5, 2),
+            )
+    return project
+
+
+def get(user, **params):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client.get(URL, params)
+
+
+def test_officer_gets_the_whole_bilan(officer, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = get(officer, project="JPN-PROT", start="2023-05-01", end="2023-09-30")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"project", "start", "end", "indicators"}
+    assert body["start"] == "2023-05-01"
+    medical = body["indicators"]["medical_services"]
+    assert medical["unit"] == "services"
+    assert medical["total"] == medical["women"] == 10
+    assert list(medical["by_age_band"]) == [
+        "0-4", "5-11", "12-17", "18-24", "25-59", "60+", "unknown"
+    ]  # fmt: skip
+    assert "by_country" in body["indicators"]["avrr_returns"]
+
+
+def test_officer_may_cut_to_an_organisation_and_use_a_quarter(officer, data):
+    response = get(officer, project="JPN-PROT", period="2023-Q2", organisation="partner-b")
+    assert response.json()["indicators"]["medical_services"]["total"] == 7
+
+
+def test_partner_manager_gets_its_own_organisations_figures(manager_a, data):
+    response = get(manager_a, project="JPN-PROT", period="2023")
+    assert response.status_code == 200
+    assert response.json()["indicators"]["beneficiaries_reached"]["total"] == 3
+    assert (
+        get(manager_a, project="JPN-PROT", period="2023", organisation="partner-b").status_code
+        == 404
+    )
+
+
+def test_partner_manager_of_a_partner_outside_the_project_gets_404(data, partner_b):
+    from partners.choices import Role
+    from tests.partners.factories import OrganisationFactory, member
+
+    outsider = member(OrganisationFactory(slug="outsider"), Role.PARTNER_MANAGER)
+    assert get(outsider, project="JPN-PROT", period="2023").status_code == 404
+
+
+def test_donor_sees_only_its_projects_with_small_cells_hidden(donor_user, data):
+    data.small_cell_threshold = 5
+    data.save(update_fields=["small_cell_threshold"])
+    response = get(donor_user, project="JPN-PROT", period="2023")
+    assert response.status_code == 200
+    medical = response.json()["indicators"]["medical_services"]
+    assert medical["total"] == 10
+    body = get(donor_user, project="JPN-PROT", period="2023", organisation="partner-a").json()
+    assert body["indicators"]["medical_services"]["total"] == "<5"
+    other = ProjectFactory(code="OTHER", donor=DonorFactory(slug="other-donor"))
+    assert get(donor_user, project=other.code, period="2023").status_code == 404
+    assert get(donor_user, project="NOPE", period="2023").status_code == 404
+
+
+def test_caseworker_is_refused_and_anonymous_must_sign_in(alice, data):
+    assert get(alice, project="JPN-PROT", period="2023").status_code == 403
+    assert get(None, project="JPN-PROT", period="2023").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"project": "JPN-PROT"},
+        {"project": "JPN-PROT", "period": "2023-Q9"},
+        {"project": "JPN-PROT", "start": "2023-05-01"},
+        {"project": "JPN-PROT", "start": "2023-09-01", "end": "2023-05-01"},
+        {"project": "JPN-PROT", "period": "2023", "start": "2023-01-01", "end": "2023-02-01"},
+    ],
+)
+def test_bad_periods_answer_400_with_a_message(officer, data, params):
+    response = get(officer, **params)
+    assert response.status_code == 400
+    assert response.json()

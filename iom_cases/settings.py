@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "assistance",
     "reporting",
+    "bilans",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Africa/Casablanca"
+# Redis redelivers a task whose worker died (acks_late) after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+# Draft donor bilans of the quarter just ended, for every active project (bilans.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "bilans-quarterly-drafts": {
+        "task": "bilans.tasks.schedule_quarterly_drafts",
+        "schedule": crontab(minute=0, hour=6, day_of_month=5, month_of_year="1,4,7,10"),
+    },
+}
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,95 @@
+"""Fixtures of the page tests: partner A's people and records, which partner B's caseworker
+(charlie) and the donor must never reach."""
+
+import datetime
+
+import pytest
+
+from assistance import services as assistance_services
+from beneficiaries.services import beneficiary_register
+from partners.choices import Role
+from tests.partners.factories import (
+    DonorFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    city,
+    member,
+)
+
+# Names no other fixture uses: if one shows up in a page, it leaked.
+SECRET_FIRST_NAME = "Zenabou"
+SECRET_LAST_NAME = "Quixotera"
+SECRET_REF = "A-SECRET-001"
+
+
+@pytest.fixture
+def a_person(alice, project):
+    return beneficiary_register(
+        acting_user=alice,
+        beneficiary_ref=SECRET_REF,
+        first_name=SECRET_FIRST_NAME,
+        last_name=SECRET_LAST_NAME,
+        sex="F",
+        date_of_birth=datetime.date(1990, 3, 4),
+        nationality="GN",
+        city=city("oujda"),
+        registered_on=datetime.date(2024, 1, 10),
+        consent=True,
+    )
+
+
+@pytest.fixture
+def partner_world(alice, a_person, project):
+    """One of everything partner A owns: an assistance, a group session, a referral to a
+    third partner (not B), a public-health referral, a return case, and a project B and the
+    donor of `project` have nothing to do with."""
+    partner_c = OrganisationFactory(slug="partner-c", name="Partenaire C", city=city("rabat"))
+    project.partners.add(partner_c)
+    other_donor = DonorFactory(slug="other-donor", name="Autre bailleur")
+    private_project = ProjectFactory(
+        code="A-ONLY", donor=other_donor, partners=[alice.membership.organisation]
+    )
+    assistance = assistance_services.assistance_record(
+        beneficiary=a_person,
+        category="medical",
+        subtype="consultation",
+        delivered_on=datetime.date(2024, 2, 1),
+        project=project,
+        acting_user=alice,
+    )
+    activity = assistance_services.activity_record(
+        category="awareness",
+        subtype="health",
+        title="Séance secrète",
+        held_on=datetime.date(2024, 2, 2),
+        participants=[a_person],
+        acting_user=alice,
+    )
+    referral = assistance_services.referral_create(
+        beneficiary=a_person,
+        category="psychosocial",
+        consent=True,
+        to_organisation=partner_c,
+        acting_user=alice,
+    )
+    public_referral = assistance_services.referral_create(
+        beneficiary=a_person,
+        category="medical",
+        consent=True,
+        to_structure="Hôpital Al Farabi",
+        acting_user=alice,
+    )
+    return_case = assistance_services.return_case_open(
+        beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
+    )
+    return {
+        "beneficiary": a_person,
+        "assistance": assistance,
+        "activity": activity,
+        "referral": referral,
+        "public_referral": public_referral,
+        "return_case": return_case,
+        "project": private_project,
+        "partner_c": partner_c,
+        "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
+    }

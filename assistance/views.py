@@ -175,7 +175,6 @@ def assistance_edit(request, assistance_id: int):
                 data["version"] = error.current.version
                 form = AssistanceEditForm(data, user=request.user)
                 form.is_valid()
-                messages.error(request, error.message)
             except ValidationError as error:
                 form_errors_from(form, error)
             else:

@@ -211,7 +211,6 @@ def beneficiary_edit(request, beneficiary_id: int):
                 data["version"] = error.current.version
                 form = BeneficiaryForm(data, instance=error.current, user=request.user)
                 form.is_valid()
-                messages.error(request, error.message)
             except ValidationError as error:
                 form_errors_from(form, error)
             else:

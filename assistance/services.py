@@ -26,6 +26,7 @@ from assistance.choices import (
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_share
+from bilans.selectors import assert_period_open, assert_periods_open
 from core.access import actor_for
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
@@ -123,6 +124,7 @@ def assistance_record(
         return_case=return_case,
         created_by=acting_user,
     )
+    assert_period_open(project, assistance.delivered_on)
     assistance.full_clean()
     assistance.save()
     audit_create(actor=acting_user, instance=assistance)
@@ -170,6 +172,7 @@ def assistance_record_many(*, acting_user, assistances: Sequence[Assistance]) ->
     if errors:
         index, exc = errors[0]
         raise ValidationError(_("Ligne %(index)s : %(error)s") % {"index": index + 1, "error": exc})
+    assert_periods_open((a.project_id, a.delivered_on) for a in assistances)
     created = Assistance.objects.bulk_create(assistances, batch_size=2000)
     audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=created)
     return created
@@ -206,9 +209,11 @@ def assistance_update(
     if unknown:
         raise TypeError(f"not editable through this service: {', '.join(sorted(unknown))}")
     current = _locked_assistance(acting_user, assistance, expected_version)
+    assert_period_open(current.project_id, current.delivered_on)
     before = snapshot(current)
     for name, value in fields.items():
         setattr(current, name, value)
+    assert_period_open(current.project_id, current.delivered_on)
     if "project" in fields:
         _check_project(acting_user, current.project, current.provider_id)
     current.country = (current.country or "").upper()
@@ -231,6 +236,7 @@ def assistance_cancel(
     current = _locked_assistance(acting_user, assistance, expected_version)
     if current.status == Status.CANCELLED:
         return current
+    assert_period_open(current.project_id, current.delivered_on)
     previous = current.status
     current.status = Status.CANCELLED
     current.version += 1

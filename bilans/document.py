@@ -1,0 +1,323 @@
+"""The bilan as a document: frozen figures and context turned into the sections the PDF and
+the XLSX both lay out (so the two files always say the same thing).
+
+Nothing here reads the database: a document is built from a snapshot's `figures` (the bilan
+JSON of DESIGN.md §4, small cells already hidden) and its `context` (what the cover needs,
+frozen at generation with the indicator labels in the snapshot's language).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from bilans.texts import long_date, texts_for
+from core.countries import country_name
+
+SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
+KEY_CODES = ("beneficiaries_reached", "assistances_delivered")
+AVRR_CODES = ("avrr_returns", "returnees_to_morocco", "reintegration_persons")
+
+FAMILIES = ("health", "humanitarian", "protection", "awareness", "avrr", "socioeconomic", "other")
+FAMILY_OF_CODE = {
+    "medical_persons": "health",
+    "medical_services": "health",
+    "psychosocial_persons": "health",
+    "psychosocial_services": "health",
+    "public_health_referrals_completed_persons": "health",
+    "humanitarian_persons": "humanitarian",
+    "humanitarian_services": "humanitarian",
+    "emergency_housing_persons": "humanitarian",
+    "legal_persons": "protection",
+    "protection_persons": "protection",
+    "awareness_persons": "awareness",
+    "avrr_returns": "avrr",
+    "returnees_to_morocco": "avrr",
+    "reintegration_persons": "avrr",
+    "employability_persons": "socioeconomic",
+    "entrepreneurship_persons": "socioeconomic",
+}
+FAMILY_OF_CATEGORY = {
+    "medical": "health",
+    "psychosocial": "health",
+    "food": "humanitarian",
+    "non_food": "humanitarian",
+    "emergency_housing": "humanitarian",
+    "legal": "protection",
+    "protection": "protection",
+    "awareness": "awareness",
+    "avrr": "avrr",
+    "reintegration": "avrr",
+    "employability": "socioeconomic",
+    "entrepreneurship": "socioeconomic",
+    "education": "socioeconomic",
+}
+
+
+def figures_checksum(figures: dict) -> str:
+    """SHA-256 of the canonical JSON of the figures (sorted keys, no spaces)."""
+    canonical = json.dumps(figures, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def family_of(code: str, categories: list[str]) -> str:
+    if code in FAMILY_OF_CODE:
+        return FAMILY_OF_CODE[code]
+    families = {FAMILY_OF_CATEGORY.get(c, "other") for c in categories}
+    return families.pop() if len(families) == 1 else "other"
+
+
+def build_context(project, *, organisation, language: str, indicators, subtype_labels) -> dict:
+    """What the document needs besides the figures, frozen at generation time."""
+    city_name = "name_ar" if language == "ar" else "name"
+    return {
+        "project": {"code": project.code, "title": project.title},
+        "donor": project.donor.name,
+        "budget": str(project.budget) if project.budget is not None else None,
+        "currency": project.currency,
+        "project_start": project.start.isoformat(),
+        "project_end": project.end.isoformat(),
+        "partners": [p.name for p in project.partners.all()],
+        "cities": [getattr(c, city_name) or c.name for c in project.cities.all()],
+        "organisation": organisation.name if organisation is not None else None,
+        "small_cell_threshold": project.small_cell_threshold,
+        "indicators": {
+            ind.code: {
+                "label": ind.label(language),
+                "unit": ind.unit,
+                "family": family_of(ind.code, list(ind.categories)),
+            }
+            for ind in indicators
+        },
+        "subtypes": subtype_labels,
+    }
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list  # ints, or "<k"/"x" strings where small cells are hidden
+    unit: str = ""
+    code: str = ""
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[Row]
+    note: str = ""
+    first_header: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    chart_rows: list[Row] = field(default_factory=list)  # indicator × sex classes
+
+
+@dataclass
+class Document:
+    language: str
+    texts: dict
+    project: dict
+    donor: str
+    period_label: str
+    start: datetime.date
+    end: datetime.date
+    budget: str | None
+    partners: list[str]
+    cities: list[str]
+    organisation: str | None
+    version: int | None
+    checksum: str
+    generated_on: str
+    small_cell_threshold: int
+    key_figures: list[dict]
+    sections: list[Section]
+    avrr: Section | None
+    methodology: list[str]
+
+    @property
+    def rtl(self) -> bool:
+        return self.language == "ar"
+
+    @property
+    def suppressed(self) -> bool:
+        return self.small_cell_threshold >= 2
+
+
+def format_number(value, language: str) -> str:
+    """Integers with a thousands separator (thin space in French and Arabic, comma in
+    English); hidden cells (`<k`, `x`) as they are."""
+    if not isinstance(value, int):
+        return str(value)
+    text = f"{value:,}"
+    return text if language == "en" else text.replace(",", "\u202f")
+
+
+def format_budget(amount: str | None, currency: str, language: str) -> str | None:
+    if amount is None:
+        return None
+    whole = int(float(amount))
+    return f"{format_number(whole, language)} {currency}"
+
+
+def _sex_row(label: str, entry: dict, *, unit: str = "", code: str = "") -> Row:
+    return Row(
+        label=label,
+        cells=[entry.get(name, 0) for name in SEX_CLASSES] + [entry.get("total", 0)],
+        unit=unit,
+        code=code,
+    )
+
+
+def _band_label(key: str, t: dict) -> str:
+    if key == "unknown":
+        return t["age_unknown"]
+    return f"{key.replace('+', ' +')} {t['years']}"
+
+
+def _country_table(title: str, entry: dict, t: dict, language: str) -> Table:
+    rows = []
+    for code, by_sex in (entry.get("by_country") or {}).items():
+        values = [by_sex.get("F", 0), by_sex.get("M", 0), by_sex.get("unknown", 0)]
+        total = sum(values) if all(isinstance(v, int) for v in values) else "x"
+        rows.append(Row(label=country_name(code, language) or code, cells=[*values, total]))
+    rows.sort(
+        key=lambda row: (-(row.cells[-1] if isinstance(row.cells[-1], int) else 0), row.label)
+    )
+    return Table(
+        title=title,
+        first_header=t["country"],
+        headers=[t["female"], t["male"], t["unknown"], t["total"]],
+        rows=rows,
+    )
+
+
+def _age_table(title: str, entry: dict, t: dict) -> Table:
+    bands = entry.get("by_age_band") or {}
+    return Table(
+        title=title,
+        first_header=t["age_band"],
+        headers=[t["total"]],
+        rows=[Row(label=_band_label(key, t), cells=[value]) for key, value in bands.items()],
+    )
+
+
+def build_document(*, figures: dict, context: dict, language: str, version, checksum: str,
+                   generated_at: datetime.datetime | None) -> Document:  # fmt: skip
+    """The document of a snapshot (or of fresh figures, for the command line)."""
+    t = texts_for(language)
+    start = datetime.date.fromisoformat(figures["start"])
+    end = datetime.date.fromisoformat(figures["end"])
+    indicators = figures["indicators"]
+    meta = context["indicators"]
+    sex_headers = [t[name] for name in SEX_CLASSES] + [t["total"]]
+
+    key_figures = []
+    for code in KEY_CODES:
+        if code in indicators:
+            entry = indicators[code]
+            key_figures.append(
+                {
+                    "code": code,
+                    "label": t[
+                        "persons_reached" if code == KEY_CODES[0] else "assistances_delivered"
+                    ],
+                    "total": entry["total"],
+                    "row": _sex_row(meta.get(code, {}).get("label", code), entry),
+                    "bands": _age_table(meta.get(code, {}).get("label", code), entry, t),
+                }
+            )
+
+    sections: dict[str, Section] = {}
+    for code, entry in indicators.items():
+        if code in KEY_CODES:
+            continue
+        info = meta.get(code, {"label": code, "unit": entry.get("unit", ""), "family": "other"})
+        family = info["family"] if info["family"] in FAMILIES else "other"
+        section = sections.setdefault(family, Section(key=family, title=t[f"family_{family}"]))
+        section.chart_rows.append(
+            _sex_row(info["label"], entry, unit=t.get(entry.get("unit", ""), ""), code=code)
+        )
+    ordered = []
+    for family in FAMILIES:
+        if family in sections:
+            section = sections[family]
+            section.tables.append(
+                Table(
+                    title=t["by_sex"],
+                    first_header=t["indicator"],
+                    headers=sex_headers,
+                    rows=section.chart_rows,
+                )
+            )
+            ordered.append(section)
+
+    avrr = None
+    if any(code in indicators for code in AVRR_CODES):
+        avrr = Section(key="avrr_tables", title=t["avrr_title"])
+        if "avrr_returns" in indicators:
+            entry = indicators["avrr_returns"]
+            avrr.tables.append(_country_table(t["avrr_by_country"], entry, t, language))
+            avrr.tables.append(_age_table(t["avrr_by_age"], entry, t))
+        if "returnees_to_morocco" in indicators:
+            entry = indicators["returnees_to_morocco"]
+            avrr.tables.append(_country_table(t["returnees_by_country"], entry, t, language))
+            avrr.tables.append(_age_table(t["returnees_by_age"], entry, t))
+        if "reintegration_persons" in indicators:
+            entry = indicators["reintegration_persons"]
+            labels = context.get("subtypes", {})
+            avrr.tables.append(
+                Table(
+                    title=t["reintegration_by_subtype"],
+                    first_header=t["support_type"],
+                    headers=[t["persons"]],
+                    rows=[
+                        Row(label=labels.get(key, key), cells=[value])
+                        for key, value in (entry.get("by_subtype") or {}).items()
+                    ],
+                    note=t["reintegration_note"],
+                )
+            )
+
+    k = int(figures.get("small_cell_threshold") or 0)
+    methodology = [
+        t[key]
+        for key in (
+            "method_source",
+            "method_persons",
+            "method_services",
+            "method_age",
+            "method_unknown",
+            "method_bands",
+            "method_countries",
+            "method_freeze",
+        )
+    ]
+    return Document(
+        language=language,
+        texts=t,
+        project=context["project"],
+        donor=context["donor"],
+        period_label=f"{long_date(start, language)} – {long_date(end, language)}",
+        start=start,
+        end=end,
+        budget=format_budget(context.get("budget"), context.get("currency", ""), language),
+        partners=context.get("partners", []),
+        cities=context.get("cities", []),
+        organisation=context.get("organisation"),
+        version=version,
+        checksum=checksum,
+        generated_on=long_date(generated_at.date(), language) if generated_at else "",
+        small_cell_threshold=k,
+        key_figures=key_figures,
+        sections=ordered,
+        avrr=avrr,
+        methodology=methodology,
+    )

@@ -1,0 +1,118 @@
+"""The bilan PDF: an HTML/CSS template (templates/bilans/pdf/) rendered by WeasyPrint.
+
+`render_pdf(document)` returns the bytes of the PDF. It reads nothing from the database: the
+document (bilans.document) carries the frozen figures and context.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from bilans.document import Document, format_number
+
+# WeasyPrint logs every layout step at INFO: keep worker logs readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def sex_bars_svg(rows, labels, *, rtl=False, compact=False):
+    return ""
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (for the page margin boxes), safe inside <style>."""
+    escaped = (
+        str(text)
+        .replace("\\", "\\5C ")
+        .replace('"', "\\22 ")
+        .replace("<", "\\3C ")
+        .replace("\n", " ")
+    )
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - escaped above for a CSS string
+
+
+def _text(cells, language: str) -> list[str]:
+    return [format_number(value, language) for value in cells]
+
+
+def _with_text(rows, language: str):
+    for row in rows:
+        row.text = _text(row.cells, language)
+    return rows
+
+
+def html_for(doc: Document) -> str:
+    """The HTML the PDF is printed from (also handy to look at in a browser)."""
+    t = doc.texts
+    language = doc.language
+    sex_headers = [t[name] for name in ("women", "girls", "men", "boys", "unknown")] + [t["total"]]
+    sex_labels = sex_headers[:5]
+
+    key_figures = [
+        {**kf, "total_text": format_number(kf["total"], language)} for kf in doc.key_figures
+    ]
+    key_rows = _with_text([kf["row"] for kf in doc.key_figures], language)
+    key_bands = []
+    if doc.key_figures:
+        band_rows = [kf["bands"].rows for kf in doc.key_figures]
+        for i, row in enumerate(band_rows[0]):
+            key_bands.append(
+                {
+                    "label": row.label,
+                    "values": _text(
+                        [rows[i].cells[0] for rows in band_rows if i < len(rows)], language
+                    ),
+                }
+            )
+
+    number = 1
+    sections = []
+    for section in doc.sections:
+        number += 1
+        for table in section.tables:
+            _with_text(table.rows, language)
+        section.number = f"{number:02d}"
+        section.chart = sex_bars_svg(section.chart_rows, sex_labels, rtl=doc.rtl)
+        sections.append(section)
+    avrr = doc.avrr
+    if avrr is not None:
+        number += 1
+        avrr.number = f"{number:02d}"
+        for table in avrr.tables:
+            _with_text(table.rows, language)
+        avrr.chart = None
+    k = doc.small_cell_threshold
+    footer = (
+        f"{doc.project['code']} · {t['version']} {doc.version or '—'} · "
+        f"{t['checksum']} {doc.checksum[:16]}"
+    )
+    return render_to_string(
+        "bilans/pdf/bilan.html",
+        {
+            "doc": doc,
+            "css": render_to_string("bilans/pdf/bilan.css"),
+            "footer_css": css_string(footer),
+            "page_css": css_string(t["page"]),
+            "of_css": css_string(t["of"]),
+            "key_rows": key_rows,
+            "key_chart": sex_bars_svg(key_rows, sex_labels, rtl=doc.rtl),
+            "footer_side": "right" if doc.rtl else "left",
+            "page_side": "left" if doc.rtl else "right",
+            "sex_headers": sex_headers,
+            "key_figures": key_figures,
+            "key_bands": key_bands,
+            "sections": sections,
+            "avrr": avrr,
+            "method_number": f"{number + 1:02d}",
+            "small_cells_note": t["small_cells"].format(k=k, km1=k - 1) if k >= 2 else "",
+        },
+    )
+
+
+def render_pdf(doc: Document) -> bytes:
+    """The PDF bytes of `doc`."""
+    from weasyprint import HTML
+
+    return HTML(string=html_for(doc)).write_pdf()

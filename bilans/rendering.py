@@ -1,0 +1,81 @@
+"""Turning a project's figures into the bilan files (PDF, XLSX), for the snapshots of the
+services and for `manage.py bilan --format pdf|xlsx`."""
+
+from __future__ import annotations
+
+from django.utils import timezone, translation
+
+from assistance.choices import SUBTYPE_LABELS
+from bilans.document import build_context, build_document, figures_checksum
+from partners.models import Project
+from reporting.engine import bilan as engine_bilan
+from reporting.models import Indicator
+from reporting.periods import Period
+from reporting.suppression import suppress_bilan
+
+FORMATS = ("pdf", "xlsx")
+
+
+def freeze_figures(project: Project, period: Period, *, organisation=None) -> dict:
+    """The bilan JSON as donors receive it: small cells hidden with the project's k."""
+    data = engine_bilan(project, period, organisation=organisation)
+    return suppress_bilan(data, project.small_cell_threshold)
+
+
+def document_context(project: Project, *, organisation, language: str) -> dict:
+    with translation.override(language):
+        subtypes = {code: str(label) for code, label in SUBTYPE_LABELS.items()}
+    return build_context(
+        project,
+        organisation=organisation,
+        language=language,
+        indicators=list(Indicator.objects.active()),
+        subtype_labels=subtypes,
+    )
+
+
+def render_files(*, figures: dict, context: dict, language: str, version, checksum: str,
+                 generated_at) -> tuple[bytes, bytes]:  # fmt: skip
+    """The PDF and XLSX bytes of one set of frozen figures."""
+    from bilans.pdf import render_pdf
+    from bilans.xlsx import render_xlsx
+
+    doc = build_document(
+        figures=figures,
+        context=context,
+        language=language,
+        version=version,
+        checksum=checksum,
+        generated_at=generated_at,
+    )
+    return render_pdf(doc), render_xlsx(doc)
+
+
+def render_bilan(project: Project, period: Period, *, organisation=None, language: str = "fr",
+                 fmt: str = "pdf", raw: bool = False) -> bytes:  # fmt: skip
+    """One bilan file computed now (not a snapshot: no version number is printed).
+
+    `raw` skips small-cell suppression (IOM internal use only, never for a donor).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    if raw:
+        figures = engine_bilan(project, period, organisation=organisation)
+    else:
+        figures = freeze_figures(project, period, organisation=organisation)
+    context = document_context(project, organisation=organisation, language=language)
+    doc = build_document(
+        figures=figures,
+        context=context,
+        language=language,
+        version=None,
+        checksum=figures_checksum(figures),
+        generated_at=timezone.now(),
+    )
+    if fmt == "pdf":
+        from bilans.pdf import render_pdf
+
+        return render_pdf(doc)
+    from bilans.xlsx import render_xlsx
+
+    return render_xlsx(doc)

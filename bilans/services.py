@@ -1,0 +1,359 @@
+"""Writes of the bilans app: request, generate and publish a bilan; close and reopen periods;
+the quarterly drafts.
+
+Generation is safe to run twice (a Celery task redelivered after its worker died): the
+snapshot row exists from the request (unique `request_id`), the files are written under
+temporary names, and the figures, version number and final file names are committed in one
+transaction that first checks the row is not already done.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bilans.document import figures_checksum
+from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus, TaskState
+from bilans.rendering import document_context, freeze_figures, render_files
+from bilans.selectors import next_version
+from core.access import actor_for
+from core.audit import audit_create, audit_log
+from core.models import AuditEntry
+from partners.choices import Role
+from partners.models import Project
+from reporting.periods import Period, parse_period
+
+logger = logging.getLogger(__name__)
+
+
+def _require_officer(user) -> None:
+    if not actor_for(user).sees_everything:
+        raise PermissionDenied(_("Réservé aux chargé·es OIM."))
+
+
+def _enqueue(snapshot_id: int) -> None:
+    from bilans.tasks import generate_bilan
+
+    generate_bilan.delay(snapshot_id)
+
+
+def enqueue_generation(snapshot_id: int) -> None:
+    """Queue the generation task (replaced in tests that drive a real worker)."""
+    _enqueue(snapshot_id)
+
+
+@transaction.atomic
+def bilan_request(
+    *,
+    project: Project,
+    period: Period,
+    acting_user,
+    organisation=None,
+    language: str = "fr",
+    scheduled: bool = False,
+    request_id: uuid.UUID | None = None,
+) -> BilanSnapshot:
+    """Ask for a new version of a bilan: a draft row now, its figures and files from the task.
+
+    With `request_id` (the quarterly schedule derives it from the project and quarter) a
+    second request with the same id returns the first one instead of a second bilan.
+    """
+    if acting_user is not None:
+        _require_officer(acting_user)
+    if language not in ("fr", "en", "ar"):
+        raise ValidationError({"language": _("Langue inconnue.")})
+    if request_id is not None:
+        existing = BilanSnapshot.objects.filter(request_id=request_id).first()
+        if existing is not None:
+            return existing
+    snapshot = BilanSnapshot(
+        request_id=request_id or uuid.uuid4(),
+        project=project,
+        start=period.start,
+        end=period.end,
+        organisation=organisation,
+        language=language,
+        scheduled=scheduled,
+        requested_by=acting_user,
+    )
+    snapshot.full_clean(exclude=["version"])
+    snapshot.save()
+    audit_create(actor=acting_user, instance=snapshot)
+    transaction.on_commit(lambda: enqueue_generation(snapshot.pk))
+    return snapshot
+
+
+def _set_progress(snapshot_id: int, progress: int, **fields) -> None:
+    BilanSnapshot.objects.filter(pk=snapshot_id).exclude(task_state=TaskState.DONE).update(
+        progress=progress, **fields
+    )
+
+
+def _media_path(name: str) -> Path:
+    return Path(default_storage.path(name))
+
+
+def bilan_generate(*, snapshot_id: int) -> BilanSnapshot | None:
+    """Compute, freeze and render one requested bilan; idempotent.
+
+    Called by the Celery task with the snapshot id. A snapshot already done is returned as
+    it is (a redelivered task does nothing). Otherwise the figures are computed, both files
+    rendered to temporary names, then one transaction locks the project (versions of a
+    series are numbered one at a time) and the row, gives the version, moves the files to
+    their final names and stores everything. A worker killed before that commit leaves the
+    row unfinished and no final file; the next delivery starts again.
+    """
+    snapshot = (
+        BilanSnapshot.objects.select_related("project", "organisation")
+        .filter(pk=snapshot_id)
+        .first()
+    )
+    if snapshot is None or snapshot.task_state == TaskState.DONE:
+        return snapshot
+    BilanSnapshot.objects.filter(pk=snapshot_id).update(
+        task_state=TaskState.RUNNING, progress=5, attempts=snapshot.attempts + 1, error=""
+    )
+    project = snapshot.project
+    period = Period(snapshot.start, snapshot.end)
+    figures = freeze_figures(project, period, organisation=snapshot.organisation)
+    context = document_context(
+        project, organisation=snapshot.organisation, language=snapshot.language
+    )
+    checksum = figures_checksum(figures)
+    _set_progress(snapshot_id, 35)
+
+    # The version is only known under the lock; it is printed in the PDF, so render with the
+    # version the series would get now and re-render in the (rare) case another request of
+    # the same series committed meanwhile.
+    generated_at = timezone.now()
+    expected = next_version(snapshot)
+    pdf_bytes, xlsx_bytes = render_files(
+        figures=figures,
+        context=context,
+        language=snapshot.language,
+        version=expected,
+        checksum=checksum,
+        generated_at=generated_at,
+    )
+    _set_progress(snapshot_id, 85)
+
+    attempt = uuid.uuid4().hex[:8]
+    tmp_dir = _media_path("bilans/tmp")
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    temporary = {
+        "pdf": tmp_dir / f"{snapshot.request_id}-{attempt}.pdf.part",
+        "xlsx": tmp_dir / f"{snapshot.request_id}-{attempt}.xlsx.part",
+    }
+    try:
+        temporary["pdf"].write_bytes(pdf_bytes)
+        temporary["xlsx"].write_bytes(xlsx_bytes)
+        _set_progress(snapshot_id, 90)
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            current = (
+                BilanSnapshot.objects.select_for_update()
+                .select_related("project", "organisation")
+                .get(pk=snapshot_id)
+            )
+            if current.task_state == TaskState.DONE:
+                return current
+            version = next_version(current)
+            if version != expected:
+                pdf_bytes, xlsx_bytes = render_files(
+                    figures=figures,
+                    context=context,
+                    language=current.language,
+                    version=version,
+                    checksum=checksum,
+                    generated_at=generated_at,
+                )
+                temporary["pdf"].write_bytes(pdf_bytes)
+                temporary["xlsx"].write_bytes(xlsx_bytes)
+            current.version = version
+            base = f"bilans/{project.code}/{current.file_basename()}"
+            for kind in ("pdf", "xlsx"):
+                name = f"{base}.{kind}"
+                final = _media_path(name)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temporary[kind], final)
+                setattr(current, kind, name)
+            current.figures = figures
+            current.context = context
+            current.checksum = checksum
+            current.generated_at = generated_at
+            current.task_state = TaskState.DONE
+            current.progress = 100
+            current.error = ""
+            current.save()
+            audit_log(
+                actor=None,
+                action=AuditEntry.Action.UPDATE,
+                instance=current,
+                changes={"generated": [None, version], "checksum": [None, checksum]},
+            )
+            return current
+    finally:
+        for path in temporary.values():
+            path.unlink(missing_ok=True)
+
+
+def bilan_mark_failed(*, snapshot_id: int, error: str) -> None:
+    """The task gave up: say so on the row (the officer can request the bilan again)."""
+    BilanSnapshot.objects.filter(pk=snapshot_id).exclude(task_state=TaskState.DONE).update(
+        task_state=TaskState.FAILED, error=error[:2000]
+    )
+
+
+@transaction.atomic
+def bilan_publish(*, snapshot: BilanSnapshot, acting_user) -> BilanSnapshot:
+    """An IOM officer publishes a reviewed draft: donors can then download it. A published
+    bilan never changes again (corrections make a new version)."""
+    _require_officer(acting_user)
+    current = BilanSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if current.status == SnapshotStatus.PUBLISHED:
+        raise ValidationError(_("Ce bilan est déjà publié."))
+    if current.task_state != TaskState.DONE:
+        raise ValidationError(_("Ce bilan n'est pas encore généré : il ne peut pas être publié."))
+    current.status = SnapshotStatus.PUBLISHED
+    current.published_by = acting_user
+    current.published_at = timezone.now()
+    current.save(update_fields=["status", "published_by", "published_at"])
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=current,
+        changes={"status": [SnapshotStatus.DRAFT, SnapshotStatus.PUBLISHED]},
+    )
+    return current
+
+
+@transaction.atomic
+def period_close(*, project: Project, period: Period, acting_user) -> ClosedPeriod:
+    """Close a project's period after review: its assistances are then frozen."""
+    _require_officer(acting_user)
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    overlapping = ClosedPeriod.objects.in_force().filter(
+        project=project, start__lte=period.end, end__gte=period.start
+    )
+    if overlapping.exists():
+        raise ValidationError(_("Une période clôturée de ce projet chevauche déjà ces dates."))
+    closed = ClosedPeriod(
+        project=project, start=period.start, end=period.end, closed_by=acting_user
+    )
+    closed.full_clean()
+    closed.save()
+    audit_create(actor=acting_user, instance=closed)
+    return closed
+
+
+@transaction.atomic
+def period_reopen(*, closed_period: ClosedPeriod, reason: str, acting_user) -> ClosedPeriod:
+    """Reopen a closed period (the reason is required and audited)."""
+    _require_officer(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reopen_reason": _("Indiquez le motif de la réouverture.")})
+    current = ClosedPeriod.objects.select_for_update().get(pk=closed_period.pk)
+    if current.reopened_at is not None:
+        raise ValidationError(_("Cette période est déjà rouverte."))
+    current.reopened_by = acting_user
+    current.reopened_at = timezone.now()
+    current.reopen_reason = reason
+    current.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=current,
+        changes={"reopened": [False, True], "reason": reason},
+    )
+    return current
+
+
+def previous_quarter(today: datetime.date) -> tuple[str, Period]:
+    """The calendar quarter before the one `today` is in, as (`2023-Q2`, period)."""
+    quarter = (today.month - 1) // 3
+    year = today.year if quarter else today.year - 1
+    label = f"{year}-Q{quarter or 4}"
+    return label, parse_period(label)
+
+
+def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[BilanSnapshot]:
+    """Draft bilans of the quarter just ended for every project active in it, and one notice
+    per IOM officer. Safe to run again: the request ids derive from project and quarter."""
+    today = today or timezone.localdate()
+    label, period = previous_quarter(today)
+    projects = Project.objects.filter(start__lte=period.end, end__gte=period.start).order_by("code")
+    drafts = []
+    with transaction.atomic():
+        for project in projects:
+            request_id = uuid.uuid5(
+                uuid.NAMESPACE_URL, f"iom-cases:bilan:{project.code}:{label}:fr"
+            )
+            drafts.append(
+                bilan_request(
+                    project=project,
+                    period=period,
+                    acting_user=None,
+                    scheduled=True,
+                    request_id=request_id,
+                )
+            )
+        if drafts:
+            _notify_officers(
+                key=f"quarterly-drafts:{label}",
+                message=_(
+                    "Les bilans du trimestre %(quarter)s sont en préparation pour %(count)s "
+                    "projet(s) : relisez-les puis publiez-les."
+                )
+                % {"quarter": label, "count": len(drafts)},
+                link=reverse("bilans:list"),
+            )
+    return drafts
+
+
+def _notify_officers(*, key: str, message: str, link: str = "") -> None:
+    officers = get_user_model().objects.filter(
+        is_active=True,
+        membership__role=Role.IOM_OFFICER,
+        membership__is_active=True,
+    )
+    existing = set(
+        Notification.objects.filter(key=key, user__in=officers).values_list("user_id", flat=True)
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, key=key, message=message, link=link)
+            for user in officers
+            if user.pk not in existing
+        ]
+    )
+
+
+def notification_read(*, notification: Notification, acting_user) -> None:
+    """Mark one of the user's notices read."""
+    Notification.objects.visible_to(acting_user).filter(pk=notification.pk).update(
+        read_at=timezone.now()
+    )
+
+
+__all__ = [
+    "bilan_generate",
+    "bilan_mark_failed",
+    "bilan_publish",
+    "bilan_request",
+    "bilan_schedule_quarterly",
+    "notification_read",
+    "period_close",
+    "period_reopen",
+]

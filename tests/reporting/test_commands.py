@@ -52,8 +52,8 @@ def test_bilan_applies_the_projects_small_cell_threshold_unless_raw(rows):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--period", "2023", "--format", "pdf"], "pas encore disponible"),
-        (["--period", "2023", "--format", "xlsx"], "pas encore disponible"),
+        (["--period", "2023", "--format", "pdf"], "demande --output"),
+        (["--period", "2023", "--format", "xlsx"], "demande --output"),
         (["--period", "2023-Q7"], "Période invalide"),
         ([], "--period"),
         (["--period", "2023", "--organisation", "nope"], "Organisation inconnue"),

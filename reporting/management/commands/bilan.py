@@ -17,7 +17,7 @@ FORMATS = ["json", "pdf", "xlsx"]
 
 
 class Command(BaseCommand):
-    help = "Le bilan d'un projet sur une période (JSON ; PDF et XLSX arrivent avec le bilan PDF)."
+    help = "Le bilan d'un projet sur une période (JSON, PDF ou XLSX)."
 
     def add_arguments(self, parser):
         parser.add_argument("--project", required=True, help="Code du projet.")
@@ -35,11 +35,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["format"] != "json":
-            raise CommandError(
-                f"Le format {options['format']} n'est pas encore disponible : "
-                "utilisez --format json."
-            )
+        if options["format"] != "json" and not options["output"]:
+            raise CommandError(f"Le format {options['format']} demande --output FICHIER.")
         project = Project.objects.filter(code=options["project"]).first()
         if project is None:
             raise CommandError(f"Projet inconnu : {options['project']}")
@@ -60,6 +57,22 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
+        if options["format"] != "json":
+            # The PDF and XLSX renderers live with the donor bilans (bilans.rendering).
+            from bilans.rendering import render_bilan
+
+            content = render_bilan(
+                project,
+                period,
+                organisation=organisation,
+                language=options["language"],
+                fmt=options["format"],
+                raw=options["raw"],
+            )
+            with open(options["output"], "wb") as handle:
+                handle.write(content)
+            self.stderr.write(f"Bilan écrit dans {options['output']}")
+            return
         with translation.override(options["language"]):
             data = bilan(project, period, organisation=organisation)
             if not options["raw"]:

@@ -1,9 +1,10 @@
 """Everything under /api/v1/: each app's routes, the token endpoint, the schema and docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api.auth import TokenView
+from core.api.views import not_found
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -13,4 +14,6 @@ urlpatterns = [
     path("", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path under /api/v1/ answers a JSON 404, not the HTML page.
+    re_path(r"^[\s\S]*$", not_found, name="api-not-found"),
 ]

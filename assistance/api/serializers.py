@@ -68,6 +68,7 @@ class AssistanceSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     subtype = serializers.ChoiceField(choices=ALL_SUBTYPES, read_only=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Assistance

@@ -45,7 +45,7 @@ def _conflict(serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les assistances visibles",
-        responses={200: AssistanceSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: AssistanceSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire une assistance",
@@ -55,7 +55,7 @@ def _conflict(serializer):
         summary="Enregistrer une assistance délivrée à une personne",
         request=AssistanceInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: AssistanceSerializer, **errors(400, 401, 403)},
+        responses={201: AssistanceSerializer, **errors(400, 401, 403, 422)},
     ),
     update=extend_schema(
         summary="Corriger une assistance (version requise)",
@@ -119,7 +119,7 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         responses={
             200: AssistanceSerializer,
             **_conflict(AssistanceSerializer),
-            **errors(400, 401, 403, 404),
+            **errors(400, 401, 403, 404, 422),
         },
     )
     @action(detail=True, methods=["post"])
@@ -143,7 +143,7 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les référencements envoyés et reçus",
-        responses={200: ReferralSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: ReferralSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire un référencement",
@@ -153,7 +153,7 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         summary="Référer une personne vers un partenaire ou une structure de santé",
         request=ReferralInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ReferralSerializer, **errors(400, 401, 403)},
+        responses={201: ReferralSerializer, **errors(400, 401, 403, 422)},
     ),
 )
 class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -191,7 +191,7 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         summary="Accepter un référencement reçu (donne accès à la personne)",
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: ReferralSerializer, **errors(400, 401, 403, 404)},
+        responses={200: ReferralSerializer, **errors(400, 401, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
@@ -201,7 +201,7 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         summary="Refuser un référencement reçu",
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: ReferralSerializer, **errors(400, 401, 403, 404)},
+        responses={200: ReferralSerializer, **errors(400, 401, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
@@ -211,7 +211,7 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         summary="Indiquer si le service a finalement été reçu",
         request=ReferralOutcomeSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: ReferralSerializer, **errors(400, 401, 403, 404)},
+        responses={200: ReferralSerializer, **errors(400, 401, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
@@ -233,7 +233,7 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les dossiers de retour (AVRR)",
-        responses={200: ReturnCaseSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: ReturnCaseSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire un dossier de retour",
@@ -243,7 +243,7 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         summary="Ouvrir un dossier de retour (étape conseil)",
         request=ReturnCaseInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ReturnCaseSerializer, **errors(400, 401, 403)},
+        responses={201: ReturnCaseSerializer, **errors(400, 401, 403, 422)},
     ),
 )
 class ReturnCaseViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -271,7 +271,7 @@ class ReturnCaseViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         summary="Faire avancer un dossier de retour d'une ou plusieurs étapes",
         request=ReturnCaseAdvanceSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: ReturnCaseSerializer, **errors(400, 401, 403, 404)},
+        responses={200: ReturnCaseSerializer, **errors(400, 401, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):

@@ -23,7 +23,7 @@ from core.api.views import ScopedViewSet
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les bénéficiaires visibles",
-        responses={200: BeneficiarySerializer(many=True), **errors(400, 401, 403)},
+        responses={200: BeneficiarySerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire une fiche", responses={200: BeneficiarySerializer, **errors(401, 403, 404)}
@@ -32,7 +32,7 @@ from core.api.views import ScopedViewSet
         summary="Enregistrer une personne",
         request=BeneficiaryInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: BeneficiarySerializer, **errors(400, 401, 403)},
+        responses={201: BeneficiarySerializer, **errors(400, 401, 403, 422)},
     ),
     update=extend_schema(
         summary="Modifier une fiche (version requise)",

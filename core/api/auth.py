@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, JSONParser
 
 from core.api.schema import ValidationErrorSerializer
 
@@ -13,6 +14,7 @@ class TokenView(ObtainAuthToken):
     same token is returned). Send it afterwards as `Authorization: Token <token>`."""
 
     authentication_classes: list = []
+    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
         summary="Obtenir un jeton d'API",

@@ -3,6 +3,9 @@ serializers, idempotent creates and versioned updates."""
 
 from __future__ import annotations
 
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -26,6 +29,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     create_serializer_class = None
     update_serializer_class = None
     permission_classes = [IsAuthenticated, IsCaseworkerOrOfficer]
+    lookup_value_regex = r"[0-9]+"
     # The app's FilterSet carries its own `ordering` parameter (shared with the pages).
     filter_backends = [DjangoFilterBackend]
 
@@ -66,3 +70,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def idempotent(self, request, handler):
         return run_idempotently(request, handler)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: a JSON 404 like the API's own, not the HTML page."""
+    return JsonResponse({"detail": str(_("Introuvable."))}, status=404)

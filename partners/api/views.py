@@ -25,7 +25,7 @@ from partners.services import project_upsert
 @extend_schema_view(
     list=extend_schema(
         summary="Annuaire des organisations",
-        responses={200: OrganisationSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: OrganisationSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire une organisation",
@@ -36,6 +36,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """IOM, the partners and the donors (a donor sees itself and its implementing partners)."""
 
     serializer_class = OrganisationSerializer
+    lookup_value_regex = r"[0-9]+"
     permission_classes = [IsAuthenticated]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_fields = ["kind", "is_active"]
@@ -45,13 +46,13 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         return Organisation.objects.visible_to(self.request.user).select_related("city")
 
 
-_project_write = {201: ProjectSerializer, **errors(400, 401, 403)}
+_project_write = {201: ProjectSerializer, **errors(400, 401, 403, 422)}
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les projets visibles",
-        responses={200: ProjectSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: ProjectSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire un projet", responses={200: ProjectSerializer, **errors(401, 403, 404)}
@@ -77,6 +78,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Projects: partners see those they implement, donors those they fund, IOM all."""
 
     serializer_class = ProjectSerializer
+    lookup_value_regex = r"[0-9]+"
     permission_classes = [IsAuthenticated, ReadOnlyUnlessOfficer]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_fields = {"donor__slug": ["exact"], "start": ["lte"], "end": ["gte"]}

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("", include("assistance.urls")),
     path("", include("reporting.urls")),
+    path("", include("bilans.urls")),
 ]

@@ -167,6 +167,11 @@ def format_budget(amount: str | None, currency: str, language: str) -> str | Non
     return f"{format_number(whole, language)} {currency}"
 
 
+def _has_data(total) -> bool:
+    """A published total is non-zero (a hidden small count `<k` is non-zero too)."""
+    return total != 0
+
+
 def _sex_row(label: str, entry: dict, *, unit: str = "", code: str = "") -> Row:
     return Row(
         label=label,
@@ -179,7 +184,9 @@ def _sex_row(label: str, entry: dict, *, unit: str = "", code: str = "") -> Row:
 def _band_label(key: str, t: dict) -> str:
     if key == "unknown":
         return t["age_unknown"]
-    return f"{key.replace('+', ' +')} {t['years']}"
+    if key.endswith("+"):
+        return f"{key[:-1]} {t['and_over']}"
+    return f"{key} {t['years']}"
 
 
 def _country_table(title: str, entry: dict, t: dict, language: str) -> Table:
@@ -247,7 +254,9 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
         )
     ordered = []
     for family in FAMILIES:
-        if family in sections:
+        if family in sections and any(
+            _has_data(row.cells[-1]) for row in sections[family].chart_rows
+        ):
             section = sections[family]
             section.tables.append(
                 Table(
@@ -260,7 +269,7 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
             ordered.append(section)
 
     avrr = None
-    if any(code in indicators for code in AVRR_CODES):
+    if any(_has_data(indicators.get(code, {}).get("total", 0)) for code in AVRR_CODES):
         avrr = Section(key="avrr_tables", title=t["avrr_title"])
         if "avrr_returns" in indicators:
             entry = indicators["avrr_returns"]

@@ -21,6 +21,15 @@ def sex_bars_svg(rows, labels, *, rtl=False, compact=False):
     return ""
 
 
+def dashboard_charts(doc: Document) -> dict[str, str]:
+    """The SVG chart of the key figures and of each section, for the web dashboard."""
+    sex_labels = [doc.texts[name] for name in ("women", "girls", "men", "boys", "unknown")]
+    charts = {"key": sex_bars_svg([kf["row"] for kf in doc.key_figures], sex_labels, rtl=doc.rtl)}
+    for section in doc.sections:
+        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, rtl=doc.rtl)
+    return charts
+
+
 def css_string(text: str) -> str:
     """`text` as a quoted CSS string (for the page margin boxes), safe inside <style>."""
     escaped = (

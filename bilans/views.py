@@ -1,0 +1,294 @@
+"""Pages of the bilans app.
+
+IOM officers: the bilans (request, follow the generation, review, publish), the closed
+periods, their notifications. Donors: the portal — the projects they fund, their published
+bilans and an aggregated dashboard; never a person. Anyone else gets 404 (out of scope).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bilans import selectors, services
+from bilans.document import build_document
+from bilans.forms import BilanRequestForm, PeriodCloseForm, PortalPeriodForm, ReopenForm
+from bilans.models import BilanSnapshot, ClosedPeriod, Notification
+from bilans.pdf import dashboard_charts
+from bilans.rendering import document_context
+from core.access import actor_for
+from reporting.engine import bilan as engine_bilan
+from reporting.periods import Period
+from reporting.selectors import bilan_scope_for
+from reporting.suppression import suppress_bilan
+
+PAGE_SIZE = 30
+
+
+def _require_officer(request):
+    if not actor_for(request.user).sees_everything:
+        raise Http404
+    return request.user
+
+
+def _messages_from(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- IOM officers: bilans ----------------------------------------------------------------------
+
+
+@login_required
+def bilan_list(request):
+    """Every bilan, newest first, with the form to request one and the officer's notices."""
+    _require_officer(request)
+    form = BilanRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            snapshot = services.bilan_request(
+                project=data["project"],
+                period=data["period_value"],
+                organisation=data["organisation"],
+                language=data["language"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Bilan demandé : sa génération a commencé."))
+            return redirect("bilans:detail", bilansnapshot_id=snapshot.pk)
+    snapshots = selectors.snapshots_for(request.user)
+    project = request.GET.get("project")
+    if project:
+        snapshots = snapshots.filter(project__code=project)
+    page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
+    notices = Notification.objects.visible_to(request.user).unread()[:10]
+    return render(
+        request,
+        "bilans/list.html",
+        {"form": form, "page_obj": page, "notices": notices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _officer_snapshot(request, snapshot_id: int) -> BilanSnapshot:
+    _require_officer(request)
+    return get_object_or_404(selectors.snapshots_for(request.user), pk=snapshot_id)
+
+
+@login_required
+@require_GET
+def bilan_detail(request, bilansnapshot_id: int):
+    snapshot = _officer_snapshot(request, bilansnapshot_id)
+    return render(request, "bilans/detail.html", {"snapshot": snapshot, **_review(snapshot)})
+
+
+def _review(snapshot: BilanSnapshot) -> dict:
+    """The key figures of a finished snapshot, for the officer's review before publishing."""
+    if not snapshot.is_done:
+        return {}
+    doc = build_document(
+        figures=snapshot.figures,
+        context=snapshot.context,
+        language=get_language()[:2] if get_language()[:2] in ("fr", "en", "ar") else "fr",
+        version=snapshot.version,
+        checksum=snapshot.checksum,
+        generated_at=snapshot.generated_at,
+    )
+    return {"doc": doc}
+
+
+@login_required
+@require_GET
+def bilan_progress(request, bilansnapshot_id: int):
+    """HTMX: the generation state; polls itself while the task runs."""
+    snapshot = _officer_snapshot(request, bilansnapshot_id)
+    return render(request, "bilans/_progress.html", {"snapshot": snapshot})
+
+
+@login_required
+@require_POST
+def bilan_publish(request, bilansnapshot_id: int):
+    snapshot = _officer_snapshot(request, bilansnapshot_id)
+    try:
+        services.bilan_publish(snapshot=snapshot, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _messages_from(exc))
+    else:
+        messages.success(request, _("Bilan publié : le bailleur peut le télécharger."))
+    return redirect("bilans:detail", bilansnapshot_id=snapshot.pk)
+
+
+@login_required
+@require_POST
+def bilan_regenerate(request, bilansnapshot_id: int):
+    """A new version of the same bilan (same project, period, cut and language)."""
+    snapshot = _officer_snapshot(request, bilansnapshot_id)
+    new = services.bilan_request(
+        project=snapshot.project,
+        period=Period(snapshot.start, snapshot.end),
+        organisation=snapshot.organisation,
+        language=snapshot.language,
+        acting_user=request.user,
+    )
+    messages.success(request, _("Nouvelle version demandée."))
+    return redirect("bilans:detail", bilansnapshot_id=new.pk)
+
+
+@login_required
+@require_GET
+def bilan_download(request, bilansnapshot_id: int, kind: str):
+    """The PDF or XLSX of a finished bilan: officers any, donors the published ones of their
+    projects (404 otherwise)."""
+    snapshot = get_object_or_404(
+        selectors.snapshots_for(request.user).filter(task_state="done"), pk=bilansnapshot_id
+    )
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    field = getattr(snapshot, kind)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=f"{snapshot.file_basename()}.{kind}")
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    notice = get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)
+    services.notification_read(notification=notice, acting_user=request.user)
+    return redirect(notice.link or "bilans:list")
+
+
+# --- IOM officers: closed periods --------------------------------------------------------------
+
+
+@login_required
+def period_list(request):
+    _require_officer(request)
+    form = PeriodCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_close(
+                project=form.cleaned_data["project"],
+                period=form.cleaned_data["period_value"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Période clôturée."))
+            return redirect("bilans:periods")
+    periods = ClosedPeriod.objects.select_related("project", "closed_by", "reopened_by")
+    return render(
+        request,
+        "bilans/periods.html",
+        {
+            "form": form,
+            "periods": Paginator(periods, PAGE_SIZE).get_page(request.GET.get("page")),
+            "reopen_form": ReopenForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def period_reopen(request, closedperiod_id: int):
+    _require_officer(request)
+    closed = get_object_or_404(ClosedPeriod, pk=closedperiod_id)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.period_reopen(
+                closed_period=closed, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, _messages_from(exc))
+        else:
+            messages.success(request, _("Période rouverte."))
+    else:
+        messages.error(request, _("Indiquez le motif de la réouverture."))
+    return redirect("bilans:periods")
+
+
+# --- Donor portal -------------------------------------------------------------------------------
+
+
+def _require_portal_user(request):
+    actor = actor_for(request.user)
+    if not (actor.is_donor or actor.sees_everything):
+        raise Http404
+    return actor
+
+
+@login_required
+@require_GET
+def portal(request):
+    """The donor's projects with their published bilans."""
+    _require_portal_user(request)
+    projects = list(selectors.donor_projects(request.user))
+    published = selectors.snapshots_for(request.user).published().filter(project__in=projects)
+    by_project: dict[int, list[BilanSnapshot]] = {}
+    for snapshot in published.order_by("-end", "language", "-version"):
+        by_project.setdefault(snapshot.project_id, []).append(snapshot)
+    rows = [(project, by_project.get(project.pk, [])) for project in projects]
+    return render(request, "bilans/portal.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def portal_project(request, code: str):
+    """One funded project: aggregated figures (small cells hidden) and its published bilans."""
+    _require_portal_user(request)
+    try:
+        scope = bilan_scope_for(request.user, code)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    project = scope.project
+    form = PortalPeriodForm(request.GET or None)
+    period = None
+    if form.is_bound and form.is_valid():
+        period = form.cleaned_data["period"]
+    if period is None:
+        period = Period(project.start, max(project.start, min(project.end, timezone.localdate())))
+    language = (get_language() or "fr")[:2]
+    language = language if language in ("fr", "en", "ar") else "fr"
+    data = engine_bilan(project, period)
+    data = suppress_bilan(data, project.small_cell_threshold) if scope.donor_facing else data
+    doc = build_document(
+        figures=data,
+        context=document_context(project, organisation=None, language=language),
+        language=language,
+        version=None,
+        checksum="",
+        generated_at=None,
+    )
+    published = (
+        selectors.snapshots_for(request.user)
+        .published()
+        .filter(project=project)
+        .order_by("-end", "language", "-version")
+    )
+    return render(
+        request,
+        "bilans/portal_project.html",
+        {
+            "project": project,
+            "doc": doc,
+            "charts": dashboard_charts(doc),
+            "form": form,
+            "period": period,
+            "published": published,
+        },
+    )

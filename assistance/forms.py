@@ -46,6 +46,8 @@ class CategorySubtypeMixin:
                 "hx-target": f"#{self['subtype'].auto_id}",
                 "hx-trigger": "change",
                 "hx-swap": "innerHTML",
+                # The type already picked stays picked if it belongs to the new category.
+                "hx-include": f"#{self['subtype'].auto_id}",
             }
         )
 

@@ -79,11 +79,16 @@ def subtype_options(request):
     a form prefix)."""
     require_case_staff(request)
     category = next((value for key, value in request.GET.items() if key.endswith("category")), "")
+    picked = next((value for key, value in request.GET.items() if key.endswith("subtype")), "")
     choices = grouped_subtype_choices(category)
     html = format_html_join(
         "",
-        '<option value="{}">{}</option>',
-        ((code, label) for code, label in choices if not isinstance(label, list | tuple)),
+        '<option value="{}"{}>{}</option>',
+        (
+            (code, " selected" if code and code == picked else "", label)
+            for code, label in choices
+            if not isinstance(label, list | tuple)
+        ),
     )
     return HttpResponse(html)
 

@@ -69,6 +69,10 @@ def test_subtypes_follow_the_category(client, alice):
     response = client.get(reverse("assistance:subtype_options"), {"a-category": "avrr"})
     assert 'value="return_from_morocco"' in response.text
     assert 'value="food_voucher"' not in response.text
+    kept = client.get(
+        reverse("assistance:subtype_options"), {"category": "food", "subtype": "meal"}
+    )
+    assert '<option value="meal" selected>' in kept.text
 
 
 def test_edit_and_cancel_keep_the_row(client, alice, person):

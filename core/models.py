@@ -94,7 +94,8 @@ class IdempotencyKey(models.Model):
         help_text=_("SHA-256 du corps de la requête : une clé ne sert qu'à une seule requête."),
     )
     status_code = models.PositiveSmallIntegerField(_("code de réponse"))
-    response_body = models.JSONField(_("réponse"), default=dict, blank=True)
+    # The rendered JSON, byte for byte (jsonb would reorder the keys of the replayed body).
+    response_body = models.TextField(_("réponse"), blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -30,6 +31,10 @@ def _validation_detail(exc: DjangoValidationError):
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        # Django's message names the model and is not translated: answer as for anything
+        # missing, in the request's language.
+        exc = NotFound()
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(_validation_detail(exc))
     if isinstance(exc, ConflictError):

@@ -5,6 +5,7 @@ another partner's object gets the same "does not exist" error as an id that does
 nothing about it leaks.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -26,6 +27,14 @@ class _ScopedMixin:
 class ScopedPrimaryKeyRelatedField(_ScopedMixin, serializers.PrimaryKeyRelatedField):
     """An id among the objects `visible_to` the user (optionally narrowed by `scope`)."""
 
+    default_error_messages = {
+        "does_not_exist": _("« {pk_value} » : introuvable ou hors de votre périmètre."),
+    }
+
 
 class ScopedSlugRelatedField(_ScopedMixin, serializers.SlugRelatedField):
     """A code or slug among the objects `visible_to` the user."""
+
+    default_error_messages = {
+        "does_not_exist": _("« {value} » : introuvable ou hors de votre périmètre."),
+    }

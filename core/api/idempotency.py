@@ -19,6 +19,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -62,15 +63,18 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _replay(record: IdempotencyKey, *, request, fingerprint: str) -> Response:
+def _replay(record: IdempotencyKey, *, request, fingerprint: str) -> HttpResponse:
     if (
         record.method != request.method
         or record.path != request.path
         or record.fingerprint != fingerprint
     ):
         raise IdempotencyKeyReused()
-    return Response(
-        record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"}
+    return HttpResponse(
+        record.response_body,
+        status=record.status_code,
+        content_type="application/json",
+        headers={"Idempotent-Replayed": "true"},
     )
 
 
@@ -101,7 +105,7 @@ def run_idempotently(request, handler) -> Response:
         response = handler()
         if 200 <= response.status_code < 300:
             record.status_code = response.status_code
-            record.response_body = json.loads(JSONRenderer().render(response.data) or b"null")
+            record.response_body = JSONRenderer().render(response.data).decode()
             record.save(update_fields=["status_code", "response_body"])
         else:
             record.delete()

@@ -115,3 +115,30 @@ def test_docs_page_loads_only_local_files(client):
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any("swagger-ui" in asset for asset in assets)
     assert all(not re.match(r"^(https?:)?//", asset) for asset in assets), assets
+
+
+def test_out_of_scope_and_missing_answer_the_same_404(client_for, charlie, person_a):
+    client = client_for(charlie)
+    hidden = client.get(f"/api/v1/beneficiaries/{person_a.pk}/")
+    missing = client.get("/api/v1/beneficiaries/987654/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    assert "Beneficiary" not in hidden.content.decode()
+
+
+def test_a_body_naming_someone_out_of_scope_gets_a_field_error(client_for, charlie, person_a):
+    response = client_for(charlie).post(
+        "/api/v1/assistances/",
+        {"beneficiary": person_a.pk, "category": "food", "subtype": "meal"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "beneficiary": [f"« {person_a.pk} » : introuvable ou hors de votre périmètre."]
+    }
+
+
+def test_unknown_api_paths_answer_json(client_for, alice):
+    response = client_for(alice).get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

@@ -33,7 +33,7 @@ def test_the_same_post_five_times_creates_one_assistance(client_for, alice, pers
         for _ in range(5)
     ]
     assert {r.status_code for r in responses} == {201}
-    assert all(r.json() == responses[0].json() for r in responses)
+    assert all(r.content == responses[0].content for r in responses)
     assert Assistance.objects.filter(beneficiary=person_a, category="food").count() == 1
     assert "Idempotent-Replayed" not in responses[0]
     assert responses[4]["Idempotent-Replayed"] == "true"

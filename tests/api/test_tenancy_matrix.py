@@ -258,6 +258,7 @@ def _fill(route: str, pattern, world) -> tuple[str | None, object | None, str | 
 def _check(role_name, user, client_for, world, routes):
     violations = []
     client = client_for(user)
+    baseline = fingerprint(world)
     for route, pattern, methods in routes:
         url, target, problem = _fill(route, pattern, world)
         if problem:
@@ -272,7 +273,6 @@ def _check(role_name, user, client_for, world, routes):
         for method in methods:
             pairs = hostile_bodies(world) if method in WRITE_METHODS else [(None, None)]
             for body, control_body in pairs:
-                before = fingerprint(world)
                 response = getattr(client, method)(url, body, format="json")
                 label = f"{role_name} {method.upper()} {url} → {response.status_code}"
                 if control_body is not None:
@@ -285,8 +285,10 @@ def _check(role_name, user, client_for, world, routes):
                         )
                 if response.status_code >= 500:
                     violations.append(f"{label}: server error")
-                if fingerprint(world) != before:
+                after = fingerprint(world)
+                if after != baseline:
                     violations.append(f"{label}: changed partner A's data")
+                    baseline = after
                 if SECRET.encode() in response.content:
                     violations.append(f"{label}: reveals an out-of-scope object")
                 if route in PUBLIC_ROUTES:

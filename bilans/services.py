@@ -89,7 +89,19 @@ def bilan_request(
     )
     snapshot.full_clean(exclude=["version"])
     snapshot.save()
-    audit_create(actor=acting_user, instance=snapshot)
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=snapshot,
+        changes={
+            "project": [None, project.code],
+            "start": [None, period.start.isoformat()],
+            "end": [None, period.end.isoformat()],
+            "organisation": [None, getattr(organisation, "slug", None)],
+            "language": [None, language],
+            "scheduled": [None, scheduled],
+        },
+    )
     transaction.on_commit(lambda: enqueue_generation(snapshot.pk))
     return snapshot
 
@@ -151,6 +163,9 @@ def bilan_generate(*, snapshot_id: int) -> BilanSnapshot | None:
     attempt = uuid.uuid4().hex[:8]
     tmp_dir = _media_path("bilans/tmp")
     tmp_dir.mkdir(parents=True, exist_ok=True)
+    # Leftovers of an earlier attempt whose worker was killed before cleaning up.
+    for leftover in tmp_dir.glob(f"{snapshot.request_id}-*.part"):
+        leftover.unlink(missing_ok=True)
     temporary = {
         "pdf": tmp_dir / f"{snapshot.request_id}-{attempt}.pdf.part",
         "xlsx": tmp_dir / f"{snapshot.request_id}-{attempt}.xlsx.part",
@@ -162,7 +177,7 @@ def bilan_generate(*, snapshot_id: int) -> BilanSnapshot | None:
         with transaction.atomic():
             Project.objects.select_for_update().filter(pk=project.pk).first()
             current = (
-                BilanSnapshot.objects.select_for_update()
+                BilanSnapshot.objects.select_for_update(of=("self",))
                 .select_related("project", "organisation")
                 .get(pk=snapshot_id)
             )

@@ -18,9 +18,7 @@ urlpatterns = [
         name="download",
     ),
     path("bilans/periodes/", views.period_list, name="periods"),
-    path(
-        "bilans/periodes/<int:closedperiod_id>/rouvrir/", views.period_reopen, name="reopen"
-    ),
+    path("bilans/periodes/<int:closedperiod_id>/rouvrir/", views.period_reopen, name="reopen"),
     path(
         "notifications/<int:notification_id>/lue/",
         views.notification_read,

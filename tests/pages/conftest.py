@@ -82,7 +82,9 @@ def partner_world(alice, a_person, project):
     return_case = assistance_services.return_case_open(
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
+    bilans = _bilans_objects(private_project, alice)
     return {
+        **bilans,
         "beneficiary": a_person,
         "assistance": assistance,
         "activity": activity,
@@ -92,4 +94,24 @@ def partner_world(alice, a_person, project):
         "project": private_project,
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
+    }
+
+
+def _bilans_objects(private_project, alice):
+    """The bilans app's objects (a draft snapshot, a closed period, a notice to alice), for a
+    project B and the test's donor have no part in."""
+    from bilans.models import BilanSnapshot, ClosedPeriod, Notification
+
+    return {
+        "bilan": BilanSnapshot.objects.create(
+            project=private_project,
+            start=datetime.date(2024, 1, 1),
+            end=datetime.date(2024, 3, 31),
+        ),
+        "closed_period": ClosedPeriod.objects.create(
+            project=private_project,
+            start=datetime.date(2023, 1, 1),
+            end=datetime.date(2023, 3, 31),
+        ),
+        "notification": Notification.objects.create(user=alice, message="Bilan prêt"),
     }

@@ -26,7 +26,14 @@ from tests.pages.conftest import SECRET_FIRST_NAME, SECRET_LAST_NAME, SECRET_REF
 # The REST API has its own tenancy matrix (tests/api/test_tenancy_matrix.py); this walks pages.
 SKIPPED_PREFIXES = ("api/", "static/")
 # URL keywords that do not name an object, with a harmless value.
-NON_OBJECT_KWARGS = {"app_label": "beneficiaries", "format": "json", "url": "nowhere/"}
+NON_OBJECT_KWARGS = {
+    "app_label": "beneficiaries",
+    "format": "json",
+    "url": "nowhere/",
+    "kind": "pdf",
+}
+# Keywords that do not say their model, per URL name (prefer <model>_<field> in new URLs).
+KWARG_MODELS = {"bilans:portal_project": {"code": ("partners.Project", "code")}}
 SECRETS = (SECRET_FIRST_NAME, SECRET_LAST_NAME, SECRET_REF, "Séance secrète")
 
 
@@ -38,11 +45,16 @@ def _models_by_name():
     return names
 
 
-def _walk(patterns, chain=()):
+_FULL_NAMES: dict[int, str] = {}
+
+
+def _walk(patterns, chain=(), namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, (*chain, entry.pattern))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, (*chain, entry.pattern), inner)
         elif isinstance(entry, URLPattern):
+            _FULL_NAMES[id(entry)] = f"{namespace}{entry.name}"
             yield (*chain, entry.pattern), entry
 
 
@@ -85,6 +97,10 @@ def _kwarg_target(name: str, entry: URLPattern, chain=()):
     """(model, field) a URL keyword designates, or None for a non-object keyword."""
     if name in NON_OBJECT_KWARGS:
         return None
+    url_name = _FULL_NAMES.get(id(entry), entry.name)
+    if name in KWARG_MODELS.get(url_name, {}):
+        label, field = KWARG_MODELS[url_name][name]
+        return apps.get_model(label), field
     models = _models_by_name()
     if name in ("pk", "id", "object_id", "slug", "code"):
         model = _view_model(entry, chain)
@@ -110,17 +126,28 @@ class _AnyId:
     pk = id = 1
 
 
+class _NothingToLeak(Exception):
+    """The user may see every object of the model: there is no out-of-scope object."""
+
+
 def _out_of_scope(model, user, *, admin=False):
     manager = model._default_manager
     if admin and not hasattr(manager, "visible_to"):
         # The admin is for IOM staff only: outsiders are sent to sign in whatever the object.
         return manager.order_by("pk").first() or _AnyId()
-    if not hasattr(manager, "visible_to"):
+    if not manager.exists():
         raise AssertionError(
-            f"{model.__name__} is shown by id on a page but has no visible_to(user): scope it."
+            f"No {model.__name__} exists to aim its pages at: add one owned by partner A (or "
+            f"by another donor's project) to tests/pages/conftest.py::partner_world."
         )
+    if not hasattr(manager, "visible_to"):
+        # Not scoped per organisation: such a page must refuse outsiders altogether.
+        return manager.order_by("pk").first()
     visible = manager.visible_to(user).values("pk")
-    return manager.exclude(pk__in=visible).order_by("pk").first()
+    found = manager.exclude(pk__in=visible).order_by("pk").first()
+    if found is None:
+        raise _NothingToLeak
+    return found
 
 
 def _substitute(pattern, values: dict) -> str:
@@ -161,7 +188,7 @@ def _kwarg_names(chain) -> list[str]:
     return names
 
 
-def build_url(chain, entry, user):
+def build_url(chain, entry, user, *, missing=False):
     """The URL of `entry` aimed at objects out of `user`'s scope; None if the user can see
     every object of that model (nothing to leak)."""
     from django.contrib.contenttypes.models import ContentType
@@ -182,8 +209,12 @@ def build_url(chain, entry, user):
         if model == "content_type":
             values[name] = ContentType.objects.get_by_natural_key("beneficiaries", "beneficiary").pk
             continue
-        obj = _out_of_scope(model, user, admin=_describe(chain[0]).startswith("admin/"))
-        if obj is None:
+        if missing:
+            values[name] = 987654321 if field in ("pk", "id") else "no-such-object"
+            continue
+        try:
+            obj = _out_of_scope(model, user, admin=_describe(chain[0]).startswith("admin/"))
+        except _NothingToLeak:
             return None, has_object
         values[name] = getattr(obj, field)
     return "/" + "".join(_substitute(p, values) for p in chain), has_object
@@ -194,6 +225,15 @@ def _is_sign_in_redirect(response) -> bool:
         return False
     location = response.headers["Location"]
     return location.startswith((reverse(settings.LOGIN_URL), reverse("admin:login")))
+
+
+def _refused_like_a_missing_object(client, method, chain, entry, user, response) -> bool:
+    """A 405 (wrong method) tells nothing if an id that does not exist gets the same answer:
+    the method was refused before any object was looked up."""
+    if response.status_code != 405:
+        return False
+    missing_url, _has_object = build_url(chain, entry, user, missing=True)
+    return getattr(client, method)(missing_url).status_code == 405
 
 
 @pytest.fixture
@@ -218,10 +258,10 @@ def test_every_page_is_sealed_between_partners(client, partner_world, outsiders)
                 shown = [s for s in SECRETS if s in body]
                 if shown:
                     leaks.append(f"{label} {method.upper()} {url}: shows {shown}")
-                if (
-                    has_object
-                    and response.status_code != 404
-                    and not _is_sign_in_redirect(response)
+                if has_object and not (
+                    response.status_code == 404
+                    or _is_sign_in_redirect(response)
+                    or _refused_like_a_missing_object(client, method, chain, entry, user, response)
                 ):
                     leaks.append(f"{label} {method.upper()} {url}: {response.status_code}")
                 if response.status_code >= 500:

@@ -82,7 +82,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
     def filter_age_group(self, queryset, name, value):
         cutoff = _birth_cutoff(timezone.localdate())
         # Estimated birth date for a birth year alone is 1 July (DESIGN.md section 3).
-        estimated_minor_year = cutoff.year + (1 if cutoff > cutoff.replace(month=7, day=1) else 0)
+        estimated_minor_year = cutoff.year + (1 if cutoff >= cutoff.replace(month=7, day=1) else 0)
         minor = Q(date_of_birth__gt=cutoff) | Q(
             date_of_birth__isnull=True, birth_year__gte=estimated_minor_year
         )

@@ -1,0 +1,161 @@
+"""The bilan PDF and XLSX from known data (issue 6): the figures a donor reads, in French and
+in Arabic, checked in the text pdftotext extracts."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from bilans.document import build_document, figures_checksum
+from bilans.pdf import html_for, render_pdf
+from bilans.rendering import document_context, freeze_figures, render_bilan
+from bilans.texts import TEXTS, check_complete
+from bilans.xlsx import render_xlsx, safe
+from reporting.periods import parse_period
+
+Q2 = parse_period("2023-Q2")
+
+
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text, without the bidi controls pdftotext adds around right-to-left runs."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],  # noqa: S607
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode("utf-8").translate(BIDI_CONTROLS)
+
+
+def as_extracted(arabic: str) -> str:
+    """pdftotext gives a lam-alef ligature back as alef then lam: compare in that form."""
+    for ligature in ("لأ", "لإ", "لآ", "لا"):
+        arabic = arabic.replace(ligature, ligature[::-1])
+    return arabic
+
+
+def document(project, language, version=3):
+    figures = freeze_figures(project, Q2)
+    return build_document(
+        figures=figures,
+        context=document_context(project, organisation=None, language=language),
+        language=language,
+        version=version,
+        checksum=figures_checksum(figures),
+        generated_at=timezone.now(),
+    )
+
+
+def table_line(text: str, label: str) -> list[str]:
+    """The numbers on the line of `label` in pdftotext's layout output."""
+    for line in text.splitlines():
+        if label in line:
+            return re.findall(r"(?<![\w-])\d+(?![\w-])", line.replace(label, " "))
+    raise AssertionError(f"{label!r} not found in:\n{text}")
+
+
+@pytest.fixture
+def rendered(project, known_data):
+    project.title = "Protection des migrants vulnérables"
+    project.budget = 151500
+    project.save()
+    return {lang: render_pdf(document(project, lang)) for lang in ("fr", "ar")}
+
+
+def test_french_pdf_prints_the_expected_figures(rendered, project):
+    text = pdf_text(rendered["fr"])
+    assert "Protection des migrants vulnérables" in text
+    assert "Ambassade du Japon" in text
+    assert "1 avril 2023 – 30 juin 2023" in text
+    assert "151 500 USD" in text or "151\u202f500 USD" in text
+    assert "Partenaire A" in text and "Partenaire B" in text
+    # women, girls, men, boys, unknown, total
+    assert table_line(text, "Bénéficiaires atteints") == ["3", "1", "2", "1", "1", "8"]
+    assert table_line(text, "Assistances délivrées") == ["7", "1", "4", "1", "1", "14"]
+    assert table_line(text, "Services médicaux délivrés") == ["6", "1", "2", "1", "1", "11"]
+    # AVRR: returns by country and sex (F, M, unknown, total)
+    assert table_line(text, "Guinée") == ["0", "2", "0", "2"]
+    assert table_line(text, "Côte d'Ivoire") == ["1", "0", "0", "1"]
+    assert "Méthodologie" in text and "premier service" in text
+    assert "Version 3" in text
+    checksum = figures_checksum(freeze_figures(project, Q2))
+    assert checksum[:16] in text.replace("\n", "")
+    assert re.search(r"Page 1 sur \d+", text)
+
+
+def test_arabic_pdf_is_arabic_with_the_same_figures(rendered, project):
+    text = pdf_text(rendered["ar"])
+    for key in ("key_figures", "women", "girls", "men", "boys", "total", "avrr_title"):
+        assert as_extracted(TEXTS["ar"][key]) in text, key
+    # The methodology page, in Arabic (punctuation aside, which bidi reorders).
+    assert as_extracted("كيف يُحتسب كل رقم") in text
+    assert as_extracted("خدمة معتمدة") in text
+    assert "يونيو" in text  # June, in the Moroccan month names
+    # pdftotext writes right-to-left lines in visual order: the row of the persons
+    # indicator holds the same six figures.
+    label = project and "المستفيدون"
+    numbers = [line for line in text.splitlines() if label in line]
+    assert numbers, text
+    assert sorted(re.findall(r"\d+", numbers[0])) == sorted(["3", "1", "2", "1", "1", "8"])
+    assert "Méthodologie" not in text and "Femmes" not in text
+
+
+def test_html_is_right_to_left_in_arabic_only(project, known_data):
+    assert 'dir="rtl"' in html_for(document(project, "ar"))
+    assert 'dir="ltr"' in html_for(document(project, "fr"))
+
+
+def test_small_cells_are_hidden_and_explained(project, known_data):
+    project.small_cell_threshold = 3
+    project.save()
+    text = pdf_text(render_pdf(document(project, "fr")))
+    assert "<3" in text
+    assert "Protection des petits effectifs" in text
+    assert table_line(text, "Bénéficiaires atteints")[-1] == "8"
+
+
+def test_every_text_is_translated():
+    assert check_complete() == []
+
+
+def test_xlsx_has_one_sheet_per_section_and_the_same_figures(project, known_data):
+    workbook = load_workbook(io.BytesIO(render_xlsx(document(project, "fr"))))
+    assert workbook.sheetnames[:2] == ["Projet", "Chiffres clés"]
+    assert "Santé physique et mentale" in workbook.sheetnames
+    assert workbook.sheetnames[-2:] == ["Retours", "Méthodologie"]
+    rows = [list(r) for r in workbook["Chiffres clés"].iter_rows(values_only=True)]
+    assert ["Bénéficiaires atteints", 3, 1, 2, 1, 1, 8] in [r[:7] for r in rows]
+    ar = load_workbook(io.BytesIO(render_xlsx(document(project, "ar"))))
+    assert ar.active.sheet_view.rightToLeft
+
+
+def test_xlsx_neutralises_formula_like_text(project, known_data):
+    project.title = '=HYPERLINK("http://evil.example","x")'
+    project.save()
+    workbook = load_workbook(io.BytesIO(render_xlsx(document(project, "fr"))))
+    values = [c for row in workbook["Projet"].iter_rows(values_only=True) for c in row if c]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    assert safe("+1") == "'+1" and safe("@x") == "'@x" and safe("ok") == "ok" and safe(3) == 3
+
+
+def test_bilan_command_writes_pdf_and_xlsx(project, known_data, tmp_path):
+    target = tmp_path / "bilan.pdf"
+    call_command(
+        "bilan", "--project", project.code, "--period", "2023-Q2", "--format", "pdf",
+        "--language", "ar", "--output", str(target), stderr=io.StringIO(),
+    )  # fmt: skip
+    assert as_extracted("كيف يُحتسب كل رقم") in pdf_text(target.read_bytes())
+    target = tmp_path / "bilan.xlsx"
+    call_command(
+        "bilan", "--project", project.code, "--period", "2023-Q2", "--format", "xlsx",
+        "--output", str(target), stderr=io.StringIO(),
+    )  # fmt: skip
+    assert "Méthodologie" in load_workbook(target).sheetnames
+    assert render_bilan(project, Q2, fmt="xlsx")[:2] == b"PK"

@@ -32,7 +32,7 @@ from assistance.services import (
     return_case_advance,
     return_case_open,
 )
-from core.api.concurrency import expected_version
+from core.api.concurrency import IF_MATCH_PARAMETER, expected_version
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
 from core.api.views import ScopedViewSet
@@ -60,6 +60,7 @@ def _conflict(serializer):
     update=extend_schema(
         summary="Corriger une assistance (version requise)",
         request=AssistanceUpdateSerializer,
+        parameters=[IF_MATCH_PARAMETER],
         responses={
             200: AssistanceSerializer,
             **_conflict(AssistanceSerializer),
@@ -69,6 +70,7 @@ def _conflict(serializer):
     partial_update=extend_schema(
         summary="Corriger une partie d'une assistance (version requise)",
         request=AssistanceUpdateSerializer,
+        parameters=[IF_MATCH_PARAMETER],
         responses={
             200: AssistanceSerializer,
             **_conflict(AssistanceSerializer),
@@ -115,7 +117,7 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(
         summary="Annuler une assistance (elle ne compte plus ; la ligne reste)",
         request=AssistanceCancelSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
+        parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER],
         responses={
             200: AssistanceSerializer,
             **_conflict(AssistanceSerializer),

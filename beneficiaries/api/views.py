@@ -14,7 +14,7 @@ from beneficiaries.api.serializers import (
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register, beneficiary_update
-from core.api.concurrency import expected_version
+from core.api.concurrency import IF_MATCH_PARAMETER, expected_version
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
 from core.api.views import ScopedViewSet
@@ -37,6 +37,7 @@ from core.api.views import ScopedViewSet
     update=extend_schema(
         summary="Modifier une fiche (version requise)",
         request=BeneficiaryUpdateSerializer,
+        parameters=[IF_MATCH_PARAMETER],
         responses={
             200: BeneficiarySerializer,
             409: OpenApiResponse(conflict_serializer(BeneficiarySerializer)),
@@ -46,6 +47,7 @@ from core.api.views import ScopedViewSet
     partial_update=extend_schema(
         summary="Modifier une partie d'une fiche (version requise)",
         request=BeneficiaryUpdateSerializer,
+        parameters=[IF_MATCH_PARAMETER],
         responses={
             200: BeneficiarySerializer,
             409: OpenApiResponse(conflict_serializer(BeneficiarySerializer)),

@@ -9,11 +9,27 @@ current record.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 VERSION_REQUIRED = _(
     "Indiquez la version de la fiche que vous modifiez (champ « version » ou en-tête If-Match)."
+)
+
+
+IF_MATCH_PARAMETER = OpenApiParameter(
+    name="If-Match",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=str(
+        _(
+            "La version lue (l'ETag renvoyé, par exemple \"3\"), si elle n'est pas dans le "
+            "corps (champ « version »)."
+        )
+    ),
 )
 
 

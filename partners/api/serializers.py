@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ScopedSlugRelatedField
 from partners.choices import OrganisationKind
 from partners.models import City, Organisation, Project
 
@@ -44,14 +45,18 @@ class ProjectSerializer(serializers.ModelSerializer):
 class ProjectInputSerializer(serializers.ModelSerializer):
     """What an IOM officer sets on a project (slugs of organisations, codes of cities)."""
 
-    donor = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organisation.objects.filter(kind=OrganisationKind.DONOR)
-    )
-    partners = serializers.SlugRelatedField(
+    donor = ScopedSlugRelatedField(
+        model=Organisation,
         slug_field="slug",
-        many=True,
+        scope=lambda queryset: queryset.filter(kind=OrganisationKind.DONOR),
+    )
+    partners = serializers.ListField(
+        child=ScopedSlugRelatedField(
+            model=Organisation,
+            slug_field="slug",
+            scope=lambda queryset: queryset.exclude(kind=OrganisationKind.DONOR),
+        ),
         required=False,
-        queryset=Organisation.objects.exclude(kind=OrganisationKind.DONOR),
     )
     cities = serializers.SlugRelatedField(
         slug_field="code", many=True, required=False, queryset=City.objects.all()

@@ -81,11 +81,15 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["first_name"].widget.attrs.update(autocomplete="off", autofocus=True)
-        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs.update(autocomplete="off", autofocus=True)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
         self.fields["birth_year"].widget.attrs.update(inputmode="numeric")
         self.fields["beneficiary_ref"].widget.attrs["autocomplete"] = "off"
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
+        if not self.instance.pk and not self.is_bound:
+            # An explicit choice ("Inconnu" included), not a silent default that would count
+            # the person as unknown in every report.
+            self.initial["sex"] = None
         if self.instance.pk:
             del self.fields["age_estimate"]
             self.fields["version"].initial = self.instance.version

@@ -1,7 +1,7 @@
 """What a partner's program does through the API, end to end, on the services."""
 
 from assistance.models import Assistance, Referral
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from core.models import AuditEntry
 from partners.models import Project
 from tests.assistance.factories import AssistanceFactory
@@ -216,3 +216,19 @@ def test_donor_reads_organisations_not_people(client_for, donor_user, project, p
     assert slugs == {"japan", "partner-a", "partner-b"}
     for url in ("/api/v1/beneficiaries/", f"/api/v1/beneficiaries/{person_a.pk}/"):
         assert client.get(url).status_code == 403
+
+
+def test_a_persons_assistances_nested_route(client_for, alice, charlie, person_a, partner_b):
+    own = AssistanceFactory(beneficiary=person_a, category="food", subtype="meal")
+    by_b = AssistanceFactory(
+        beneficiary=person_a, provider=partner_b, category="legal", subtype="legal_counsel"
+    )
+    url = f"/api/v1/beneficiaries/{person_a.pk}/assistances/"
+    listed = client_for(alice).get(url).json()
+    assert {a["id"] for a in listed["results"]} == {own.pk, by_b.pk}
+    # Charlie sees nothing of the person until a referral to B is accepted...
+    assert client_for(charlie).get(url).status_code == 404
+    BeneficiaryAccess.objects.create(beneficiary=person_a, organisation=partner_b)
+    # ...then only what B may see: the services B delivered.
+    shared = client_for(charlie).get(url).json()
+    assert [a["id"] for a in shared["results"]] == [by_b.pk]

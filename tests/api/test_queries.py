@@ -72,6 +72,29 @@ def test_list_queries_do_not_grow_with_the_page(
             assert len(response.json()["results"]) == page_size, url
 
 
+def test_a_persons_assistances_are_bounded_too(
+    partner_a, officer, client_for, django_assert_max_num_queries
+):
+    person = BeneficiaryFactory(organisation=partner_a)
+    Assistance.objects.bulk_create(
+        Assistance(
+            beneficiary=person,
+            provider=partner_a,
+            category="food",
+            subtype="meal",
+            delivered_on=datetime.date(2023, 6, 1),
+        )
+        for _ in range(ROWS)
+    )
+    client = client_for(officer)
+    for page_size in (5, 50):
+        with django_assert_max_num_queries(5):
+            response = client.get(
+                f"/api/v1/beneficiaries/{person.pk}/assistances/", {"page_size": page_size}
+            )
+        assert len(response.json()["results"]) == page_size
+
+
 def test_page_size_is_capped_at_200(partner_a, officer, client_for):
     Beneficiary.objects.bulk_create(
         BeneficiaryFactory.build(organisation=partner_a, beneficiary_ref=f"C-{n}")

@@ -12,21 +12,68 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from bilans.document import Document, format_number
+from reporting.charts import SEX_BY_COUNTRY_SERIES, SEX_SERIES, bar_chart
 
 # WeasyPrint logs every layout step at INFO: keep worker logs readable.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def sex_bars_svg(rows, labels, *, rtl=False, compact=False):
-    return ""
+# The colours of reporting.charts, with the labels in the document's language.
+_SEX_COLOURS = {key: colour for key, _label, colour in SEX_SERIES}
+_COUNTRY_COLOURS = {key: colour for key, _label, colour in SEX_BY_COUNTRY_SERIES}
+
+
+def svg_text(text: str, rtl: bool) -> str:
+    """Text for an SVG drawn by WeasyPrint, which lays SVG text out glyph by glyph with
+    neither shaping nor bidi: right-to-left text is shaped (Arabic presentation forms) and
+    put in visual order here. Browsers need none of this (the web pages pass text as is)."""
+    if len(text) > 32:  # reporting.charts would cut the visual string at the wrong end
+        text = text[:31] + "…"
+    if not rtl:
+        return text
+    from arabic_reshaper import reshape
+    from bidi import get_display
+
+    return get_display(reshape(text))
+
+
+def sex_bars_svg(rows, labels, *, title: str = "", rtl: bool = False) -> str:
+    """Women / girls / men / boys / unknown bars, one per indicator row (reporting.charts)."""
+    if not rows or not any(isinstance(r.cells[-1], int) and r.cells[-1] for r in rows):
+        return ""
+    keys = ("women", "girls", "men", "boys", "unknown")
+    series = [
+        (key, svg_text(label, rtl), _SEX_COLOURS[key])
+        for key, label in zip(keys, labels, strict=True)
+    ]
+    data = [(svg_text(row.label, rtl), dict(zip(keys, row.cells[:5], strict=True))) for row in rows]
+    title = svg_text(title, rtl) if rtl else title
+    return bar_chart(data, series, title=title or " ", width=680, label_width=250)
+
+
+def country_bars_svg(table, texts, *, rtl: bool = False) -> str:
+    """Returns by country (F / M / unknown), the biggest first (reporting.charts)."""
+    rows = [row for row in table.rows if isinstance(row.cells[-1], int) and row.cells[-1]][:12]
+    if not rows:
+        return ""
+    keys = ("F", "M", "unknown")
+    names = (texts["female"], texts["male"], texts["unknown"])
+    series = [
+        (key, svg_text(name, rtl), _COUNTRY_COLOURS[key])
+        for key, name in zip(keys, names, strict=True)
+    ]
+    data = [(svg_text(row.label, rtl), dict(zip(keys, row.cells[:3], strict=True))) for row in rows]
+    title = svg_text(table.title, rtl) if rtl else table.title
+    return bar_chart(data, series, title=title, width=680, label_width=230)
 
 
 def dashboard_charts(doc: Document) -> dict[str, str]:
     """The SVG chart of the key figures and of each section, for the web dashboard."""
     sex_labels = [doc.texts[name] for name in ("women", "girls", "men", "boys", "unknown")]
-    charts = {"key": sex_bars_svg([kf["row"] for kf in doc.key_figures], sex_labels, rtl=doc.rtl)}
+    key_rows = [kf["row"] for kf in doc.key_figures]
+    charts = {"key": sex_bars_svg(key_rows, sex_labels, title=doc.texts["key_figures"])}
     for section in doc.sections:
-        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, rtl=doc.rtl)
+        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, title=section.title)
     return charts
 
 
@@ -83,7 +130,9 @@ def html_for(doc: Document) -> str:
         for table in section.tables:
             _with_text(table.rows, language)
         section.number = f"{number:02d}"
-        section.chart = sex_bars_svg(section.chart_rows, sex_labels, rtl=doc.rtl)
+        section.chart = sex_bars_svg(
+            section.chart_rows, sex_labels, title=section.title, rtl=doc.rtl
+        )
         sections.append(section)
     avrr = doc.avrr
     if avrr is not None:
@@ -91,7 +140,7 @@ def html_for(doc: Document) -> str:
         avrr.number = f"{number:02d}"
         for table in avrr.tables:
             _with_text(table.rows, language)
-        avrr.chart = None
+        avrr.chart = country_bars_svg(avrr.tables[0], t, rtl=doc.rtl) if avrr.tables else ""
     k = doc.small_cell_threshold
     footer = (
         f"{doc.project['code']} · {t['version']} {doc.version or '—'} · "
@@ -106,7 +155,7 @@ def html_for(doc: Document) -> str:
             "page_css": css_string(t["page"]),
             "of_css": css_string(t["of"]),
             "key_rows": key_rows,
-            "key_chart": sex_bars_svg(key_rows, sex_labels, rtl=doc.rtl),
+            "key_chart": sex_bars_svg(key_rows, sex_labels, title=t["key_figures"], rtl=doc.rtl),
             "footer_side": "right" if doc.rtl else "left",
             "page_side": "left" if doc.rtl else "right",
             "sex_headers": sex_headers,

@@ -24,11 +24,31 @@ class DuplicateCheck:
     elsewhere: bool
 
 
+# Each name, taken on its own, must look alike too: a shared family name alone (every
+# "Alaoui" of the city) is not a possible duplicate.
+PART_SIMILARITY_THRESHOLD = 0.3
+
+
 def _name_similarity(first_name: str, last_name: str):
     return (
         TrigramSimilarity(Upper("first_name"), first_name.upper())
         + TrigramSimilarity(Upper("last_name"), last_name.upper())
     ) / 2.0
+
+
+def _both_names_alike(first_name: str, last_name: str):
+    """(condition, annotations): both given names resemble their counterparts, in the same
+    or swapped order (first and last names are often recorded the other way round)."""
+    first, last = first_name.upper(), last_name.upper()
+    threshold = PART_SIMILARITY_THRESHOLD
+    same_order = Q(_first_sim__gte=threshold, _last_sim__gte=threshold)
+    swapped = Q(_first_swap__gte=threshold, _last_swap__gte=threshold)
+    return same_order | swapped, {
+        "_first_sim": TrigramSimilarity(Upper("first_name"), first),
+        "_last_sim": TrigramSimilarity(Upper("last_name"), last),
+        "_first_swap": TrigramSimilarity(Upper("first_name"), last),
+        "_last_swap": TrigramSimilarity(Upper("last_name"), first),
+    }
 
 
 def beneficiary_possible_duplicates(
@@ -46,11 +66,19 @@ def beneficiary_possible_duplicates(
     if not (first_name or last_name):
         return DuplicateCheck(own=[], elsewhere=False)
     year = date_of_birth.year if date_of_birth else birth_year
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    similarity = _name_similarity(first_name, last_name)
+    if first_name and last_name:
+        swapped = _name_similarity(last_name, first_name)
+        similarity = Greatest(similarity, swapped)
     candidates = (
         Beneficiary.objects.active()
-        .annotate(similarity=_name_similarity(first_name or "", last_name or ""))
+        .annotate(similarity=similarity)
         .filter(similarity__gte=SIMILARITY_THRESHOLD)
     )
+    if first_name and last_name:
+        condition, parts = _both_names_alike(first_name, last_name)
+        candidates = candidates.annotate(**parts).filter(condition)
     if year:
         candidates = candidates.filter(
             Q(date_of_birth__isnull=True, birth_year__isnull=True)

@@ -9,7 +9,7 @@ export DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint check bench worker clean
+.PHONY: run test install install-dev system-deps migrate demo lint check bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+system-deps:
+	bash scripts/system-deps.sh
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,7 +49,7 @@ check: install-dev
 	DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run --settings=iom_cases.settings_test
 
 ## make test: dev dependencies, ruff, manage.py check, makemigrations --check, pytest
-test: lint check
+test: system-deps lint check
 	DEBUG=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev

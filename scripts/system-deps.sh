@@ -8,8 +8,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v xgettext >/dev/null 2>&1 || need+=(gettext)
-fc-list 2>/dev/null | grep -qi "noto sans arabic" || need+=(fonts-noto-core)
-fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
+fonts=$(fc-list 2>/dev/null || true)  # not piped into grep -q: pipefail would see SIGPIPE
+grep -qi "noto sans arabic" <<<"$fonts" || need+=(fonts-noto-core)
+grep -qi "dejavu" <<<"$fonts" || need+=(fonts-dejavu-core)
 [ ${#need[@]} -eq 0 ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
   echo "Installing system packages: ${need[*]}"

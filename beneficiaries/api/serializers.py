@@ -92,3 +92,25 @@ class BeneficiaryUpdateSerializer(BeneficiaryInputSerializer):
 
     class Meta(BeneficiaryInputSerializer.Meta):
         fields = [*INPUT_FIELDS, "version"]
+
+
+class DuplicateQuerySerializer(serializers.Serializer):
+    """Who is being registered, to look for people already on file."""
+
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1900, max_value=2100
+    )
+    exclude = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
+
+
+class DuplicateCheckSerializer(serializers.Serializer):
+    """Possible matches you may see, and whether another organisation has one (nothing more
+    is said about it: ask IOM to check)."""
+
+    matches = BeneficiarySerializer(many=True)
+    elsewhere = serializers.BooleanField()

@@ -14,9 +14,12 @@ from beneficiaries.api.serializers import (
     BeneficiaryInputSerializer,
     BeneficiarySerializer,
     BeneficiaryUpdateSerializer,
+    DuplicateCheckSerializer,
+    DuplicateQuerySerializer,
 )
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiary_possible_duplicates
 from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.api.concurrency import IF_MATCH_PARAMETER, expected_version
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
@@ -124,3 +127,29 @@ class BeneficiaryViewSet(
         page = self.paginate_queryset(queryset)
         serializer = AssistanceSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="Chercher si une personne est déjà enregistrée (avant de l'enregistrer)",
+        parameters=[DuplicateQuerySerializer],
+        filters=False,
+        responses={200: DuplicateCheckSerializer, **errors(400, 401, 403)},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def duplicates(self, request):
+        query = DuplicateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        check = beneficiary_possible_duplicates(
+            user=request.user,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            date_of_birth=data.get("date_of_birth"),
+            birth_year=data.get("birth_year"),
+            exclude_pk=data.get("exclude"),
+        )
+        return Response(
+            DuplicateCheckSerializer(
+                {"matches": check.own, "elsewhere": check.elsewhere},
+                context=self.get_serializer_context(),
+            ).data
+        )

@@ -232,3 +232,24 @@ def test_a_persons_assistances_nested_route(client_for, alice, charlie, person_a
     # ...then only what B may see: the services B delivered.
     shared = client_for(charlie).get(url).json()
     assert [a["id"] for a in shared["results"]] == [by_b.pk]
+
+
+def test_duplicate_check_before_registering(client_for, alice, charlie, donor_user, partner_a):
+    person = BeneficiaryFactory(
+        organisation=partner_a,
+        first_name="Mamadou",
+        last_name="Diallo",
+        birth_year=1990,
+        date_of_birth=None,
+        beneficiary_ref="D-1",
+    )
+    query = {"first_name": "Mamadu", "last_name": "Dialo", "birth_year": 1991}
+    found = client_for(alice).get("/api/v1/beneficiaries/duplicates/", query)
+    assert found.status_code == 200
+    assert [m["id"] for m in found.json()["matches"]] == [person.pk]
+    # Another partner learns only that someone similar is on file elsewhere.
+    elsewhere = client_for(charlie).get("/api/v1/beneficiaries/duplicates/", query).json()
+    assert elsewhere == {"matches": [], "elsewhere": True}
+    assert client_for(donor_user).get("/api/v1/beneficiaries/duplicates/", query).status_code == 403
+    bad = client_for(alice).get("/api/v1/beneficiaries/duplicates/", {"birth_year": "x"})
+    assert bad.status_code == 400

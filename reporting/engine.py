@@ -105,12 +105,17 @@ class IndicatorResult:
     by_age_band: dict[str, int] = field(default_factory=dict)
     by_country: dict[str, dict[str, int]] | None = None
     by_subtype: dict[str, int] | None = None
+    # Age band → {"F", "M", "unknown"} (by sex): the age pyramid. Not part of the JSON.
+    by_sex_age_band: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, indicator: Indicator) -> IndicatorResult:
         return cls(
             indicator=indicator,
             by_age_band=dict.fromkeys(band_keys(indicator.age_scheme), 0),
+            by_sex_age_band={
+                band: {"F": 0, "M": 0, "unknown": 0} for band in band_keys(indicator.age_scheme)
+            },
             by_country={} if indicator.by_country else None,
             by_subtype={} if indicator.by_subtype else None,
         )
@@ -129,6 +134,7 @@ class IndicatorResult:
         setattr(self, cls, getattr(self, cls) + count)
         band = band_of(age, self.indicator.age_scheme)
         self.by_age_band[band] += count
+        self.by_sex_age_band[band][_sex_key(sex)] += count
 
     def as_json(self) -> dict:
         """This indicator's entry of the bilan JSON (DESIGN.md §4)."""
@@ -146,6 +152,11 @@ class IndicatorResult:
 # The statements are assembled from table names, fixed expressions and numbered aliases only;
 # every value (dates, ids, indicator filter codes) goes through query parameters.
 
+# Per statement: JIT compilation costs more than it saves on these one-pass aggregates, and
+# the per-person grouping wants more than the default 4 MB to stay in memory. SET LOCAL ends
+# with the statement's (implicit or enclosing) transaction.
+_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
+
 _A = Assistance._meta.db_table
 _B = Beneficiary._meta.db_table
 _CITY = City._meta.db_table
@@ -158,14 +169,30 @@ def _ymd(expr: str) -> str:
     )
 
 
-def _age_sql(day: str, person: str = "p") -> str:
-    """Whole years between the person's (estimated) birth date and `day`; NULL if unknown."""
-    born = (
+def _born_key(person: str) -> str:
+    """yyyymmdd of the (estimated) birth date of `person` (a beneficiary alias), or NULL."""
+    return (
         f"CASE WHEN {person}.date_of_birth IS NOT NULL THEN {_ymd(person + '.date_of_birth')}"
         f" WHEN {person}.birth_year IS NOT NULL THEN {person}.birth_year * 10000 + 701 END"
     )
+
+
+# Merges are rare: the records merged into another are looked up through the (small) derived
+# table `m` (indexed by merged_into_id) rather than joining the beneficiary table twice.
+_MERGED = (
+    f"(SELECT d.id AS dup, k.id AS kept, k.sex, k.date_of_birth, k.birth_year, k.is_migrant "  # noqa: S608
+    f"FROM {_B} d JOIN {_B} k ON k.id = d.merged_into_id WHERE d.merged_into_id IS NOT NULL)"
+)
+_PERSON = "COALESCE(m.kept, b.id)"
+_SEX = "COALESCE(m.sex, b.sex)"
+_BORN = f"CASE WHEN m.dup IS NULL THEN {_born_key('b')} ELSE {_born_key('m')} END"
+_IS_MIGRANT = "COALESCE(m.is_migrant, b.is_migrant)"
+
+
+def _age_sql(day: str, born: str = "born") -> str:
+    """Whole years from the birth key `born` to `day`; NULL if unknown (or born after `day`)."""
     ref = _ymd(day)
-    return f"CASE WHEN {ref} >= ({born}) THEN ({ref} - ({born})) / 10000 END"
+    return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
 
 
 def _qualifies(indicator: Indicator, params: list) -> str:
@@ -181,7 +208,7 @@ def _qualifies(indicator: Indicator, params: list) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def _where(scope: Scope, period: Period, params: list, *, person: str = "p") -> str:
+def _where(scope: Scope, period: Period, params: list) -> str:
     conditions = ["a.status = %s", "a.delivered_on BETWEEN %s AND %s"]
     params.extend([Status.DELIVERED, period.start, period.end])
     if scope.project_id is not None:
@@ -197,31 +224,38 @@ def _where(scope: Scope, period: Period, params: list, *, person: str = "p") -> 
         conditions.append(f"a.city_id IN (SELECT id FROM {_CITY} WHERE region_id = %s)")  # noqa: S608
         params.append(scope.region_id)
     if scope.population != "all":
-        conditions.append(f"{person}.is_migrant = %s")
+        conditions.append(f"{_IS_MIGRANT} = %s")
         params.append(scope.population == "migrant")
     return " AND ".join(conditions)
 
 
-_FROM = (
-    f"FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
-    f"JOIN {_B} p ON p.id = COALESCE(b.merged_into_id, b.id)"
-)
+def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+    """The scoped rows, one per delivered assistance, with the person, their sex and birth
+    key, and one boolean per indicator saying whether the row qualifies."""
+    params: list = []
+    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
+    where = _where(scope, period, params)
+    sql = (
+        f"SELECT {_PERSON} AS person, {group_key} AS gk, "  # noqa: S608
+        f"a.id AS aid, a.delivered_on AS d, a.subtype, a.country, {_SEX} AS sex, {_BORN} AS born, "
+        f"{', '.join(flags)} FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
+        f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id WHERE {where}"
+    )
+    return sql, params
 
 
 def _services_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
     """One pass over the scoped rows; counts per indicator by (sex, age), (sex, country) and
     subtype via GROUPING SETS."""
-    params: list = []
-    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
-    where = _where(scope, period, params)
+    rows, params = _rows_sql(indicators, scope, period, group_key)
     # Every set is always present (GROUPING() needs all its arguments grouped somewhere);
     # the country and subtype sets only add a few hundred small groups.
     sets = ["(sex, age)", "(sex, country)", "(subtype)"]
     counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in range(len(indicators)))
     sql = (
         f"SELECT GROUPING(sex, age, country, subtype) AS g, gk, sex, age, country, subtype, "  # noqa: S608
-        f"{counts} FROM (SELECT {group_key} AS gk, p.sex, {_age_sql('a.delivered_on')} AS age, "
-        f"a.country, a.subtype, {', '.join(flags)} {_FROM} WHERE {where}) s "
+        f"{counts} FROM (SELECT gk, sex, {_age_sql('d')} AS age, country, subtype, "
+        f"{', '.join(f'q{i}' for i in range(len(indicators)))} FROM ({rows}) r) s "
         f"GROUP BY gk, GROUPING SETS ({', '.join(sets)})"
     )
     return sql, params
@@ -230,27 +264,29 @@ def _services_sql(indicators: Sequence[Indicator], scope: Scope, period: Period,
 def _persons_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
     """First qualifying row per person and indicator, then counts by (sex, age at that row),
     (sex, country of that row), and distinct persons per subtype."""
-    params: list = []
-    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
-    where = _where(scope, period, params)
+    rows, params = _rows_sql(indicators, scope, period, group_key)
     firsts = []
     values = []
     for i, ind in enumerate(indicators):
         firsts.append(f"min(d) FILTER (WHERE q{i}) AS d{i}")
         if ind.by_country:
-            firsts.append(f"(array_agg(country ORDER BY d, aid) FILTER (WHERE q{i}))[1] AS c{i}")
+            # The country of the earliest (date, id) row: min() over a sortable text array keeps
+            # the aggregate unordered, so PostgreSQL can hash instead of sorting every row.
+            firsts.append(
+                f"(min(ARRAY[to_char(d, 'YYYYMMDD'), lpad(aid::text, 19, '0'), country]) "
+                f"FILTER (WHERE q{i}))[3] AS c{i}"
+            )
             values.append(f"({i}, f.d{i}, f.c{i})")
         else:
             values.append(f"({i}, f.d{i}, NULL::varchar)")
     sets = ["(sex, age)", "(sex, country)"]
+    # Every row of a person carries the same sex and birth key, so min() just picks them.
     sql = (
-        f"WITH base AS (SELECT COALESCE(b.merged_into_id, b.id) AS person, {group_key} AS gk, "  # noqa: S608
-        f"a.id AS aid, a.delivered_on AS d, a.subtype, a.country, {', '.join(flags)} "
-        f"{_FROM} WHERE {where}), "
-        f"firsts AS (SELECT person, gk, {', '.join(firsts)} FROM base GROUP BY person, gk), "
-        f"cells AS (SELECT f.gk, v.ind, p.sex, {_age_sql('v.d')} AS age, v.country "
-        f"FROM firsts f JOIN {_B} p ON p.id = f.person "
-        f"CROSS JOIN LATERAL (VALUES {', '.join(values)}) v(ind, d, country) "
+        f"WITH base AS ({rows}), "  # noqa: S608
+        f"firsts AS (SELECT person, gk, min(sex) AS sex, min(born) AS born, {', '.join(firsts)} "
+        f"FROM base GROUP BY person, gk), "
+        f"cells AS (SELECT f.gk, v.ind, f.sex, {_age_sql('v.d', 'f.born')} AS age, v.country "
+        f"FROM firsts f CROSS JOIN LATERAL (VALUES {', '.join(values)}) v(ind, d, country) "
         f"WHERE v.d IS NOT NULL) "
         f"SELECT GROUPING(sex, age, country) AS g, gk, ind, sex, age, country, NULL AS subtype, "
         f"count(*) FROM cells GROUP BY gk, ind, GROUPING SETS ({', '.join(sets)})"
@@ -319,7 +355,7 @@ def compute(
     with connection.cursor() as cursor:
         if services:
             sql, params = _services_sql([ind for _i, ind in services], scope, period, group_key)
-            cursor.execute(sql, params)
+            cursor.execute(_SETTINGS + sql, params)
             for g, gk, sex, age, country, subtype, *counts in cursor.fetchall():
                 if not any(counts):
                     continue
@@ -336,7 +372,7 @@ def compute(
                         _add_subtype(result, subtype, count)
         if persons:
             sql, params = _persons_sql([ind for _i, ind in persons], scope, period, group_key)
-            cursor.execute(sql, params)
+            cursor.execute(_SETTINGS + sql, params)
             for g, gk, ind, sex, age, country, subtype, count in cursor.fetchall():
                 result = results_for(gk)[persons[ind][0]]
                 if g == _PERSONS_SEX_AGE:

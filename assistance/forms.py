@@ -105,8 +105,9 @@ class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form)
         self.fields["project"] = _project_field(user)
         today = timezone.localdate()
         self.fields["delivered_on"].initial = today
-        project = default_project(user=user, on=today)
-        self.fields["project"].initial = project.pk if project else None
+        if not self.initial.get("project"):
+            project = default_project(user=user, on=today)
+            self.fields["project"].initial = project.pk if project else None
         self.fields["delivered_on"].widget.attrs["max"] = today.isoformat()
         self.setup_category(reverse("assistance:subtype_options"))
 

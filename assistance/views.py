@@ -38,7 +38,12 @@ from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.selectors import beneficiary_timeline
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_search
-from beneficiaries.views import form_errors_from, require_case_staff, visible_beneficiary
+from beneficiaries.views import (
+    LAST_ENTRY_KEY,
+    form_errors_from,
+    require_case_staff,
+    visible_beneficiary,
+)
 from core.access import actor_for
 from core.exceptions import ConflictError
 
@@ -146,6 +151,11 @@ def assistance_create(request, beneficiary_id: int):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
+            request.session[LAST_ENTRY_KEY] = {
+                "category": assistance.category,
+                "subtype": assistance.subtype,
+                "project": assistance.project_id,
+            }
             messages.success(
                 request,
                 _("Assistance enregistrée : %(category)s · %(subtype)s, %(date)s.")

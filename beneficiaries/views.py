@@ -29,6 +29,9 @@ from core.forms import country_choices
 from partners.models import City
 
 PAGE_SIZES = (25, 50, 100)
+# The category, type and project of the user's last quick entry: the next person's form
+# starts from them (a day of food vouchers is one choice, not one per person).
+LAST_ENTRY_KEY = "last_quick_entry"
 
 
 def require_case_staff(request):
@@ -185,7 +188,11 @@ def beneficiary_detail(request, beneficiary_id: int):
             "age": person.age_on(timezone.localdate()),
             "timeline": beneficiary_timeline(user=request.user, beneficiary=person),
             "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
-            "quick_form": QuickAssistanceForm(user=request.user, beneficiary=person),
+            "quick_form": QuickAssistanceForm(
+                user=request.user,
+                beneficiary=person,
+                initial=request.session.get(LAST_ENTRY_KEY),
+            ),
             "organisation_id": actor.organisation_id,
         },
     )

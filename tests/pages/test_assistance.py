@@ -327,3 +327,22 @@ def test_lists_of_referrals_and_returns_have_bounded_queries(
     for name in ("assistance:referral_list", "assistance:return_list"):
         with django_assert_max_num_queries(9):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_next_quick_entry_starts_from_the_last_one(client, alice, person, partner_a, project):
+    other = BeneficiaryFactory(organisation=partner_a)
+    client.force_login(alice)
+    client.post(
+        reverse("assistance:create", args=[person.pk]),
+        {
+            "a-category": "non_food",
+            "a-subtype": "hygiene_kit",
+            "a-delivered_on": timezone.localdate().isoformat(),
+            "a-project": project.pk,
+            "a-status": "delivered",
+            "a-quantity": "1",
+        },
+    )
+    form = client.get(reverse("beneficiaries:detail", args=[other.pk])).context["quick_form"]
+    assert (form["category"].value(), form["subtype"].value()) == ("non_food", "hygiene_kit")
+    assert ("hygiene_kit", "Kit d'hygiène") in form.fields["subtype"].choices

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from assistance.models import Assistance
+from beneficiaries.choices import ADULT_AGE
 from core.access import actor_for
 from partners.choices import Role
 from partners.models import Organisation, Project
+from reporting.models import AGE_SCHEMES, Indicator, Unit, band_key
 
 
 @dataclass(frozen=True)
@@ -65,4 +69,113 @@ def bilan_scope_for(user, project: str, organisation: str | None = None) -> Bila
         project=found,
         organisation=chosen,
         donor_facing=actor.is_donor and not actor.sees_everything,
+    )
+
+
+# --- drill-down: the records behind a figure ------------------------------------------------------
+
+
+def _cell_condition(cell: str | None, sex: str, age: str) -> str:
+    adult = f"{age} >= {ADULT_AGE}"
+    minor = f"{age} < {ADULT_AGE}"
+    return {
+        None: "TRUE",
+        "": "TRUE",
+        "total": "TRUE",
+        "women": f"{sex} = 'F' AND {adult}",
+        "girls": f"{sex} = 'F' AND {minor}",
+        "men": f"{sex} = 'M' AND {adult}",
+        "boys": f"{sex} = 'M' AND {minor}",
+        "unknown": f"({sex} NOT IN ('F', 'M') OR {age} IS NULL)",
+    }[cell]
+
+
+def _band_condition(band: str | None, scheme: str, age: str, params: list) -> str:
+    if not band:
+        return "TRUE"
+    if band == "unknown":
+        return f"{age} IS NULL"
+    for lo, hi in AGE_SCHEMES[scheme]:
+        if band_key(lo, hi) == band:
+            params.append(lo)
+            if hi is None:
+                return f"{age} >= %s"
+            params.append(hi)
+            return f"{age} BETWEEN %s AND %s"
+    raise Http404(_("Tranche d'âge inconnue."))
+
+
+def _sex_condition(sex: str | None, column: str) -> str:
+    if not sex:
+        return "TRUE"
+    if sex == "unknown":
+        return f"{column} NOT IN ('F', 'M')"
+    return f"{column} = '{'F' if sex == 'F' else 'M'}'"
+
+
+def assistances_behind(
+    user,
+    scope,
+    period,
+    indicator: Indicator,
+    *,
+    cell: str | None = None,
+    band: str | None = None,
+    country: str | None = None,
+    sex: str | None = None,
+    subtype: str | None = None,
+):
+    """The assistances behind one published figure, as a queryset scoped to `user`.
+
+    For a `services` figure: the qualifying rows classified in that cell. For a `persons`
+    figure: every qualifying row (in the period) of the people counted in that cell, a person
+    being classified at their first qualifying row as the engine does; with `subtype`, the
+    rows of that subtype. One query when evaluated (the selection is a subquery).
+    """
+    from reporting import engine
+
+    params: list = []  # of the conditions; the row parameters come first in the statement
+    rows, row_params = engine._rows_sql([indicator], scope, period, "0")
+    conditions: list[str] = []
+    if indicator.unit == Unit.SERVICES or subtype:
+        age = engine._age_sql("r.d", "r.born")
+        conditions += [
+            "r.q0",
+            _cell_condition(cell, "r.sex", age),
+            _band_condition(band, indicator.age_scheme, age, params),
+            _sex_condition(sex, "r.sex"),
+        ]
+        if country:
+            conditions.append("r.country = %s")
+            params.append(country)
+        if subtype:
+            conditions.append("r.subtype = %s")
+            params.append(subtype)
+        sql = f"SELECT r.aid FROM ({rows}) r WHERE {' AND '.join(conditions)}"  # noqa: S608
+        params = row_params + params
+    else:
+        age = engine._age_sql("f.first", "f.born")
+        conditions += [
+            "r.q0",
+            _cell_condition(cell, "f.sex", age),
+            _band_condition(band, indicator.age_scheme, age, params),
+            _sex_condition(sex, "f.sex"),
+        ]
+        if country:
+            conditions.append("f.country = %s")
+            params.append(country)
+        sql = (
+            f"SELECT r.aid FROM ({rows}) r JOIN (SELECT person, min(sex) AS sex, "  # noqa: S608
+            "min(born) AS born, min(d) FILTER (WHERE q0) AS first, "
+            "(min(ARRAY[to_char(d, 'YYYYMMDD'), lpad(aid::text, 19, '0'), country]) "
+            f"FILTER (WHERE q0))[3] AS country FROM ({rows}) r0 GROUP BY person) f "
+            f"ON f.person = r.person WHERE {' AND '.join(conditions)}"
+        )
+        params = row_params + row_params + params
+    return (
+        Assistance.objects.visible_to(user)
+        # Built from fixed fragments; every value is a parameter.
+        .filter(pk__in=RawSQL(sql, params))  # noqa: S611
+        .select_related("beneficiary", "provider", "project", "city")
+        .order_by("-delivered_on", "-id")
     )

@@ -1,0 +1,146 @@
+"""What the IOM dashboard shows, computed in a fixed number of queries (about ten).
+
+`dashboard_data(scope, period, query)` returns the indicator table (with drill-down links)
+and the SVG charts; the view only renders it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.countries import country_name
+from partners.models import City, Organisation
+from reporting import charts
+from reporting.engine import SEX_CLASSES, Scope, compute
+from reporting.models import Indicator
+from reporting.periods import Period
+
+PERSONS_REACHED = "beneficiaries_reached"
+SERVICES_DELIVERED = "assistances_delivered"
+AVRR_RETURNS = "avrr_returns"
+
+
+def drilldown_url(query: dict, code: str, **figure) -> str:
+    params = {**query, "indicator": code, **{k: v for k, v in figure.items() if v}}
+    return f"{reverse('reporting:drilldown')}?{urlencode(params)}"
+
+
+def indicator_rows(results: dict, query: dict) -> list[dict]:
+    """One row per indicator: label, unit, the six cells with their drill-down links."""
+    rows = []
+    for code, result in results.items():
+        cells = [
+            {
+                "name": name,
+                "value": getattr(result, name),
+                "url": drilldown_url(query, code, cell=name),
+            }
+            for name in ("total", *SEX_CLASSES)
+        ]
+        rows.append(
+            {
+                "code": code,
+                "label": result.indicator.label(),
+                "unit": result.indicator.get_unit_display(),
+                "cells": cells,
+                "bands": [
+                    {"band": band, "value": value, "url": drilldown_url(query, code, band=band)}
+                    for band, value in result.by_age_band.items()
+                ],
+            }
+        )
+    return rows
+
+
+def _grouped_rows(grouped: dict, code: str, names: dict) -> list[tuple[str, dict]]:
+    rows = []
+    for key, results in grouped.items():
+        result = results.get(code)
+        if result is None or not result.total:
+            continue
+        rows.append(
+            (names.get(key, _("(sans ville)")), {c: getattr(result, c) for c in SEX_CLASSES})
+        )
+    return sorted(rows, key=lambda row: -sum(row[1].values()))
+
+
+def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
+    """The figures and charts of the dashboard for `scope` over `period`.
+
+    `query` holds the filter parameters (as strings) that drill-down links carry over.
+    Queries: 1 (catalogue) + 2 (all indicators) + 3 × 2 (by partner, city, month for the two
+    headline indicators) + 2 (partner and city names) = 11.
+    """
+    indicators = list(Indicator.objects.active())
+    results = compute(scope, period, indicators)
+    headline = [i for i in indicators if i.code in (PERSONS_REACHED, SERVICES_DELIVERED)]
+    by_provider = compute(scope, period, headline, group_by="provider")
+    by_city = compute(scope, period, headline, group_by="city")
+    by_month = compute(scope, period, headline, group_by="month")
+    partner_names = dict(
+        Organisation.objects.filter(pk__in=list(by_provider)).values_list("pk", "name")
+    )
+    city_names = dict(
+        City.objects.filter(pk__in=[k for k in by_city if k]).values_list("pk", "name")
+    )
+
+    built = {}
+    built["by_indicator"] = charts.bar_chart(
+        [(r.indicator.label(), {c: getattr(r, c) for c in SEX_CLASSES}) for r in results.values()],
+        title=_("Femmes, filles, hommes et garçons par indicateur"),
+        label_width=260,
+    )
+    months = period.months()
+    points = []
+    for month in months:
+        figures = by_month.get(month, {})
+        points.append(
+            (
+                date_format(month, "M Y"),
+                {
+                    code: figures[code].total if code in figures else 0
+                    for code in (PERSONS_REACHED, SERVICES_DELIVERED)
+                },
+            )
+        )
+    built["trend"] = charts.line_chart(
+        points,
+        [
+            (PERSONS_REACHED, _("Personnes atteintes dans le mois"), "#D55E00"),
+            (SERVICES_DELIVERED, _("Assistances délivrées"), "#0072B2"),
+        ],
+        title=_("Évolution mensuelle"),
+    )
+    reached = results.get(PERSONS_REACHED)
+    if reached is not None:
+        built["pyramid"] = charts.age_pyramid(
+            [
+                (band, s["F"], s["M"])
+                for band, s in reached.by_sex_age_band.items()
+                if band != "unknown"
+            ],
+            title=_("Pyramide des âges des personnes atteintes"),
+        )
+        built["by_partner"] = charts.bar_chart(
+            _grouped_rows(by_provider, PERSONS_REACHED, partner_names),
+            title=_("Personnes atteintes par partenaire"),
+        )
+        built["by_city"] = charts.bar_chart(
+            _grouped_rows(by_city, PERSONS_REACHED, city_names),
+            title=_("Personnes atteintes par ville"),
+        )
+    returns = results.get(AVRR_RETURNS)
+    if returns is not None and returns.by_country:
+        built["avrr_by_country"] = charts.bar_chart(
+            sorted(
+                ((country_name(code), by_sex) for code, by_sex in returns.by_country.items()),
+                key=lambda item: -sum(item[1].values()),
+            ),
+            charts.SEX_BY_COUNTRY_SERIES,
+            title=_("Retours volontaires assistés par pays"),
+        )
+    return {"results": results, "rows": indicator_rows(results, query), "charts": built}

@@ -1,0 +1,152 @@
+"""Pages of the reporting app: the IOM dashboard, drill-down lists, exports, data quality."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.access import actor_for
+from reporting import exports
+from reporting.dashboard import dashboard_data
+from reporting.engine import compute
+from reporting.forms import DrilldownForm, ReportFilterForm
+from reporting.quality import data_quality
+from reporting.selectors import assistances_behind
+
+FILTER_KEYS = ("project", "period", "start", "end", "partner", "city", "population")
+
+
+def officer_required(view):
+    """IOM officers only (DESIGN.md §5: dashboards and data quality are theirs)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not actor_for(request.user).sees_everything:
+            raise PermissionDenied(_("Réservé aux chargé·es de l'OIM."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filter_query(request) -> dict:
+    return {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
+
+
+@officer_required
+def dashboard(request):
+    """Indicators of a project/period/partner/city, with charts and drill-down links."""
+    form = ReportFilterForm(request.GET or None)
+    context = {"form": form, "query": _filter_query(request)}
+    if not request.GET or form.is_valid():
+        if not request.GET:
+            form = ReportFilterForm({})
+            form.is_valid()
+            context["form"] = form
+        period = form.get_period()
+        context.update(
+            period=period,
+            data=dashboard_data(form.get_scope(), period, context["query"]),
+            export_query=request.GET.urlencode(),
+        )
+    return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+def drilldown(request):
+    """The assistances behind one figure, as far as the viewer may see them."""
+    actor = actor_for(request.user)
+    if not (actor.sees_everything or actor.is_partner_staff):
+        raise PermissionDenied(_("Votre rôle ne donne pas accès aux dossiers individuels."))
+    form = DrilldownForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reporting/drilldown.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    rows = assistances_behind(
+        request.user,
+        form.get_scope(),
+        form.get_period(),
+        data["indicator"],
+        cell=data.get("cell"),
+        band=data.get("band"),
+        country=data.get("country"),
+        sex=data.get("sex"),
+        subtype=data.get("subtype"),
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/drilldown.html",
+        {
+            "form": form,
+            "indicator": data["indicator"],
+            "period": form.get_period(),
+            "page_obj": page,
+            "figure": data.get("cell") or data.get("band") or data.get("country") or "total",
+            "dashboard_query": _filter_query(request),
+        },
+    )
+
+
+def _export_table(request):
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return None, form
+    period = form.get_period()
+    results = compute(form.get_scope(), period)
+    project = form.cleaned_data.get("project")
+    return exports.table(
+        results, project_code=project.code if project else "", start=period.start, end=period.end
+    ), form
+
+
+def _filename(form, suffix: str) -> str:
+    project = form.cleaned_data.get("project")
+    period = form.get_period()
+    return f"indicateurs_{project.code if project else 'tous'}_{period.start}_{period.end}.{suffix}"
+
+
+@officer_required
+def export_csv(request):
+    """The indicator table of the dashboard's filters, as CSV with an HXL hashtag row."""
+    built, form = _export_table(request)
+    if built is None:
+        return HttpResponse(_("Filtres invalides."), status=400, content_type="text/plain")
+    response = HttpResponse(exports.to_csv(*built), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(form, "csv")}"'
+    return response
+
+
+@officer_required
+def export_xlsx(request):
+    """The same table as an XLSX workbook (first row labels, second row HXL hashtags)."""
+    built, form = _export_table(request)
+    if built is None:
+        return HttpResponse(_("Filtres invalides."), status=400, content_type="text/plain")
+    response = HttpResponse(
+        exports.to_xlsx(*built, title=_("Indicateurs")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(form, "xlsx")}"'
+    return response
+
+
+@officer_required
+def quality(request):
+    """Data quality per partner over a period: missing fields, odd dates, duplicates."""
+    form = ReportFilterForm(request.GET or None)
+    context = {"form": form}
+    if not request.GET or form.is_valid():
+        if not request.GET:
+            form = ReportFilterForm({})
+            form.is_valid()
+            context["form"] = form
+        period = form.get_period()
+        context.update(period=period, rows=data_quality(form.get_scope(), period))
+    return render(request, "reporting/quality.html", context)

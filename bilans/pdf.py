@@ -169,8 +169,13 @@ def html_for(doc: Document) -> str:
     )
 
 
-def render_pdf(doc: Document) -> bytes:
-    """The PDF bytes of `doc`."""
+def render_document(doc: Document):
+    """The laid-out WeasyPrint document of `doc` (its `.pages`, then `.write_pdf()`)."""
     from weasyprint import HTML
 
-    return HTML(string=html_for(doc)).write_pdf()
+    return HTML(string=html_for(doc)).render()
+
+
+def render_pdf(doc: Document) -> bytes:
+    """The PDF bytes of `doc`."""
+    return render_document(doc).write_pdf()

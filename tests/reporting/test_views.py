@@ -1,0 +1,177 @@
+"""The reporting pages: dashboard, drill-down, exports, data quality."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.assistance.factories import AssistanceFactory
+from tests.beneficiaries.factories import BeneficiaryFactory
+
+D = datetime.date
+
+
+@pytest.fixture
+def world(project, partner_a, partner_b):
+    girl = BeneficiaryFactory(
+        organisation=partner_a, first_name="Awa", sex="F", date_of_birth=D(2010, 1, 1),
+        nationality="GN",
+    )  # fmt: skip
+    man = BeneficiaryFactory(
+        organisation=partner_b, first_name="Moussa", sex="M", date_of_birth=D(1980, 1, 1),
+        nationality="GN",
+    )  # fmt: skip
+    AssistanceFactory(beneficiary=girl, project=project, delivered_on=D(2023, 5, 1))
+    AssistanceFactory(beneficiary=girl, project=project, delivered_on=D(2023, 6, 1))
+    AssistanceFactory(
+        beneficiary=man, project=project, delivered_on=D(2023, 5, 3), category="avrr",
+        subtype="return_from_morocco", country="GN",
+    )  # fmt: skip
+    return {"girl": girl, "man": man, "project": project}
+
+
+QUERY = {"project": "JPN-PROT", "period": "2023-Q2"}
+
+
+def test_dashboard_shows_the_table_and_every_chart_in_bounded_queries(
+    client, officer, world, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        response = client.get("/rapports/", QUERY)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Bénéficiaires atteints" in body
+    assert body.count("<svg") == 6  # indicators, trend, pyramid, partner, city, AVRR country
+    assert "/rapports/assistances/?" in body and "cell=girls" in body
+
+
+def test_dashboard_query_count_does_not_grow_with_data(
+    client, officer, world, partner_a, django_assert_max_num_queries
+):
+    for i in range(15):
+        AssistanceFactory(
+            beneficiary=BeneficiaryFactory(organisation=partner_a),
+            project=world["project"],
+            delivered_on=D(2023, 4, 1 + i),
+        )
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        assert client.get("/rapports/", QUERY).status_code == 200
+
+
+def test_dashboard_without_filters_uses_the_current_year(client, officer, world):
+    client.force_login(officer)
+    assert client.get("/rapports/").status_code == 200
+
+
+def test_dashboard_reports_bad_filters(client, officer, world):
+    client.force_login(officer)
+    response = client.get("/rapports/", {"period": "2023-Q9"})
+    assert response.status_code == 200
+    assert "Période invalide" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["alice", "donor_user", "manager_a"])
+def test_dashboard_is_for_iom_officers(client, world, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/rapports/", QUERY).status_code == 403
+    assert client.get("/rapports/qualite/").status_code == 403
+    assert client.get("/rapports/indicateurs.csv", QUERY).status_code == 403
+
+
+def test_drilldown_lists_the_rows_behind_a_figure(client, officer, world):
+    client.force_login(officer)
+    url = "/rapports/assistances/"
+    girls = client.get(url, {**QUERY, "indicator": "medical_persons", "cell": "girls"})
+    assert girls.status_code == 200
+    assert girls.context["page_obj"].paginator.count == 2  # both rows of the one girl
+    men = client.get(url, {**QUERY, "indicator": "medical_services", "cell": "men"})
+    assert men.context["page_obj"].paginator.count == 0
+    band = client.get(url, {**QUERY, "indicator": "avrr_returns", "band": "36-65"})
+    assert [a.beneficiary_id for a in band.context["page_obj"]] == [world["man"].pk]
+    country = client.get(url, {**QUERY, "indicator": "avrr_returns", "country": "GN", "sex": "M"})
+    assert country.context["page_obj"].paginator.count == 1
+
+
+def test_drilldown_is_scoped_to_the_viewer(client, charlie, world, django_assert_max_num_queries):
+    client.force_login(charlie)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            "/rapports/assistances/", {**QUERY, "indicator": "assistances_delivered"}
+        )
+    rows = list(response.context["page_obj"])
+    assert [a.beneficiary_id for a in rows] == [world["man"].pk]
+    assert "Awa" not in response.content.decode()
+
+
+def test_donors_never_reach_the_drilldown(client, donor_user, world):
+    client.force_login(donor_user)
+    response = client.get("/rapports/assistances/", {**QUERY, "indicator": "assistances_delivered"})
+    assert response.status_code == 403
+
+
+def test_drilldown_with_a_bad_link_says_so(client, officer, world):
+    client.force_login(officer)
+    response = client.get("/rapports/assistances/", {"indicator": "nope"})
+    assert response.status_code == 400
+
+
+def test_csv_export_has_an_hxl_row_and_neutralised_cells(client, officer, world):
+    from reporting.models import Indicator
+
+    Indicator.objects.create(
+        code="evil", label_fr="=HYPERLINK(\"http://x\")", label_en="e", label_ar="e",
+        unit="persons", categories=["medical"],
+    )  # fmt: skip
+    client.force_login(officer)
+    response = client.get("/rapports/indicateurs.csv", QUERY)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("Femmes")] == "#affected+f+adults"
+    assert rows[1][rows[0].index("Indicateur")] == "#indicator+name"
+    by_code = {row[4]: row for row in rows[2:]}
+    assert by_code["medical_persons"][rows[0].index("Filles")] == "1"
+    assert by_code["evil"][5] == '\'=HYPERLINK("http://x")'
+
+
+def test_xlsx_export_matches_the_csv(client, officer, world):
+    client.force_login(officer)
+    response = client.get("/rapports/indicateurs.xlsx", QUERY)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "#activity+project+code"
+    medical = next(r for r in rows[2:] if r[4] == "medical_services")
+    assert medical[7] == 2 and medical[9] == 2  # total, girls
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "ok"])
+def test_neutralise(value):
+    from reporting.exports import neutralise
+
+    assert neutralise(value) == (value if value == "ok" else "'" + value)
+    assert neutralise(-3) == -3
+
+
+def test_data_quality_counts_per_partner(client, officer, world, partner_a, project):
+    undated = BeneficiaryFactory(
+        organisation=partner_a, sex="U", date_of_birth=None, nationality="",
+        registered_on=D(2023, 6, 1),
+    )  # fmt: skip
+    AssistanceFactory(beneficiary=undated, delivered_on=D(2023, 5, 15))  # no project, early
+    BeneficiaryFactory(organisation=partner_a, first_name="Awa", last_name=world["girl"].last_name,
+                       date_of_birth=D(2010, 3, 3))  # fmt: skip
+    client.force_login(officer)
+    response = client.get("/rapports/qualite/", {"period": "2023-Q2"})
+    assert response.status_code == 200
+    rows = {row["provider__name"]: row for row in response.context["rows"]}
+    a = rows["Partenaire A"]
+    assert (a["persons"], a["no_birth"], a["no_sex"], a["no_nationality"]) == (2, 1, 1, 1)
+    assert (a["assistances"], a["no_project"], a["before_registration"]) == (3, 1, 1)
+    assert a["no_birth_pct"] == 50.0
+    assert a["duplicates"] == 2
+    assert rows["Partenaire B"]["problems"] == 0

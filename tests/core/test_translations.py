@@ -45,7 +45,11 @@ NOT_SOURCE = {
     ".ruff_cache",
 }
 ARABIC = re.compile(r"[\u0600-\u06FF]")
-PLACEHOLDER = re.compile(r"%\([a-zA-Z_]\w*\)[sdif]|%[sdif]|\{[a-zA-Z_]\w*\}|</?[a-zA-Z][^>]*>")
+# Python and brace placeholders, and real HTML tags (not a "<identifier>" written for people).
+PLACEHOLDER = re.compile(
+    r"%\([a-zA-Z_]\w*\)[sdif]|%[sdif]|\{[a-zA-Z_]\w*\}"
+    r"|</?(?:a|abbr|b|br|code|em|i|kbd|li|p|span|strong|ul)\b[^>]*>"
+)
 
 
 @dataclass

@@ -34,6 +34,8 @@ VALID_CATEGORY_SUBTYPE = reduce(
     or_, (Q(category=category, subtype__in=subtypes) for category, subtypes in SUBTYPES.items())
 )
 COUNTRY_CODE = Q(country="") | Q(country__regex=r"^[A-Z]{2}$")
+# `Category.values` builds a new list on every access; clean() runs once per imported row.
+CATEGORY_CODES = frozenset(Category.values)
 
 
 def _partner_scope(actor, *, organisation_field: str, beneficiary_field: str | None):
@@ -212,7 +214,7 @@ class Assistance(TrackedModel):
             errors["subtype"] = _(
                 "Le type « %(subtype)s » n'appartient pas à la catégorie « %(category)s »."
             ) % {"subtype": self.subtype, "category": self.category}
-        if self.category and self.category not in Category.values:
+        if self.category and self.category not in CATEGORY_CODES:
             errors["category"] = _("Catégorie inconnue : %(category)s") % {
                 "category": self.category
             }
@@ -545,3 +547,7 @@ class Activity(models.Model):
             raise ValidationError(
                 {"held_on": _("L'activité ne peut pas être datée dans le futur.")}
             )
+
+
+# The record of file imports lives with the importer; imported here so Django registers it.
+from assistance.importer.models import ImportBatch  # noqa: E402, F401

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("partners.api.urls")),
     path("", include("beneficiaries.api.urls")),
     path("", include("assistance.api.urls")),
+    path("", include("assistance.api.imports")),
     path("", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("beneficiaries.urls")),
     path("", include("assistance.urls")),
+    path("", include("assistance.import_urls")),
     path("", include("reporting.urls")),
     path("", include("bilans.urls")),
 ]

@@ -1,0 +1,154 @@
+"""`POST /api/v1/imports/`: the import contract through the API (multipart `file`, optional
+`organisation` slug, `project` code and `dry_run`), answering the same report as the command
+and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (scoped)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from assistance.importer.models import ImportBatch
+from assistance.importer.services import import_batch_create, import_batch_start
+from core.access import actor_for
+from core.api.fields import ScopedSlugRelatedField
+from core.api.permissions import IsCaseworkerOrOfficer
+from core.api.schema import errors
+from core.api.views import ScopedViewSet
+from partners.models import Organisation, Project
+
+
+class CanImport(IsCaseworkerOrOfficer):
+    """Imports are for partner staff and IOM officers. On a detail route the scoped queryset
+    decides (a donor's `visible_to` is empty), so another's import is a 404 like a missing one.
+    """
+
+    def has_permission(self, request, view):
+        if (view.lookup_url_kwarg or view.lookup_field) in view.kwargs:
+            return True
+        return super().has_permission(request, view)
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ok = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "organisation",
+            "project",
+            "file_name",
+            "source",
+            "status",
+            "ok",
+            "created_by",
+            "created_at",
+            "finished_at",
+            "rows",
+            "counts",
+            "errors",
+            "preview",
+        ]
+        read_only_fields = fields
+
+    def get_ok(self, batch) -> bool:
+        return batch.status in (ImportBatch.Status.VALID, ImportBatch.Status.DONE)
+
+
+class ImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV (UTF-8) ou XLSX (première feuille).")
+    organisation = ScopedSlugRelatedField(
+        model=Organisation,
+        slug_field="slug",
+        required=False,
+        help_text="Par défaut : l'organisation de l'utilisateur.",
+    )
+    project = ScopedSlugRelatedField(
+        model=Project,
+        slug_field="code",
+        required=False,
+        allow_null=True,
+        help_text="Projet des lignes sans colonne « project ».",
+    )
+    dry_run = serializers.BooleanField(default=False, help_text="Vérifier sans rien écrire.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lister les imports de fichiers visibles",
+        responses={200: ImportBatchSerializer(many=True), **errors(401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Lire un import (statut, décompte, erreurs)",
+        responses={200: ImportBatchSerializer, **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Importer un fichier CSV ou XLSX d'assistances (tout ou rien)",
+        request={"multipart/form-data": ImportInputSerializer},
+        responses={
+            200: ImportBatchSerializer,
+            201: ImportBatchSerializer,
+            202: ImportBatchSerializer,
+            400: ImportBatchSerializer,
+            **errors(401, 403),
+        },
+        description=(
+            "201 : importé ; 200 : `dry_run` réussi (rien d'écrit) ; 400 : fichier refusé, "
+            "`errors` liste chaque ligne (row, column, value, message) et rien n'est écrit ; "
+            "202 : gros fichier traité en arrière-plan, suivre `GET /api/v1/imports/<id>/`."
+        ),
+    ),
+)
+class ImportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
+    model = ImportBatch
+    select_related = ("organisation", "project", "created_by")
+    output_serializer_class = ImportBatchSerializer
+    create_serializer_class = ImportInputSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [IsAuthenticated, CanImport]
+
+    def create(self, request, *args, **kwargs):
+        data = ImportInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        actor = actor_for(request.user)
+        organisation = data.validated_data.get("organisation")
+        if organisation is None:
+            organisation = Organisation.objects.filter(pk=actor.organisation_id).first()
+        upload = data.validated_data["file"]
+        # Refusals (another partner's organisation, a file too large) are PermissionDenied or
+        # ValidationError: the API's shared handler answers them as 403 / 400.
+        batch = import_batch_create(
+            acting_user=request.user,
+            organisation=organisation,
+            project=data.validated_data.get("project"),
+            file_name=upload.name,
+            content=upload.read(),
+            source=ImportBatch.Source.API,
+            language=translation.get_language() or "fr",
+        )
+        dry_run = data.validated_data["dry_run"]
+        report = import_batch_start(batch=batch, commit=not dry_run)
+        batch.refresh_from_db()
+        if report is None:
+            code = status.HTTP_202_ACCEPTED
+        elif not report.ok:
+            code = status.HTTP_400_BAD_REQUEST
+        else:
+            code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
+        return Response(ImportBatchSerializer(batch).data, status=code)
+
+
+router = SimpleRouter()
+router.register("imports", ImportViewSet, basename="api-import")
+
+urlpatterns = router.urls

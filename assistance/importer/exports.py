@@ -1,0 +1,99 @@
+"""Exports of an organisation's own people and assistances, in the import's columns, so a file
+round-trips (export → import gives the same people and assistances).
+
+Text cells that a spreadsheet would run as a formula (= + - @) are prefixed with a quote; the
+importer removes that quote again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from assistance.importer import columns as col
+from assistance.models import Assistance
+from beneficiaries.models import Beneficiary
+
+
+def _person_cells(person: Beneficiary) -> list[str]:
+    return [
+        person.beneficiary_ref,
+        person.first_name,
+        person.last_name,
+        person.sex,
+        person.date_of_birth.isoformat() if person.date_of_birth else "",
+        str(person.birth_year or ""),
+        person.nationality,
+        person.city.code if person.city_id else "",
+        col.write_boolean(person.is_migrant),
+        ";".join(person.vulnerabilities or []),
+    ]
+
+
+def beneficiary_rows(user, organisation):
+    """The organisation's own people (scoped by `visible_to`), one row each."""
+    people = (
+        Beneficiary.objects.visible_to(user)
+        .filter(organisation=organisation, merged_into__isnull=True)
+        .select_related("city")
+        .order_by("beneficiary_ref")
+    )
+    for person in people.iterator(chunk_size=2000):
+        yield _person_cells(person)
+
+
+def assistance_rows(user, organisation):
+    """The assistances the organisation provided (scoped by `visible_to`), one row each with
+    the person's columns repeated: exactly the import's shape."""
+    assistances = (
+        Assistance.objects.visible_to(user)
+        .filter(provider=organisation)
+        .select_related("beneficiary", "beneficiary__city", "project")
+        .order_by("beneficiary__beneficiary_ref", "delivered_on", "id")
+    )
+    for a in assistances.iterator(chunk_size=2000):
+        yield _person_cells(a.beneficiary) + [
+            a.assistance_ref,
+            a.category,
+            a.subtype,
+            a.delivered_on.isoformat(),
+            a.status,
+            a.project.code if a.project_id else "",
+            a.country,
+            col.write_decimal(a.quantity),
+            col.write_decimal(a.value_mad),
+            a.outcome,
+            a.notes,
+        ]
+
+
+def to_csv(header, rows):
+    """CSV (UTF-8 with BOM, so Excel opens accents right), streamed line by line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells):
+        writer.writerow([col.neutralise(str(cell)) for cell in cells])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text.encode("utf-8")
+
+    yield "\ufeff".encode()
+    yield line(header)
+    for row in rows:
+        yield line(row)
+
+
+def to_xlsx(header, rows, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        # Every cell as text: codes like "01" and refs keep their exact form.
+        sheet.append([col.neutralise(str(cell)) for cell in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,49 @@
+"""The upload form of the import page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.access import actor_for
+from core.forms import AccessibleFormMixin
+from partners.models import Organisation, Project
+
+
+class ImportUploadForm(AccessibleFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_(
+            "CSV (UTF-8, virgule ou point-virgule) ou Excel .xlsx (première feuille). Une ligne "
+            "par assistance ; colonnes obligatoires : beneficiary_ref, sex, category, "
+            "delivered_on."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    project = forms.ModelChoiceField(
+        label=_("Projet par défaut"),
+        help_text=_("Pour les lignes sans colonne « project »."),
+        queryset=Project.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor_for(user)
+        self.fields["project"].queryset = Project.objects.visible_to(user).order_by("code")
+        if self.actor.sees_everything:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                kind__in=["partner", "iom"], is_active=True
+            ).order_by("name")
+            self.fields["organisation"].required = True
+        else:
+            del self.fields["organisation"]
+
+    def chosen_organisation(self):
+        if "organisation" in self.fields:
+            return self.cleaned_data["organisation"]
+        return Organisation.objects.get(pk=self.actor.organisation_id)

@@ -1,0 +1,170 @@
+"""Import pages: upload → preview (counts, first rows, every error) → confirm → result; the
+progress bar of large files (htmx polling); exports in the import's columns.
+
+Thin views: the form validates, `assistance.importer.services` does the work, every batch is
+looked up through `ImportBatch.objects.visible_to(user)` (404 out of scope)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assistance.importer import columns, exports
+from assistance.importer.forms import ImportUploadForm
+from assistance.importer.models import ImportBatch
+from assistance.importer.services import (
+    import_batch_create,
+    import_batch_progress,
+    import_batch_start,
+)
+from beneficiaries.views import require_case_staff
+from partners.models import Organisation
+
+ERRORS_SHOWN = 1000
+
+
+def _batch(request, batch_id: int) -> ImportBatch:
+    require_case_staff(request)
+    return get_object_or_404(
+        ImportBatch.objects.visible_to(request.user).select_related(
+            "organisation", "project", "created_by"
+        ),
+        pk=batch_id,
+    )
+
+
+@login_required
+def import_upload(request):
+    actor = require_case_staff(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_batch_create(
+                acting_user=request.user,
+                organisation=form.chosen_organisation(),
+                project=form.cleaned_data["project"],
+                file_name=upload.name,
+                content=upload.read(),
+                source=ImportBatch.Source.WEB,
+                language=translation.get_language() or "fr",
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            import_batch_start(batch=batch, commit=False)
+            return redirect("imports:detail", importbatch_id=batch.pk)
+    batches = ImportBatch.objects.visible_to(request.user).select_related(
+        "organisation", "created_by"
+    )[:20]
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "batches": batches,
+            "columns": columns.COLUMNS,
+            "required": columns.REQUIRED,
+            "can_choose": actor.sees_everything,
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_detail(request, importbatch_id: int):
+    batch = _batch(request, importbatch_id)
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "batch": batch,
+            "errors": batch.errors[:ERRORS_SHOWN],
+            "more_errors": max(len(batch.errors) - ERRORS_SHOWN, 0),
+            "preview_columns": [c for c in columns.COLUMNS if any(c in r for r in batch.preview)],
+            "progress": import_batch_progress(batch),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_progress(request, importbatch_id: int):
+    """The progress bar, polled by htmx; once the work is done, the page reloads itself."""
+    batch = _batch(request, importbatch_id)
+    if not batch.is_running:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("imports:detail", args=[batch.pk])
+        return response
+    return render(
+        request,
+        "imports/_progress.html",
+        {"batch": batch, "progress": import_batch_progress(batch)},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, importbatch_id: int):
+    batch = _batch(request, importbatch_id)
+    if batch.status != ImportBatch.Status.VALID:
+        messages.error(request, _("Cet import ne peut plus être confirmé."))
+        return redirect("imports:detail", importbatch_id=batch.pk)
+    try:
+        report = import_batch_start(batch=batch, commit=True)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        if report is not None and report.ok:
+            messages.success(request, _("Import terminé."))
+        elif report is not None:
+            messages.error(request, _("Le fichier a changé de validité : rien n'a été importé."))
+    return redirect("imports:detail", importbatch_id=batch.pk)
+
+
+@login_required
+@require_GET
+def import_errors_csv(request, importbatch_id: int):
+    """Every error of a refused file, as a CSV the partner can sort and fix from."""
+    batch = _batch(request, importbatch_id)
+    header = [_("ligne"), _("colonne"), _("valeur"), _("erreur")]
+    rows = ([e["row"] or "", e["column"], e["value"], e["message"]] for e in batch.errors)
+    response = HttpResponse(b"".join(exports.to_csv(header, rows)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="erreurs-import-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def export(request, kind: str, fmt: str):
+    """The organisation's own people or assistances, in the import's columns."""
+    actor = require_case_staff(request)
+    if actor.sees_everything:
+        organisation = get_object_or_404(Organisation, slug=request.GET.get("organisation", ""))
+    else:
+        organisation = get_object_or_404(Organisation, pk=actor.organisation_id)
+    if kind == "beneficiaires":
+        header, rows = columns.PERSON_COLUMNS, exports.beneficiary_rows(request.user, organisation)
+    else:
+        header, rows = columns.COLUMNS, exports.assistance_rows(request.user, organisation)
+    name = f"{kind}-{organisation.slug}-{timezone.localdate():%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(
+            b"".join(exports.to_csv(header, rows)), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(header, rows, title=kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -1,0 +1,107 @@
+"""`manage.py import_assistances FILE --organisation SLUG [--project CODE] [--dry-run]`.
+
+Imports a partner's CSV or XLSX file whole or not at all (DESIGN.md section 4). A bad file
+prints every bad row (row as numbered in the spreadsheet, column, value, reason) and exits 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assistance.importer.engine import Report
+from assistance.importer.models import ImportBatch
+from assistance.importer.services import import_batch_create, import_batch_process
+from partners.models import Organisation, Project
+
+
+def format_report(report: Report) -> list[str]:
+    """The report as lines a person reads (used by the command and its tests)."""
+    lines = []
+    for error in report.errors:
+        place = _("ligne %(row)s") % {"row": error.row} if error.row else _("fichier")
+        column = f", {_('colonne')} {error.column}" if error.column else ""
+        value = f" « {error.value} »" if error.value else ""
+        lines.append(f"{place}{column}{value} : {error.message}")
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Importe un fichier CSV ou XLSX d'assistances (tout ou rien)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Fichier .csv (UTF-8) ou .xlsx (première feuille).")
+        parser.add_argument("--organisation", required=True, help="Identifiant (slug).")
+        parser.add_argument("--project", help="Code du projet des lignes sans colonne project.")
+        parser.add_argument("--dry-run", action="store_true", help="Vérifier sans rien écrire.")
+        parser.add_argument(
+            "--user", help="Nom de l'utilisateur au nom duquel importer (ses droits s'appliquent)."
+        )
+        parser.add_argument("--language", default="fr", choices=["fr", "en", "ar"])
+
+    def handle(self, *args, **options):
+        with translation.override(options["language"]):
+            return self._handle(options)
+
+    def _handle(self, options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path})
+        organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+        if organisation is None:
+            raise CommandError(
+                _("Organisation inconnue : %(slug)s") % {"slug": options["organisation"]}
+            )
+        project = None
+        if options["project"]:
+            project = Project.objects.filter(code__iexact=options["project"]).first()
+            if project is None:
+                raise CommandError(_("Projet inconnu : %(code)s") % {"code": options["project"]})
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(_("Utilisateur inconnu : %(user)s") % {"user": options["user"]})
+        try:
+            batch = import_batch_create(
+                acting_user=user,
+                organisation=organisation,
+                project=project,
+                file_name=path.name,
+                content=path.read_bytes(),
+                source=ImportBatch.Source.COMMAND,
+                language=options["language"],
+            )
+            report = import_batch_process(batch=batch, commit=not options["dry_run"])
+        except (PermissionDenied, ValidationError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        counts = report.counts
+        summary = _(
+            "%(rows)s lignes ; personnes : %(pn)s nouvelles, %(pu)s modifiées ; assistances : "
+            "%(an)s nouvelles, %(au)s modifiées, %(ak)s inchangées."
+        ) % {
+            "rows": report.rows,
+            "pn": counts.get("persons_new", 0),
+            "pu": counts.get("persons_updated", 0),
+            "an": counts.get("assistances_new", 0),
+            "au": counts.get("assistances_updated", 0),
+            "ak": counts.get("assistances_unchanged", 0),
+        }
+        if not report.ok:
+            for line in format_report(report):
+                self.stderr.write(line)
+            raise CommandError(
+                _("Fichier refusé : %(count)s erreur(s), rien n'a été importé.")
+                % {"count": len(report.errors)}
+            )
+        if options["dry_run"]:
+            self.stdout.write(
+                _("Vérification réussie (rien n'a été écrit) : %(s)s") % {"s": summary}
+            )
+        else:
+            self.stdout.write(_("Import terminé : %(s)s") % {"s": summary})

@@ -1,0 +1,178 @@
+"""Import benchmark: a 100,000-row partner CSV imported end to end (`python -m
+benchmarks.import_bench`; also run by `make bench`).
+
+Uses its own database `iom_import_bench` (dropped and rebuilt on each run, never the
+development database): migrate, one partner and one project, then times the command's path
+(batch record, parse, validate every row with the models' rules, bulk writes, audit) and counts
+the queries. Target: ≥ 5,000 rows/s, with queries growing with batches of rows, not rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DB = "iom_import_bench"
+TARGET_ROWS_PER_SECOND = 5000
+
+
+def bench_url() -> str:
+    explicit = os.environ.get("IMPORT_BENCH_DATABASE_URL")
+    if explicit:
+        return explicit
+    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_DB}"))
+
+
+def make_csv(rows: int, *, seed: int = 7, prefix: str = "") -> bytes:
+    """`rows` assistances for rows/4 people, in the contract's columns and value forms."""
+    from assistance.choices import SUBTYPES
+    from assistance.importer.columns import COLUMNS
+
+    rng = random.Random(seed)  # noqa: S311 (test data)
+    categories = [c for c in SUBTYPES if c != "avrr"]
+    countries = ["CI", "GIN", "Sénégal", "Mali", "cameroon", "NG", "Maroc"]
+    sexes = ["F", "M", "femme", "homme", "male", "female", "U"]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    people = max(rows // 4, 1)
+    for index in range(rows):
+        person = index % people
+        prng = random.Random(person)  # noqa: S311 (test data)
+        year = 1960 + prng.randrange(60)
+        category = rng.choice(categories)
+        writer.writerow(
+            [
+                f"{prefix}P-{person:07d}",
+                "Aminata",
+                f"Nom{person}",
+                sexes[person % len(sexes)],
+                f"{year}-0{1 + person % 9}-1{person % 10}" if person % 3 else "",
+                str(year) if not person % 3 else "",
+                countries[person % len(countries)],
+                "oujda" if person % 2 else "Casablanca",
+                "yes" if person % 5 else "non",
+                "gbv;disability" if person % 11 == 0 else "",
+                f"{prefix}A-{index:08d}",
+                category,
+                rng.choice(SUBTYPES[category]),
+                f"{1 + rng.randrange(28):02d}/{1 + rng.randrange(12):02d}/2024",
+                "delivered",
+                "BENCH-IMPORT",
+                "",
+                "1",
+                str(rng.randrange(0, 500)),
+                "",
+                "note" if index % 7 == 0 else "",
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.import_bench", description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args(argv)
+
+    url = bench_url()
+    name = urlsplit(url).path.lstrip("/")
+    if not name.startswith(BENCH_DB):
+        sys.exit(
+            f"Refusing to benchmark in {name!r}: the database name must start with {BENCH_DB}."
+        )
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iom_cases.settings_test")
+    os.environ.setdefault("DEBUG", "0")
+
+    from benchmarks.data import ensure_database
+
+    ensure_database(url, rebuild=True)
+
+    import django
+
+    django.setup()
+
+    import datetime
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from assistance.importer import engine
+    from assistance.importer.models import ImportBatch
+    from assistance.importer.services import import_batch_create, import_batch_process
+    from assistance.models import Assistance
+    from core.models import AuditEntry
+    from partners.choices import OrganisationKind
+    from partners.models import Organisation, Project
+
+    call_command("migrate", verbosity=0)
+    partner = Organisation.objects.create(slug="bench-partner", name="Bench", kind="partner")
+    donor = Organisation.objects.create(
+        slug="bench-donor", name="Donor", kind=OrganisationKind.DONOR
+    )
+    project = Project.objects.create(
+        code="BENCH-IMPORT",
+        title="Bench",
+        donor=donor,
+        start=datetime.date(2023, 1, 1),
+        end=datetime.date(2025, 12, 31),
+    )
+    project.partners.add(partner)
+    content = make_csv(args.rows)
+    print(f"{BENCH_DB}: importing {args.rows:,} rows ({len(content) / 1e6:.1f} MB CSV)")
+
+    def run(dry_run: bool):
+        queries = []
+        copies = engine.COPY_STATEMENTS[0]
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            batch = import_batch_create(
+                acting_user=None,
+                organisation=partner,
+                file_name="bench.csv",
+                content=content,
+                source=ImportBatch.Source.COMMAND,
+            )
+            report = import_batch_process(batch=batch, commit=not dry_run)
+        elapsed = time.perf_counter() - started
+        queries.extend(["COPY"] * (engine.COPY_STATEMENTS[0] - copies))
+        if not report.ok:
+            sys.exit(f"the bench file was refused: {report.errors[:5]}")
+        return elapsed, len(queries), report
+
+    elapsed, queries, report = run(dry_run=False)
+    rate = args.rows / elapsed
+    if Assistance.objects.count() != args.rows:
+        sys.exit("not every row was imported")
+    print(
+        f"  import      {elapsed:7.2f} s  {rate:8,.0f} rows/s  {queries:5d} queries  "
+        f"({report.counts['persons_new']:,} people, {report.counts['assistances_new']:,} "
+        f"assistances, {AuditEntry.objects.count():,} audit entries)"
+    )
+    again, again_queries, again_report = run(dry_run=False)
+    print(
+        f"  re-import   {again:7.2f} s  {args.rows / again:8,.0f} rows/s  {again_queries:5d} "
+        f"queries  (unchanged: {again_report.counts['assistances_unchanged']:,}; written: 0)"
+    )
+    content = make_csv(1000, prefix="S")
+    _small_elapsed, small_queries, _ = run(dry_run=True)
+    print(f"  queries: {small_queries} for a 1,000-row dry run, {queries} for 100,000 rows")
+    ok = rate >= TARGET_ROWS_PER_SECOND and queries < args.rows / 100
+    print(f"\ntarget: ≥ {TARGET_ROWS_PER_SECOND:,} rows/s:", "met" if ok else "MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

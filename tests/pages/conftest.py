@@ -85,6 +85,7 @@ def partner_world(alice, a_person, project):
     bilans = _bilans_objects(private_project, alice)
     return {
         **bilans,
+        "import_batch": _import_batch(alice, a_person.organisation),
         "beneficiary": a_person,
         "assistance": assistance,
         "activity": activity,
@@ -95,6 +96,22 @@ def partner_world(alice, a_person, project):
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
     }
+
+
+def _import_batch(alice, organisation):
+    """A checked, not yet confirmed import of partner A: its preview names A's person."""
+    from assistance.importer.models import ImportBatch
+    from assistance.importer.services import import_batch_create, import_batch_process
+
+    batch = import_batch_create(
+        acting_user=alice,
+        organisation=organisation,
+        file_name="import-a.csv",
+        content=f"beneficiary_ref,sex,category,delivered_on\n{SECRET_REF},F,medical,2024-01-05\n".encode(),
+        source=ImportBatch.Source.WEB,
+    )
+    import_batch_process(batch=batch, commit=False)
+    return batch
 
 
 def _bilans_objects(private_project, alice):

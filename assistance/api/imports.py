@@ -5,7 +5,8 @@ and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (s
 from __future__ import annotations
 
 from django.utils import translation
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -84,7 +85,7 @@ class ImportInputSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les imports de fichiers visibles",
-        responses={200: ImportBatchSerializer(many=True), **errors(401, 403)},
+        responses={200: ImportBatchSerializer(many=True), **errors(401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire un import (statut, décompte, erreurs)",
@@ -97,7 +98,8 @@ class ImportInputSerializer(serializers.Serializer):
             200: ImportBatchSerializer,
             201: ImportBatchSerializer,
             202: ImportBatchSerializer,
-            400: ImportBatchSerializer,
+            # The import report (`errors` row by row), or field errors (no file…).
+            400: OpenApiResponse(OpenApiTypes.OBJECT),
             **errors(401, 403),
         },
         description=(

@@ -9,17 +9,19 @@ inserted *before* the work, in the same transaction. A concurrent replay's inser
 unique index until the first transaction ends; then it either finds the stored answer (the
 first committed) or goes ahead itself (the first failed and rolled back). Only successful
 answers (2xx) are kept: after an error the client may correct the body and retry with the same
-key.
+key. Keys are honoured for 24 hours.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -32,6 +34,9 @@ from core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# How long a key is honoured: long enough for any retry of a flaky phone, short enough not to
+# keep copies of personal answers. A user's expired keys are dropped when they use a new one.
+RETENTION = datetime.timedelta(hours=24)
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
@@ -88,6 +93,9 @@ def run_idempotently(request, handler) -> Response:
             {HEADER: [_("La clé d'idempotence dépasse 255 caractères.")]}, code="invalid"
         )
     fingerprint = _fingerprint(request)
+    IdempotencyKey.objects.filter(
+        user=request.user, created_at__lt=timezone.now() - RETENTION
+    ).delete()
     with transaction.atomic():
         try:
             with transaction.atomic():

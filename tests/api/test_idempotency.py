@@ -1,14 +1,16 @@
 """Idempotent creates: the same POST with the same Idempotency-Key creates one record."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
-from core.models import IdempotencyKey
+from core.models import AuditEntry, IdempotencyKey
 from partners.choices import Role
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import OrganisationFactory, ProjectFactory, member
@@ -88,14 +90,35 @@ def test_a_failed_request_keeps_no_key_so_the_client_can_fix_and_retry(client_fo
     assert good.status_code == 201
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_replays_create_one_record():
+@pytest.fixture
+def committed_world(django_db_setup, django_db_blocker):
+    """A partner, a caseworker, a project and a person *committed* to the test database, so
+    that other connections (the threads below) see them; removed afterwards. (A transactional
+    test would flush every table at the end, the cities seeded by migrations included, which
+    other tests rely on.)"""
+    with django_db_blocker.unblock():
+        partner = OrganisationFactory(slug="partner-concurrent")
+        user = member(partner, Role.CASEWORKER, username="concurrent")
+        project = ProjectFactory(code="CONC", partners=[partner])
+        person = BeneficiaryFactory(organisation=partner)
+        try:
+            yield user, project, person
+        finally:
+            assistances = Assistance.objects.filter(beneficiary=person)
+            AuditEntry.objects.filter(actor=user).delete()
+            IdempotencyKey.objects.filter(user=user).delete()
+            assistances.delete()
+            person.delete()
+            project.delete()
+            project.donor.delete()
+            user.delete()  # and its membership
+            partner.delete()
+
+
+def test_concurrent_replays_create_one_record(committed_world):
     """Five clients send the same request at the same instant: PostgreSQL's unique index makes
     four of them wait for the first, then replay its answer."""
-    partner = OrganisationFactory(slug="partner-concurrent")
-    user = member(partner, Role.CASEWORKER, username="concurrent")
-    project = ProjectFactory(code="CONC", partners=[partner])
-    person = BeneficiaryFactory(organisation=partner)
+    user, project, person = committed_world
     body = _assistance_body(person, project)
     barrier = threading.Barrier(5)
     responses = []
@@ -104,7 +127,7 @@ def test_concurrent_replays_create_one_record():
         client = APIClient()
         client.force_authenticate(user=user)
         barrier.wait()
-        try:
+        try:  # the database is unblocked by committed_world for the whole test
             responses.append(
                 client.post(
                     "/api/v1/assistances/", body, format="json", HTTP_IDEMPOTENCY_KEY="burst"
@@ -121,3 +144,20 @@ def test_concurrent_replays_create_one_record():
     assert [r.status_code for r in responses] == [201] * 5
     assert len({r.json()["id"] for r in responses}) == 1
     assert Assistance.objects.filter(beneficiary=person).count() == 1
+
+
+def test_keys_expire_after_24_hours(client_for, alice, partner_a):
+    client = client_for(alice)
+    url = "/api/v1/beneficiaries/"
+    body = {"beneficiary_ref": "OLD-1", "sex": "F"}
+    assert client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="old").status_code == 201
+    IdempotencyKey.objects.filter(key="old").update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    assert (
+        client.post(
+            url, {"beneficiary_ref": "NEW-1"}, format="json", HTTP_IDEMPOTENCY_KEY="new"
+        ).status_code
+        == 201
+    )
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]

@@ -43,6 +43,7 @@ API_PREFIX = "api/v1/"
 # Routes anyone may call: the token exchange and the API's own description.
 PUBLIC_ROUTES = {"api/v1/auth/token/", "api/v1/schema/", "api/v1/docs/"}
 WRITE_METHODS = ("post", "put", "patch", "delete")
+ALL_METHODS = ("get", *WRITE_METHODS)
 SECRET = "SECRET"
 
 
@@ -107,7 +108,9 @@ def _model_of(pattern, officer=None):
 
 
 def _is_personal(model) -> bool:
-    return model in (Beneficiary, Assistance, Referral, ReturnCase)
+    """Anything but the reference data (organisations, projects) and the aggregated reports:
+    a donor may be refused it by role (403) as well as by scope (404)."""
+    return model is not None and model not in (Organisation, Project)
 
 
 # --- The world -------------------------------------------------------------------------------
@@ -309,8 +312,15 @@ def _check(role_name, user, client_for, world, routes):
             and user is not None
             and type(target).objects.visible_to(user).filter(pk=target.pk).exists()
         )
-        for method in methods:
-            pairs = hostile_bodies(world) if method in WRITE_METHODS else [(None, None)]
+        # Every method, routed or not: one the route does not offer must change nothing either.
+        for method in ALL_METHODS:
+            routed = method in methods
+            if not routed:
+                pairs = [(hostile_bodies(world)[0][0], None)]
+            elif method in WRITE_METHODS:
+                pairs = hostile_bodies(world)
+            else:
+                pairs = [(None, None)]
             for body, control_body in pairs:
                 response = getattr(client, method)(url, body, format="json")
                 label = f"{role_name} {method.upper()} {url} → {response.status_code}"
@@ -330,6 +340,11 @@ def _check(role_name, user, client_for, world, routes):
                     baseline = after
                 if SECRET.encode() in response.content:
                     violations.append(f"{label}: reveals an out-of-scope object")
+                if not routed and response.status_code in (401, 403, 404, 405):
+                    continue
+                if not routed:
+                    violations.append(f"{label}: a method the route does not offer")
+                    continue
                 if route in PUBLIC_ROUTES:
                     continue
                 if user is None:

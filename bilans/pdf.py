@@ -78,12 +78,15 @@ def dashboard_charts(doc: Document) -> dict[str, str]:
 
 
 def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (for the page margin boxes), safe inside <style>."""
+    """`text` as a double-quoted CSS string (for the page margin boxes), safe inside
+    <style> and inside a single-quoted HTML attribute."""
     escaped = (
         str(text)
         .replace("\\", "\\5C ")
         .replace('"', "\\22 ")
+        .replace("'", "\\27 ")
         .replace("<", "\\3C ")
+        .replace("&", "\\26 ")
         .replace("\n", " ")
     )
     return mark_safe(f'"{escaped}"')  # noqa: S308 - escaped above for a CSS string
@@ -152,6 +155,7 @@ def html_for(doc: Document) -> str:
             "doc": doc,
             "css": render_to_string("bilans/pdf/bilan.css"),
             "footer_css": css_string(footer),
+            "running_css": css_string(f"{doc.project['code']} · {t['doc_kind']} · "),
             "page_css": css_string(t["page"]),
             "of_css": css_string(t["of"]),
             "key_rows": key_rows,

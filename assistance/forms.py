@@ -19,7 +19,7 @@ from assistance.choices import (
 from assistance.selectors import default_project, projects_for_entry
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
-from core.forms import AccessibleFormMixin, CountryField, DateInput
+from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
 from partners.choices import OrganisationKind
 from partners.models import City, Organisation
 
@@ -192,7 +192,7 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     )
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
     project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
-    city = forms.ModelChoiceField(
+    city = PlaceChoiceField(
         label=_("Ville"), queryset=City.objects.all(), required=False, empty_label=_("— Choisir —")
     )
     participants = ParticipantsField(

@@ -46,6 +46,7 @@ from beneficiaries.views import (
 )
 from core.access import actor_for
 from core.exceptions import ConflictError
+from core.forms import local_place_name
 
 PAGE_SIZE = 50
 
@@ -127,7 +128,7 @@ def _dress_assistance_filters(form) -> None:
     for name in ("delivered_from", "delivered_to"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     form.fields["city"].widget = forms.Select(
-        choices=[("", _("Toutes"))] + list(City.objects.values_list("code", "name"))
+        choices=[("", _("Toutes"))] + [(c.code, local_place_name(c)) for c in City.objects.all()]
     )
     for name in ("category", "subtype", "status", "outcome"):
         form.fields[name].empty_label = _("Tous")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.choices import Vulnerability
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
-from core.forms import AccessibleFormMixin, CountryField, DateInput
+from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
 from partners.models import City
 
 # The fields the form hands to beneficiary_register / beneficiary_update.
@@ -42,7 +42,7 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         help_text=_("Si ni la date ni l'année de naissance ne sont connues."),
     )
     nationality = CountryField(label=_("Nationalité"), required=False)
-    city = forms.ModelChoiceField(
+    city = PlaceChoiceField(
         label=_("Ville"), queryset=City.objects.all(), required=False, empty_label=_("— Choisir —")
     )
     vulnerabilities = forms.MultipleChoiceField(

@@ -25,7 +25,7 @@ from beneficiaries.selectors import beneficiary_possible_duplicates
 from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.access import actor_for
 from core.exceptions import ConflictError
-from core.forms import country_choices
+from core.forms import country_choices, local_place_name
 from partners.models import City
 
 PAGE_SIZES = (25, 50, 100)
@@ -112,7 +112,7 @@ def beneficiary_list(request):
 def _dress_filter_form(form) -> None:
     """The shared FilterSet takes codes; people pick names in their language."""
     form.fields["nationality"].widget = forms.Select(choices=country_choices(_("Toutes")))
-    cities = [("", _("Toutes"))] + list(City.objects.values_list("code", "name"))
+    cities = [("", _("Toutes"))] + [(c.code, local_place_name(c)) for c in City.objects.all()]
     form.fields["city"].widget = forms.Select(choices=cities)
     for name in ("assisted_from", "assisted_to", "registered_from", "registered_to"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -56,3 +56,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def local_place_name(place) -> str:
+    """A city's or region's name in Arabic on Arabic pages, when it has one."""
+    if place is None:
+        return ""
+    if (get_language() or "")[:2] == "ar" and getattr(place, "name_ar", ""):
+        return place.name_ar
+    return place.name
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """Cities named in the user's language."""
+
+    def label_from_instance(self, obj):
+        return local_place_name(obj)

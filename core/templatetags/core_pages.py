@@ -39,3 +39,11 @@ def vulnerability(code):
 def field_of(form, name):
     """form[name], for templates that lay fields out by name."""
     return form[name]
+
+
+@register.filter
+def local_name(place):
+    """A city's or region's name in Arabic on Arabic pages, when it has one."""
+    from core.forms import local_place_name
+
+    return local_place_name(place)

@@ -183,7 +183,7 @@ class _Cleaner:
                     result = exc
                 memo[key] = result
             if isinstance(result, ValidationError):
-                errors[model_field.name] = result.error_list
+                errors[model_field.name] = list(result.error_list)
             else:
                 setattr(
                     instance, model_field.attname, list(result) if isinstance(raw, list) else result
@@ -619,7 +619,7 @@ def _build_people(plan: _Plan, organisation, acting_user, lookups: _Lookups) -> 
             cleaner.full_clean(instance)
         except ValidationError as exc:
             person.bad = True
-            for name, message in _messages(exc):
+            for name, message in dict(_messages(exc)).items():
                 row, text = person.source.get(name, (person.first_row, ""))
                 plan.error(row, FIELD_COLUMN.get(name, name), text, message)
         if person.before is not None:
@@ -679,7 +679,11 @@ def _build_assistances(plan, organisation, acting_user, lookups, rows, progress)
         try:
             cleaner.full_clean(assistance)
         except ValidationError as exc:
-            for name, message in _messages(exc):
+            # One message per cell: the model's own clean() speaks last and most precisely.
+            messages = dict(_messages(exc))
+            for name, message in messages.items():
+                if name == "subtype" and "category" in messages:
+                    continue  # an unknown category: its subtype cannot match anything
                 column = FIELD_COLUMN.get(name, name)
                 plan.error(number, column, cells.get(column, ""), message)
             continue

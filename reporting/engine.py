@@ -3,9 +3,9 @@
 Public functions (used by the bilan command and API, the dashboard, exports and the PDF bilan):
 
 - `compute(scope, period, indicators=None, group_by=None)` → `{code: IndicatorResult}` (or,
-  with `group_by`, `{group value: {code: IndicatorResult}}`). At most three queries: the
-  active catalogue (skipped when `indicators` is given), one for every `services` indicator,
-  one for every `persons` indicator, whatever the number of indicators.
+  with `group_by`, `{group value: {code: IndicatorResult}}`). At most two queries: the
+  active catalogue (skipped when `indicators` is given) and ONE statement computing every
+  indicator (services and persons), whatever the number of indicators.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
 
@@ -244,67 +244,80 @@ def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, gro
     return sql, params
 
 
-def _services_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
-    """One pass over the scoped rows; counts per indicator by (sex, age), (sex, country) and
-    subtype via GROUPING SETS."""
-    rows, params = _rows_sql(indicators, scope, period, group_key)
-    # Every set is always present (GROUPING() needs all its arguments grouped somewhere);
-    # the country and subtype sets only add a few hundred small groups.
-    sets = ["(sex, age)", "(sex, country)", "(subtype)"]
-    counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in range(len(indicators)))
-    sql = (
-        f"SELECT GROUPING(sex, age, country, subtype) AS g, gk, sex, age, country, subtype, "  # noqa: S608
-        f"{counts} FROM (SELECT gk, sex, {_age_sql('d')} AS age, country, subtype, "
-        f"{', '.join(f'q{i}' for i in range(len(indicators)))} FROM ({rows}) r) s "
-        f"GROUP BY gk, GROUPING SETS ({', '.join(sets)})"
-    )
-    return sql, params
+def _statement(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+    """ONE statement for every indicator: the scoped rows are read and joined to the people
+    once (CTE `base`), then
 
+    - services: one pass counting, per indicator, by (sex, age), (sex, country) and subtype
+      (GROUPING SETS; every set is always present because GROUPING() needs its arguments
+      grouped somewhere, and the country and subtype sets only add a few hundred groups);
+    - persons: the first qualifying row per person and indicator (`firsts`), unpivoted, then
+      counted by (sex, age at that row) and (sex, country of that row); plus distinct persons
+      per subtype.
 
-def _persons_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
-    """First qualifying row per person and indicator, then counts by (sex, age at that row),
-    (sex, country of that row), and distinct persons per subtype."""
+    Each output row is (kind, grouping bitmask, group key, indicator position, sex, age,
+    country, subtype, counts[]); `counts` holds one count per services indicator for kind
+    "s", a single count for kind "p".
+    """
     rows, params = _rows_sql(indicators, scope, period, group_key)
-    firsts = []
-    values = []
-    for i, ind in enumerate(indicators):
-        firsts.append(f"min(d) FILTER (WHERE q{i}) AS d{i}")
-        if ind.by_country:
-            # The country of the earliest (date, id) row: min() over a sortable text array keeps
-            # the aggregate unordered, so PostgreSQL can hash instead of sorting every row.
-            firsts.append(
-                f"(min(ARRAY[to_char(d, 'YYYYMMDD'), lpad(aid::text, 19, '0'), country]) "
-                f"FILTER (WHERE q{i}))[3] AS c{i}"
-            )
-            values.append(f"({i}, f.d{i}, f.c{i})")
-        else:
-            values.append(f"({i}, f.d{i}, NULL::varchar)")
-    sets = ["(sex, age)", "(sex, country)"]
-    # Every row of a person carries the same sex and birth key, so min() just picks them.
-    sql = (
-        f"WITH base AS ({rows}), "  # noqa: S608
-        f"firsts AS (SELECT person, gk, min(sex) AS sex, min(born) AS born, {', '.join(firsts)} "
-        f"FROM base GROUP BY person, gk), "
-        f"cells AS (SELECT f.gk, v.ind, f.sex, {_age_sql('v.d', 'f.born')} AS age, v.country "
-        f"FROM firsts f CROSS JOIN LATERAL (VALUES {', '.join(values)}) v(ind, d, country) "
-        f"WHERE v.d IS NOT NULL) "
-        f"SELECT GROUPING(sex, age, country) AS g, gk, ind, sex, age, country, NULL AS subtype, "
-        f"count(*) FROM cells GROUP BY gk, ind, GROUPING SETS ({', '.join(sets)})"
-    )
-    by_subtype = [i for i, ind in enumerate(indicators) if ind.by_subtype]
-    if by_subtype:
-        pairs = ", ".join(f"({i}, base.q{i})" for i in by_subtype)
-        sql += (
-            " UNION ALL SELECT -1, gk, v.ind, NULL, NULL, NULL, base.subtype, "  # noqa: S608
-            f"count(DISTINCT base.person) FROM base CROSS JOIN LATERAL (VALUES {pairs}) "
-            "v(ind, q) WHERE v.q GROUP BY gk, v.ind, base.subtype"
+    services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
+    persons = [i for i, ind in enumerate(indicators) if ind.unit == Unit.PERSONS]
+    parts = []
+    ctes = [f"base AS MATERIALIZED ({rows})"]
+    if services:
+        counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in services)
+        flags = ", ".join(f"q{i}" for i in services)
+        parts.append(
+            "SELECT 's' AS kind, GROUPING(sex, age, country, subtype) AS g, gk, NULL::int AS ind, "  # noqa: S608
+            f"sex::varchar, age, country::varchar, subtype::varchar, ARRAY[{counts}] AS counts "
+            f"FROM (SELECT gk, sex, {_age_sql('d')} AS age, country, subtype, {flags} FROM base) s "
+            "GROUP BY gk, GROUPING SETS ((sex, age), (sex, country), (subtype))"
         )
+    if persons:
+        firsts, values = [], []
+        for i in persons:
+            firsts.append(f"min(d) FILTER (WHERE q{i}) AS d{i}")
+            if indicators[i].by_country:
+                # The country of the earliest (date, id) row: min() over a sortable text array
+                # keeps the aggregate unordered, so PostgreSQL can hash instead of sorting.
+                firsts.append(
+                    f"(min(ARRAY[to_char(d, 'YYYYMMDD'), lpad(aid::text, 19, '0'), country]) "
+                    f"FILTER (WHERE q{i}))[3] AS c{i}"
+                )
+                values.append(f"({i}, f.d{i}, f.c{i})")
+            else:
+                values.append(f"({i}, f.d{i}, NULL::varchar)")
+        # Every row of a person carries the same sex and birth key, so min() just picks them.
+        ctes.append(
+            f"firsts AS (SELECT person, gk, min(sex) AS sex, min(born) AS born, "  # noqa: S608
+            f"{', '.join(firsts)} FROM base GROUP BY person, gk)"
+        )
+        ctes.append(
+            f"cells AS (SELECT f.gk, v.ind, f.sex, {_age_sql('v.d', 'f.born')} AS age, "  # noqa: S608
+            f"v.country FROM firsts f CROSS JOIN LATERAL (VALUES {', '.join(values)}) "
+            "v(ind, d, country) WHERE v.d IS NOT NULL)"
+        )
+        parts.append(
+            "SELECT 'p', GROUPING(sex, age, country) + 16, gk, ind, sex::varchar, age, "
+            "country::varchar, NULL::varchar, ARRAY[count(*)] FROM cells "
+            "GROUP BY gk, ind, GROUPING SETS ((sex, age), (sex, country))"
+        )
+        by_subtype = [i for i in persons if indicators[i].by_subtype]
+        if by_subtype:
+            pairs = ", ".join(f"({i}, base.q{i})" for i in by_subtype)
+            parts.append(
+                "SELECT 'p', -1, gk, v.ind, NULL, NULL, NULL, base.subtype::varchar, "  # noqa: S608
+                f"ARRAY[count(DISTINCT base.person)] FROM base CROSS JOIN LATERAL "
+                f"(VALUES {pairs}) v(ind, q) WHERE v.q GROUP BY gk, v.ind, base.subtype"
+            )
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
     return sql, params
 
 
-# GROUPING() bitmasks: a bit is set for each argument NOT in the grouping set.
+# GROUPING() bitmasks: a bit is set for each argument NOT in the grouping set (persons' are
+# offset by 16 to keep the two kinds apart; -1 marks the persons-per-subtype rows).
 _SERVICES_SEX_AGE, _SERVICES_SEX_COUNTRY, _SERVICES_SUBTYPE = 0b0011, 0b0101, 0b1110
-_PERSONS_SEX_AGE, _PERSONS_SEX_COUNTRY, _PERSONS_SUBTYPE = 0b001, 0b010, -1
+_PERSONS_SEX_AGE, _PERSONS_SEX_COUNTRY, _PERSONS_SUBTYPE = 16 + 0b001, 16 + 0b010, -1
 
 
 def _add_country(result: IndicatorResult, country, sex, count: int) -> None:
@@ -333,7 +346,7 @@ def compute(
     "city" or "month"), returns `{group value: {code: IndicatorResult}}` where each group is
     computed as if the scope were narrowed to it (a person served by two partners counts once
     for each; a person served in two months counts in each month). Groups without any
-    qualifying row are absent. Queries: ≤ 1 (catalogue) + 1 (services) + 1 (persons).
+    qualifying row are absent. Queries: ≤ 1 (catalogue) + 1 (every indicator, one statement).
     """
     if indicators is None:
         indicators = Indicator.objects.active()
@@ -349,38 +362,29 @@ def compute(
             groups[key] = [IndicatorResult.empty(ind) for ind in indicators]
         return groups[key]
 
-    services = [(i, ind) for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
-    persons = [(i, ind) for i, ind in enumerate(indicators) if ind.unit == Unit.PERSONS]
-
-    with connection.cursor() as cursor:
-        if services:
-            sql, params = _services_sql([ind for _i, ind in services], scope, period, group_key)
+    services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
+    if indicators:
+        sql, params = _statement(indicators, scope, period, group_key)
+        with connection.cursor() as cursor:
             cursor.execute(_SETTINGS + sql, params)
-            for g, gk, sex, age, country, subtype, *counts in cursor.fetchall():
-                if not any(counts):
-                    continue
-                results = results_for(gk)
-                for (position, _ind), count in zip(services, counts, strict=True):
-                    if not count:
-                        continue
-                    result = results[position]
-                    if g == _SERVICES_SEX_AGE:
-                        result._add(sex, age, count)
-                    elif g == _SERVICES_SEX_COUNTRY:
-                        _add_country(result, country, sex, count)
-                    elif g == _SERVICES_SUBTYPE:
-                        _add_subtype(result, subtype, count)
-        if persons:
-            sql, params = _persons_sql([ind for _i, ind in persons], scope, period, group_key)
-            cursor.execute(_SETTINGS + sql, params)
-            for g, gk, ind, sex, age, country, subtype, count in cursor.fetchall():
-                result = results_for(gk)[persons[ind][0]]
-                if g == _PERSONS_SEX_AGE:
-                    result._add(sex, age, count)
-                elif g == _PERSONS_SEX_COUNTRY:
-                    _add_country(result, country, sex, count)
-                elif g == _PERSONS_SUBTYPE:
-                    _add_subtype(result, subtype, count)
+            fetched = cursor.fetchall()
+    else:
+        fetched = []
+    for _kind, g, gk, ind, sex, age, country, subtype, counts in fetched:
+        if not any(counts):
+            continue
+        results = results_for(gk)
+        positions = services if ind is None else [ind]
+        for position, count in zip(positions, counts, strict=True):
+            if not count:
+                continue
+            result = results[position]
+            if g in (_SERVICES_SEX_AGE, _PERSONS_SEX_AGE):
+                result._add(sex, age, count)
+            elif g in (_SERVICES_SEX_COUNTRY, _PERSONS_SEX_COUNTRY):
+                _add_country(result, country, sex, count)
+            elif g in (_SERVICES_SUBTYPE, _PERSONS_SUBTYPE):
+                _add_subtype(result, subtype, count)
 
     def keyed(results):
         return {r.code: r for r in results}

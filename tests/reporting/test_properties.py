@@ -220,7 +220,7 @@ class EngineMatchesReference(TestCase):
         people, rows = self.load(people_spec, rows_spec)
         provider_id = self.partner.pk if cut_to_provider else None
         scope = Scope(project_id=self.project.pk, organisation_id=provider_id)
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(1):
             results = compute(scope, PERIOD, CATALOGUE)
         for indicator in CATALOGUE:
             got = results[indicator.code].as_json()

@@ -108,6 +108,12 @@ def main(argv=None) -> int:
     from benchmarks import pdf_bench  # the bilan PDF (issue 6), in a fresh process
 
     pdf_bench.report(args.runs)
+
+    # The spreadsheet import (issue 7): its own database, so in a fresh process.
+    import subprocess
+
+    print(flush=True)
+    subprocess.run([sys.executable, "-m", "benchmarks.import_bench"], check=False)  # noqa: S603
     return 0
 
 

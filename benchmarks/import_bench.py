@@ -30,6 +30,26 @@ def bench_url() -> str:
     return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_DB}"))
 
 
+def _recreate_database(url: str) -> None:
+    """Drop and create the bench database (its name was checked by the caller)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    connection = psycopg2.connect(
+        host=parts.hostname or None,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
 def make_csv(rows: int, *, seed: int = 7, prefix: str = "") -> bytes:
     """`rows` assistances for rows/4 people, in the contract's columns and value forms."""
     from assistance.choices import SUBTYPES
@@ -91,9 +111,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iom_cases.settings_test")
     os.environ.setdefault("DEBUG", "0")
 
-    from benchmarks.data import ensure_database
-
-    ensure_database(url, rebuild=True)
+    _recreate_database(url)
 
     import django
 

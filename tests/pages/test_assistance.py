@@ -346,3 +346,14 @@ def test_next_quick_entry_starts_from_the_last_one(client, alice, person, partne
     form = client.get(reverse("beneficiaries:detail", args=[other.pk])).context["quick_form"]
     assert (form["category"].value(), form["subtype"].value()) == ("non_food", "hygiene_kit")
     assert ("hygiene_kit", "Kit d'hygiène") in form.fields["subtype"].choices
+
+
+def test_people_ticked_in_the_list_start_a_group_session(client, alice, partner_a):
+    people = BeneficiaryFactory.create_batch(2, organisation=partner_a)
+    client.force_login(alice)
+    listing = client.get(reverse("beneficiaries:list"))
+    assert f'name="ids" value="{people[0].pk}"' in listing.text
+    assert reverse("assistance:activity_create") in listing.text
+    page = client.get(reverse("assistance:activity_create"), {"ids": [p.pk for p in people]})
+    for person in people:
+        assert f'name="participants" value="{person.pk}" checked' in page.text

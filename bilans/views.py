@@ -96,15 +96,16 @@ def _review(snapshot: BilanSnapshot) -> dict:
     """The key figures of a finished snapshot, for the officer's review before publishing."""
     if not snapshot.is_done:
         return {}
+    # In the bilan's own language: its indicator labels were frozen in it.
     doc = build_document(
         figures=snapshot.figures,
         context=snapshot.context,
-        language=get_language()[:2] if get_language()[:2] in ("fr", "en", "ar") else "fr",
+        language=snapshot.language,
         version=snapshot.version,
         checksum=snapshot.checksum,
         generated_at=snapshot.generated_at,
     )
-    return {"doc": doc}
+    return {"doc": doc, "charts": dashboard_charts(doc)}
 
 
 @login_required

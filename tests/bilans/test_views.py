@@ -123,3 +123,17 @@ def test_portal_shows_only_the_donors_projects_with_bounded_queries(
 def test_portal_is_out_of_scope_for_partner_staff(client, alice):
     client.force_login(alice)
     assert client.get("/portail/").status_code == 404
+
+
+def test_admin_lists_bilans_read_only(client, officer, project):
+    officer.is_staff = officer.is_superuser = True
+    officer.save()
+    client.force_login(officer)
+    services.bilan_request(project=project, period=parse_period("2023-Q2"), acting_user=officer)
+    for url in (
+        "/admin/bilans/bilansnapshot/",
+        "/admin/bilans/closedperiod/",
+        "/admin/bilans/notification/",
+    ):
+        assert client.get(url).status_code == 200
+    assert client.get("/admin/bilans/bilansnapshot/add/").status_code == 403

@@ -142,3 +142,11 @@ def test_unknown_api_paths_answer_json(client_for, alice):
     response = client_for(alice).get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_browsable_api_pages_render_for_a_signed_in_caseworker(client, alice, person_a):
+    client.force_login(alice)
+    for url in ("/api/v1/beneficiaries/", f"/api/v1/beneficiaries/{person_a.pk}/"):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert person_a.beneficiary_ref in response.content.decode()

@@ -72,15 +72,14 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
     """The figures and charts of the dashboard for `scope` over `period`.
 
     `query` holds the filter parameters (as strings) that drill-down links carry over.
-    Queries: 1 (catalogue) + 2 (all indicators) + 3 × 2 (by partner, city, month for the two
-    headline indicators) + 2 (partner and city names) = 11.
+    Queries: 1 (catalogue) + 1 (all indicators) + 1 (by partner, city and month for the two
+    headline indicators) + 2 (partner and city names) = 5.
     """
     indicators = list(Indicator.objects.active())
     results = compute(scope, period, indicators)
     headline = [i for i in indicators if i.code in (PERSONS_REACHED, SERVICES_DELIVERED)]
-    by_provider = compute(scope, period, headline, group_by="provider")
-    by_city = compute(scope, period, headline, group_by="city")
-    by_month = compute(scope, period, headline, group_by="month")
+    grouped = compute(scope, period, headline, group_by=("provider", "city", "month"))
+    by_provider, by_city, by_month = grouped["provider"], grouped["city"], grouped["month"]
     partner_names = dict(
         Organisation.objects.filter(pk__in=list(by_provider)).values_list("pk", "name")
     )

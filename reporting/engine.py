@@ -32,6 +32,7 @@ How the counting is done (so an auditor can follow it):
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -229,7 +230,13 @@ def _where(scope: Scope, period: Period, params: list) -> str:
     return " AND ".join(conditions)
 
 
-def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+def _rows_sql(
+    indicators: Sequence[Indicator],
+    scope: Scope,
+    period: Period,
+    group_key: str,
+    extra_from: str = "",
+):
     """The scoped rows, one per delivered assistance, with the person, their sex and birth
     key, and one boolean per indicator saying whether the row qualifies."""
     params: list = []
@@ -239,12 +246,18 @@ def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, gro
         f"SELECT {_PERSON} AS person, {group_key} AS gk, "  # noqa: S608
         f"a.id AS aid, a.delivered_on AS d, a.subtype, a.country, {_SEX} AS sex, {_BORN} AS born, "
         f"{', '.join(flags)} FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
-        f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id WHERE {where}"
+        f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id {extra_from} WHERE {where}"
     )
     return sql, params
 
 
-def _statement(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+def _statement(
+    indicators: Sequence[Indicator],
+    scope: Scope,
+    period: Period,
+    group_key: str,
+    extra_from: str = "",
+):
     """ONE statement for every indicator: the scoped rows are read and joined to the people
     once (CTE `base`), then
 
@@ -259,7 +272,7 @@ def _statement(indicators: Sequence[Indicator], scope: Scope, period: Period, gr
     country, subtype, counts[]); `counts` holds one count per services indicator for kind
     "s", a single count for kind "p".
     """
-    rows, params = _rows_sql(indicators, scope, period, group_key)
+    rows, params = _rows_sql(indicators, scope, period, group_key, extra_from)
     services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
     persons = [i for i, ind in enumerate(indicators) if ind.unit == Unit.PERSONS]
     parts = []
@@ -346,14 +359,26 @@ def compute(
     "city" or "month"), returns `{group value: {code: IndicatorResult}}` where each group is
     computed as if the scope were narrowed to it (a person served by two partners counts once
     for each; a person served in two months counts in each month). Groups without any
-    qualifying row are absent. Queries: ≤ 1 (catalogue) + 1 (every indicator, one statement).
+    qualifying row are absent. With a tuple of them, e.g. ("provider", "city"), returns
+    `{dimension: {group value: {code: IndicatorResult}}}` from the same single statement.
+    Queries: ≤ 1 (catalogue) + 1 (every indicator, one statement).
     """
     if indicators is None:
         indicators = Indicator.objects.active()
     indicators = list(indicators)
-    if group_by is not None and group_by not in GROUP_BY:
-        raise ValueError(f"group_by must be one of {sorted(GROUP_BY)}")
-    group_key = GROUP_BY.get(group_by, "0")
+    several = isinstance(group_by, tuple | list)
+    dimensions = tuple(group_by) if several else ((group_by,) if group_by else ())
+    if any(d not in GROUP_BY for d in dimensions):
+        raise ValueError(f"group_by must be among {sorted(GROUP_BY)}")
+    extra_from = ""
+    if several:
+        # Each row is counted once per dimension: the key "dimension:value" keeps them apart,
+        # and the rows are still read and joined only once.
+        pairs = ", ".join(f"('{d}', ({GROUP_BY[d]})::text)" for d in dimensions)
+        extra_from = f"CROSS JOIN LATERAL (VALUES {pairs}) g(dim, key)"
+        group_key = "g.dim || ':' || COALESCE(g.key, '')"
+    else:
+        group_key = GROUP_BY[group_by] if group_by else "0"
 
     groups: dict = {}
 
@@ -364,7 +389,7 @@ def compute(
 
     services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
     if indicators:
-        sql, params = _statement(indicators, scope, period, group_key)
+        sql, params = _statement(indicators, scope, period, group_key, extra_from)
         with connection.cursor() as cursor:
             cursor.execute(_SETTINGS + sql, params)
             fetched = cursor.fetchall()
@@ -389,9 +414,21 @@ def compute(
     def keyed(results):
         return {r.code: r for r in results}
 
-    if group_by is None:
+    if not dimensions:
         return keyed(groups.get(0) or [IndicatorResult.empty(ind) for ind in indicators])
-    return {key: keyed(results) for key, results in groups.items()}
+    if not several:
+        return {key: keyed(results) for key, results in groups.items()}
+    split: dict = {d: {} for d in dimensions}
+    for key, results in groups.items():
+        dimension, _sep, raw = key.partition(":")
+        if not raw:
+            value = None
+        elif dimension == "month":
+            value = datetime.date.fromisoformat(raw)
+        else:
+            value = int(raw)
+        split[dimension][value] = keyed(results)
+    return split
 
 
 def bilan(

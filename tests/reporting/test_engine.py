@@ -224,3 +224,27 @@ def test_the_default_catalogue_is_seeded_with_the_contract_codes(db):
     }  # fmt: skip
     avrr = Indicator.objects.get(code="avrr_returns")
     assert (avrr.age_scheme, avrr.by_country, avrr.label_ar != "") == ("avrr", True, True)
+
+
+def test_several_groupings_in_one_statement_equal_each_grouping_alone(
+    project, partner_b, person, service, django_assert_num_queries
+):
+    from reporting.models import Indicator
+    from tests.partners.factories import city
+
+    girl = person(sex="F", date_of_birth=D(2006, 5, 1))
+    service(girl, D(2023, 4, 20), city=city("oujda"))
+    service(girl, D(2023, 5, 2), provider=partner_b)
+    service(person(sex="M"), D(2023, 6, 9), city=city("oujda"))
+    scope = Scope(project_id=project.pk)
+    catalogue = list(Indicator.objects.active())
+    with django_assert_num_queries(1):
+        together = compute(scope, Q2, catalogue, group_by=("provider", "city", "month"))
+    for dimension in ("provider", "city", "month"):
+        alone = compute(scope, Q2, catalogue, group_by=dimension)
+        assert set(together[dimension]) == set(alone)
+        for key, results in alone.items():
+            got = {code: r.as_json() for code, r in together[dimension][key].items()}
+            assert got == {code: r.as_json() for code, r in results.items()}
+    assert together["month"][D(2023, 5, 1)]["beneficiaries_reached"].girls == 1
+    assert None in together["city"]  # the row without a city

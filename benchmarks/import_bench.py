@@ -162,8 +162,9 @@ def main(argv=None) -> int:
                 file_name="bench.csv",
                 content=content,
                 source=ImportBatch.Source.COMMAND,
+                keep_content=False,
             )
-            report = import_batch_process(batch=batch, commit=not dry_run)
+            report = import_batch_process(batch=batch, commit=not dry_run, content=content)
         elapsed = time.perf_counter() - started
         queries.extend(["COPY"] * (engine.COPY_STATEMENTS[0] - copies))
         if not report.ok:

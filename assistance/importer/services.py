@@ -40,11 +40,14 @@ def import_batch_create(
     source: str,
     project: Project | None = None,
     language: str = "fr",
+    keep_content: bool = True,
 ) -> ImportBatch:
     """Record an uploaded file for import into `organisation`.
 
     Partner staff import only into their own organisation (PermissionDenied otherwise), with a
-    project they can see; `acting_user` None is the operator at the command line.
+    project they can see; `acting_user` None is the operator at the command line. The file is
+    kept on the batch (for the confirmation and the worker) unless `keep_content` is False,
+    for a caller that processes it at once (the command).
     """
     if acting_user is not None:
         acting_organisation_id(acting_user, organisation)
@@ -65,13 +68,16 @@ def import_batch_create(
         source=source,
         file_name=(file_name or "")[-255:],
         file_size=len(content),
-        content=content,
+        content=content if keep_content else None,
         language=(language or "fr")[:8],
     )
 
 
-def import_batch_process(*, batch: ImportBatch, commit: bool) -> Report:
-    """Check (and with `commit`, import) the batch's file; keep the outcome on the batch."""
+def import_batch_process(
+    *, batch: ImportBatch, commit: bool, content: bytes | None = None
+) -> Report:
+    """Check (and with `commit`, import) the batch's file (or `content`, the same file when the
+    caller still holds it); keep the outcome on the batch."""
     acting_user = batch.created_by
     if acting_user is None and batch.source != ImportBatch.Source.COMMAND:
         raise PermissionDenied(_("L'auteur de cet import n'existe plus."))
@@ -89,7 +95,8 @@ def import_batch_process(*, batch: ImportBatch, commit: bool) -> Report:
         cache.set(key, int(fraction * 100), PROGRESS_TIMEOUT)
 
     progress(0)
-    content = bytes(batch.content or b"")
+    if content is None:
+        content = bytes(batch.content or b"")
     try:
         with translation.override(batch.language):
             report = run_import(

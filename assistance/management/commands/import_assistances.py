@@ -67,17 +67,21 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(_("Utilisateur inconnu : %(user)s") % {"user": options["user"]})
+        content = path.read_bytes()
         try:
             batch = import_batch_create(
                 acting_user=user,
                 organisation=organisation,
                 project=project,
                 file_name=path.name,
-                content=path.read_bytes(),
+                content=content,
                 source=ImportBatch.Source.COMMAND,
                 language=options["language"],
+                keep_content=False,
             )
-            report = import_batch_process(batch=batch, commit=not options["dry_run"])
+            report = import_batch_process(
+                batch=batch, commit=not options["dry_run"], content=content
+            )
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         counts = report.counts

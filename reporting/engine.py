@@ -190,10 +190,15 @@ _BORN = f"CASE WHEN m.dup IS NULL THEN {_born_key('b')} ELSE {_born_key('m')} EN
 _IS_MIGRANT = "COALESCE(m.is_migrant, b.is_migrant)"
 
 
-def _age_sql(day: str, born: str = "born") -> str:
-    """Whole years from the birth key `born` to `day`; NULL if unknown (or born after `day`)."""
-    ref = _ymd(day)
+def _age_from_keys(ref: str, born: str = "born") -> str:
+    """Whole years from birth key `born` to yyyymmdd key `ref`; NULL if unknown (or born
+    after `ref`). Integer arithmetic only: the keys are computed once per row."""
     return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
+
+
+def _age_sql(day: str, born: str = "born") -> str:
+    """Whole years from the birth key `born` to the date `day`; NULL if unknown."""
+    return _age_from_keys(_ymd(day), born)
 
 
 def _qualifies(indicator: Indicator, params: list) -> str:
@@ -244,7 +249,8 @@ def _rows_sql(
     where = _where(scope, period, params)
     sql = (
         f"SELECT {_PERSON} AS person, {group_key} AS gk, "  # noqa: S608
-        f"a.id AS aid, a.delivered_on AS d, a.subtype, a.country, {_SEX} AS sex, {_BORN} AS born, "
+        f"a.id AS aid, a.delivered_on AS d, {_ymd('a.delivered_on')} AS dk, a.subtype, "
+        f"a.country, {_SEX} AS sex, {_BORN} AS born, "
         f"{', '.join(flags)} FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
         f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id {extra_from} WHERE {where}"
     )
@@ -283,18 +289,19 @@ def _statement(
         parts.append(
             "SELECT 's' AS kind, GROUPING(sex, age, country, subtype) AS g, gk, NULL::int AS ind, "  # noqa: S608
             f"sex::varchar, age, country::varchar, subtype::varchar, ARRAY[{counts}] AS counts "
-            f"FROM (SELECT gk, sex, {_age_sql('d')} AS age, country, subtype, {flags} FROM base) s "
+            f"FROM (SELECT gk, sex, {_age_from_keys('dk')} AS age, country, subtype, {flags} "
+            "FROM base) s "
             "GROUP BY gk, GROUPING SETS ((sex, age), (sex, country), (subtype))"
         )
     if persons:
         firsts, values = [], []
         for i in persons:
-            firsts.append(f"min(d) FILTER (WHERE q{i}) AS d{i}")
+            firsts.append(f"min(dk) FILTER (WHERE q{i}) AS d{i}")
             if indicators[i].by_country:
                 # The country of the earliest (date, id) row: min() over a sortable text array
                 # keeps the aggregate unordered, so PostgreSQL can hash instead of sorting.
                 firsts.append(
-                    f"(min(ARRAY[to_char(d, 'YYYYMMDD'), lpad(aid::text, 19, '0'), country]) "
+                    f"(min(ARRAY[dk::text, lpad(aid::text, 19, '0'), country]) "
                     f"FILTER (WHERE q{i}))[3] AS c{i}"
                 )
                 values.append(f"({i}, f.d{i}, f.c{i})")
@@ -306,7 +313,7 @@ def _statement(
             f"{', '.join(firsts)} FROM base GROUP BY person, gk)"
         )
         ctes.append(
-            f"cells AS (SELECT f.gk, v.ind, f.sex, {_age_sql('v.d', 'f.born')} AS age, "  # noqa: S608
+            f"cells AS (SELECT f.gk, v.ind, f.sex, {_age_from_keys('v.d', 'f.born')} AS age, "  # noqa: S608
             f"v.country FROM firsts f CROSS JOIN LATERAL (VALUES {', '.join(values)}) "
             "v(ind, d, country) WHERE v.d IS NOT NULL)"
         )

@@ -164,3 +164,10 @@ def test_bilan_command_writes_pdf_and_xlsx(project, known_data, tmp_path):
     )  # fmt: skip
     assert "Méthodologie" in load_workbook(target).sheetnames
     assert render_bilan(project, Q2, fmt="xlsx")[:2] == b"PK"
+
+
+def test_english_pdf(project, known_data):
+    text = pdf_text(render_pdf(document(project, "en")))
+    assert "Key figures" in text and "Methodology: how every figure is counted" in text
+    assert re.search(r"Page 1 of \d+", text)
+    assert "Méthodologie" not in text

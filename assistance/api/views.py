@@ -55,7 +55,7 @@ def _conflict(serializer):
         summary="Enregistrer une assistance délivrée à une personne",
         request=AssistanceInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: AssistanceSerializer, **errors(400, 401, 403, 422)},
+        responses={201: AssistanceSerializer, **errors(400, 401, 403, 409, 422)},
     ),
     update=extend_schema(
         summary="Corriger une assistance (version requise)",
@@ -155,7 +155,7 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         summary="Référer une personne vers un partenaire ou une structure de santé",
         request=ReferralInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ReferralSerializer, **errors(400, 401, 403, 422)},
+        responses={201: ReferralSerializer, **errors(400, 401, 403, 409, 422)},
     ),
 )
 class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -245,7 +245,7 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         summary="Ouvrir un dossier de retour (étape conseil)",
         request=ReturnCaseInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ReturnCaseSerializer, **errors(400, 401, 403, 422)},
+        responses={201: ReturnCaseSerializer, **errors(400, 401, 403, 409, 422)},
     ),
 )
 class ReturnCaseViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

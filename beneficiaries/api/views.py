@@ -39,7 +39,7 @@ from core.api.views import ScopedViewSet
         summary="Enregistrer une personne",
         request=BeneficiaryInputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: BeneficiarySerializer, **errors(400, 401, 403, 422)},
+        responses={201: BeneficiarySerializer, **errors(400, 401, 403, 409, 422)},
     ),
     update=extend_schema(
         summary="Modifier une fiche (version requise)",

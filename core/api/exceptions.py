@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from core.exceptions import ConflictError
+
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a unique constraint
+DUPLICATE_MESSAGE = _(
+    "Cet enregistrement existe déjà (une autre requête vient de le créer) : rechargez la liste."
+)
 
 
 def _validation_detail(exc: DjangoValidationError):
@@ -30,7 +37,20 @@ def _validation_detail(exc: DjangoValidationError):
     return {api_settings.NON_FIELD_ERRORS_KEY: list(exc.messages)}
 
 
+def _is_unique_violation(exc) -> bool:
+    cause = exc.__cause__
+    return isinstance(exc, IntegrityError) and getattr(cause, "pgcode", None) == UNIQUE_VIOLATION
+
+
 def api_exception_handler(exc, context):
+    if _is_unique_violation(exc):
+        # Two requests raced past the services' uniqueness check (full_clean) and the database
+        # refused the second: a 409 the client can act on, not a 500.
+        set_rollback()
+        return Response(
+            {"detail": str(DUPLICATE_MESSAGE), "code": "duplicate"},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, Http404):
         # Django's message names the model and is not translated: answer as for anything
         # missing, in the request's language.

@@ -35,6 +35,9 @@ ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Non authentifié."),
     403: OpenApiResponse(ErrorSerializer, description="Rôle insuffisant."),
     404: OpenApiResponse(ErrorSerializer, description="Introuvable ou hors de votre périmètre."),
+    409: OpenApiResponse(
+        ErrorSerializer, description="Déjà créé à l'instant par une requête concurrente."
+    ),
     422: OpenApiResponse(
         ErrorSerializer, description="Clé d'idempotence déjà utilisée pour une autre requête."
     ),

@@ -46,7 +46,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         return Organisation.objects.visible_to(self.request.user).select_related("city")
 
 
-_project_write = {201: ProjectSerializer, **errors(400, 401, 403, 422)}
+_project_write = {201: ProjectSerializer, **errors(400, 401, 403, 409, 422)}
 
 
 @extend_schema_view(

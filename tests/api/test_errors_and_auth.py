@@ -150,3 +150,21 @@ def test_browsable_api_pages_render_for_a_signed_in_caseworker(client, alice, pe
         response = client.get(url, HTTP_ACCEPT="text/html")
         assert response.status_code == 200
         assert person_a.beneficiary_ref in response.content.decode()
+
+
+def test_a_unique_race_lost_in_the_database_is_a_409_not_a_500(
+    client_for, alice, person_a, monkeypatch
+):
+    """Two registrations of the same case number at the same instant both pass the service's
+    check; PostgreSQL refuses the second. Simulated by skipping the check."""
+    from beneficiaries.api import views
+
+    def register_without_check(*, acting_user, **fields):
+        return Beneficiary.objects.create(organisation=person_a.organisation, **fields)
+
+    monkeypatch.setattr(views, "beneficiary_register", register_without_check)
+    response = client_for(alice).post(
+        "/api/v1/beneficiaries/", {"beneficiary_ref": person_a.beneficiary_ref}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate"

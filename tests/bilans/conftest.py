@@ -61,3 +61,12 @@ def known_data(project, partner_a, partner_b):
             delivered_on=DAY,
         )
     return people
+
+
+@pytest.fixture
+def fast_render(monkeypatch):
+    """Stand-in files for tests about versions and states, not about the documents (the PDF
+    and XLSX themselves are tested in test_pdf.py, test_donor_walk.py and test_services.py)."""
+    from bilans import services
+
+    monkeypatch.setattr(services, "render_files", lambda **kwargs: (b"%PDF-1.7 test", b"PK test"))

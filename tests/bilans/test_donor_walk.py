@@ -161,7 +161,7 @@ def test_a_donor_meets_no_person_on_any_page_api_route_or_export(
     assert statuses[f"/bilans/{snapshot.pk}/"] == 404
 
 
-def test_the_markers_would_be_found(client, officer, known_data, world):
+def test_the_markers_would_be_found(client, officer, known_data):
     """The same walk as an IOM officer does meet the people: the check above can fail."""
     client.force_login(officer)
     markers = personal_markers(known_data)

@@ -47,14 +47,16 @@ def test_generation_freezes_figures_checksum_and_files(generate, project, known_
     assert snapshot.context["donor"] == "Ambassade du Japon"
 
 
-def test_regenerating_makes_a_new_version_per_series(generate, project, known_data):
+def test_regenerating_makes_a_new_version_per_series(generate, project, known_data, fast_render):
     first, second = generate(project), generate(project)
     arabic = generate(project, language="ar")
     assert (first.version, second.version, arabic.version) == (1, 2, 1)
     assert first.pdf.name != second.pdf.name
 
 
-def test_generating_the_same_request_twice_does_nothing_more(generate, project, known_data):
+def test_generating_the_same_request_twice_does_nothing_more(
+    generate, project, known_data, fast_render
+):
     snapshot = generate(project)
     generate_bilan.apply(args=[snapshot.pk])
     services.bilan_generate(snapshot_id=snapshot.pk)
@@ -116,7 +118,7 @@ def test_a_failing_generation_is_marked_failed(officer, project, media, monkeypa
 
 
 def test_quarterly_schedule_drafts_every_active_project_once_and_notifies_officers(
-    officer, project, donor, media, django_capture_on_commit_callbacks
+    officer, project, donor, media, django_capture_on_commit_callbacks, fast_render
 ):
     ProjectFactory(code="ENDED", donor=donor, start=datetime.date(2020, 1, 1),
                    end=datetime.date(2022, 12, 31))  # fmt: skip

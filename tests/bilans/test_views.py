@@ -15,7 +15,7 @@ def officer_client(client, officer, media):
 
 
 def test_officer_generates_follows_and_publishes(
-    officer_client, project, known_data, django_capture_on_commit_callbacks
+    officer_client, project, known_data, django_capture_on_commit_callbacks, fast_render
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(
@@ -83,7 +83,7 @@ def test_periods_close_and_reopen_from_the_page(officer_client, project):
     assert not closed.in_force and closed.reopen_reason == "Correction"
 
 
-def test_notices_show_and_are_marked_read(officer_client, officer, project, media):
+def test_notices_show_and_are_marked_read(officer_client, officer, project, media, fast_render):
     services.bilan_schedule_quarterly(today=parse_period("2023-Q3").start.replace(day=5))
     notice = Notification.objects.get(user=officer)
     assert notice.message in officer_client.get("/bilans/").content.decode()

@@ -366,6 +366,7 @@ def referral_record_outcome(
     if current.assistance_id:
         linked = Assistance.objects.select_for_update().get(pk=current.assistance_id)
         if linked.outcome != outcome:
+            assert_period_open(linked.project_id, linked.delivered_on)
             previous = linked.outcome
             linked.outcome = outcome
             linked.version += 1

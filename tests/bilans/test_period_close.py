@@ -115,3 +115,22 @@ def test_overlapping_closes_are_refused(officer, project, closed):
         period_close(project=project, period=parse_period("2023-06"), acting_user=officer)
     assert ClosedPeriod.objects.count() == 1
     assert AuditEntry.objects.filter(model="bilans.closedperiod", action="create").count() == 1
+
+
+def test_a_referral_outcome_cannot_change_a_closed_assistance(alice, officer, person, project):
+    from assistance.services import referral_create, referral_record_outcome
+
+    referral = referral_create(
+        beneficiary=person,
+        category="medical",
+        consent=True,
+        to_structure="CHU Oujda",
+        referred_on=INSIDE,
+        project=project,
+        acting_user=alice,
+    )
+    period_close(project=project, period=Q2, acting_user=officer)
+    with pytest.raises(ValidationError, match="clôturée"):
+        referral_record_outcome(referral=referral, outcome="service_received", acting_user=alice)
+    referral.refresh_from_db()
+    assert referral.assistance.outcome == "pending" and referral.outcome != "service_received"

@@ -52,6 +52,20 @@ ASSISTANCE_EDITABLE = frozenset(
 )
 
 
+# The foreign keys a batch write checks once for the whole batch instead of once per row
+# (full_clean would query each one); every other rule of the model runs per row. The importer
+# validates its rows with this same call.
+BATCH_CLEAN_EXCLUDE = [
+    "beneficiary",
+    "provider",
+    "project",
+    "city",
+    "activity",
+    "return_case",
+    "created_by",
+]
+
+
 def _visible_beneficiary(user, beneficiary: Beneficiary) -> Beneficiary:
     found = Beneficiary.objects.visible_to(user).filter(pk=beneficiary.pk).first()
     if found is None:
@@ -155,17 +169,7 @@ def assistance_record_many(*, acting_user, assistances: Sequence[Assistance]) ->
         assistance.created_by = acting_user
         try:
             assistance.full_clean(
-                exclude=[
-                    "beneficiary",
-                    "provider",
-                    "project",
-                    "city",
-                    "activity",
-                    "return_case",
-                    "created_by",
-                ],
-                validate_unique=False,
-                validate_constraints=False,
+                exclude=BATCH_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False
             )
         except ValidationError as exc:
             errors.append((index, exc))

@@ -24,10 +24,12 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assistance import services as assistance_services
 from assistance.choices import SUBTYPES, Outcome, Status
 from assistance.importer import columns as col
 from assistance.importer.reader import ImportFileError, read_table
 from assistance.models import Assistance
+from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary
 from bilans.models import ClosedPeriod
 from core.audit import _plain, diff, snapshot
@@ -78,16 +80,10 @@ FIELD_COLUMN = {
     "registered_on": "delivered_on",
     "__all__": "",
 }
-BENEFICIARY_EXCLUDE = ["organisation", "city", "merged_into", "created_by"]
-ASSISTANCE_EXCLUDE = [
-    "beneficiary",
-    "provider",
-    "project",
-    "city",
-    "activity",
-    "return_case",
-    "created_by",
-]
+# The batch services' own full_clean() call: the same rules, the same foreign keys left to the
+# batch checks.
+BENEFICIARY_EXCLUDE = beneficiary_services.BATCH_CLEAN_EXCLUDE
+ASSISTANCE_EXCLUDE = assistance_services.BATCH_CLEAN_EXCLUDE
 
 Progress = Callable[[float], None]
 
@@ -425,6 +421,7 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
     """One row's cells to values; its errors go to the report. None if the row is unusable."""
     bad = False
     memo = lookups.memo
+    first_error = len(plan.report.errors)
 
     def read(name, reader):
         # The same text read by the same reader gives the same value (or error): spreadsheets
@@ -458,7 +455,7 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
             cells[name] = ""
             bad = True
     for name in ("beneficiary_ref", "category", "delivered_on"):
-        if not cells.get(name) and not bad:
+        if not cells.get(name) and name not in plan_columns(plan, first_error):
             plan.error(number, name, "", _("Valeur obligatoire manquante."))
             bad = True
 
@@ -566,11 +563,20 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
         "value_mad": read("value_mad", col.read_decimal),
         "notes": cells.get("notes", ""),
     }
-    if bad:
-        if person is not None:
-            person.bad = True
+    if bad and person is not None:
+        person.bad = True
+    if person is None:
         return None
+    # A bad row is still checked by the model's rules, so the report names every problem of
+    # the row at once, not one per attempt; cells already reported are not repeated.
+    row["bad"] = bad
+    row["error_columns"] = plan_columns(plan, first_error)
     return row
+
+
+def plan_columns(plan: _Plan, since: int) -> set[str]:
+    """The columns reported since the `since`-th error (those of the current row)."""
+    return {e.column for e in plan.report.errors[since:]}
 
 
 def _build_people(plan: _Plan, organisation, acting_user, lookups: _Lookups) -> None:
@@ -642,6 +648,7 @@ def _build_assistances(plan, organisation, acting_user, lookups, rows, progress)
         if row is None:
             continue
         number, cells, person = row["row"], row["cells"], row["person"]
+        bad, reported = row["bad"], row["error_columns"]
         ref = row["assistance_ref"]
         if ref:
             if ref in seen_refs:
@@ -652,8 +659,9 @@ def _build_assistances(plan, organisation, acting_user, lookups, rows, progress)
                     _("La référence « %(ref)s » apparaît déjà à la ligne %(row)s du fichier.")
                     % {"ref": ref, "row": seen_refs[ref]},
                 )
-                continue
-            seen_refs[ref] = number
+                bad = True
+            else:
+                seen_refs[ref] = number
         beneficiary = person.instance
         assistance = new_instance(
             Assistance,
@@ -685,7 +693,13 @@ def _build_assistances(plan, organisation, acting_user, lookups, rows, progress)
                 if name == "subtype" and "category" in messages:
                     continue  # an unknown category: its subtype cannot match anything
                 column = FIELD_COLUMN.get(name, name)
-                plan.error(number, column, cells.get(column, ""), message)
+                if column not in reported:
+                    value = cells.get(column, "")
+                    if column == "project" and not value and row["project"] is not None:
+                        value = row["project"].code  # the default project of the import
+                    plan.error(number, column, value, message)
+            continue
+        if bad:
             continue
         project = row["project"]
         if project is not None and any(

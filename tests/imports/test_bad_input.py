@@ -134,3 +134,15 @@ def test_a_row_of_a_person_contradicting_an_earlier_row(refused):
 def test_bad_xlsx_rows_are_numbered_as_in_the_sheet(refused):
     errors = refused(xlsx_bytes([row(), row(aref="A-2", category="")]), filename="f.xlsx")
     assert [(r, c) for r, c, _m in errors] == [(3, "category")]
+
+
+def test_every_problem_of_a_bad_row_is_reported_at_once(refused):
+    errors = refused(
+        csv_bytes([row(nationality="Wakanda", category="food", subtype="hotel", aref="A-1")])
+    )
+    assert {(r, c) for r, c, _m in errors} == {(2, "nationality"), (2, "subtype")}
+
+
+def test_a_duplicate_ref_row_is_still_checked(refused):
+    errors = refused(csv_bytes([row(), row(category="magic")]))
+    assert {(r, c) for r, c, _m in errors} == {(3, "assistance_ref"), (3, "category")}

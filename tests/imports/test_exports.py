@@ -148,15 +148,22 @@ def test_csv_export_round_trips(partner_a, project, alice):
     assert Assistance.objects.get(assistance_ref="A-1").notes == '=HYPERLINK("http://x")'
 
 
-def test_xlsx_export_round_trips(partner_a, project, alice):
+def test_xlsx_export_round_trips_to_the_same_bilan(partner_a, project, alice):
+    from reporting.engine import bilan
+    from reporting.periods import Period
+
     _import(csv_bytes(FULL_ROWS, header=list(columns.COLUMNS)), partner_a)
     before = _facts()
+    period = Period(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    figures = bilan(project, period)["indicators"]
+    assert figures["assistances_delivered"]["total"] == 1
     exported = exports.to_xlsx(
         columns.COLUMNS, exports.assistance_rows(alice, partner_a), title="assistances"
     )
     _wipe()
     _import(exported, partner_a, filename="export.xlsx")
     assert _facts() == before
+    assert bilan(project, period)["indicators"] == figures
 
 
 def test_formula_injection_is_neutralised(partner_a, project, alice):

@@ -119,6 +119,9 @@ class ImportViewSet(
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [IsAuthenticated, CanImport]
 
+    def get_queryset(self):
+        return super().get_queryset().defer("content")
+
     def create(self, request, *args, **kwargs):
         data = ImportInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)

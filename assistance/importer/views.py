@@ -33,9 +33,9 @@ ERRORS_SHOWN = 1000
 def _batch(request, batch_id: int) -> ImportBatch:
     require_case_staff(request)
     return get_object_or_404(
-        ImportBatch.objects.visible_to(request.user).select_related(
-            "organisation", "project", "created_by"
-        ),
+        ImportBatch.objects.visible_to(request.user)
+        .select_related("organisation", "project", "created_by")
+        .defer("content"),
         pk=batch_id,
     )
 
@@ -63,9 +63,11 @@ def import_upload(request):
         else:
             import_batch_start(batch=batch, commit=False)
             return redirect("imports:detail", importbatch_id=batch.pk)
-    batches = ImportBatch.objects.visible_to(request.user).select_related(
-        "organisation", "created_by"
-    )[:20]
+    batches = (
+        ImportBatch.objects.visible_to(request.user)
+        .select_related("organisation", "created_by")
+        .defer("content", "errors", "preview")[:20]
+    )
     return render(
         request,
         "imports/upload.html",

@@ -23,11 +23,11 @@ _SEX_COLOURS = {key: colour for key, _label, colour in SEX_SERIES}
 _COUNTRY_COLOURS = {key: colour for key, _label, colour in SEX_BY_COUNTRY_SERIES}
 
 
-def svg_text(text: str, rtl: bool) -> str:
+def svg_text(text: str, rtl: bool, *, cut: bool = True) -> str:
     """Text for an SVG drawn by WeasyPrint, which lays SVG text out glyph by glyph with
     neither shaping nor bidi: right-to-left text is shaped (Arabic presentation forms) and
     put in visual order here. Browsers need none of this (the web pages pass text as is)."""
-    if len(text) > 32:  # reporting.charts would cut the visual string at the wrong end
+    if cut and len(text) > 32:  # reporting.charts would cut the visual string at the wrong end
         text = text[:31] + "…"
     if not rtl:
         return text
@@ -47,7 +47,7 @@ def sex_bars_svg(rows, labels, *, title: str = "", rtl: bool = False) -> str:
         for key, label in zip(keys, labels, strict=True)
     ]
     data = [(svg_text(row.label, rtl), dict(zip(keys, row.cells[:5], strict=True))) for row in rows]
-    title = svg_text(title, rtl) if rtl else title
+    title = svg_text(title, rtl, cut=False)
     return bar_chart(data, series, title=title or " ", width=680, label_width=250)
 
 
@@ -63,7 +63,7 @@ def country_bars_svg(table, texts, *, rtl: bool = False) -> str:
         for key, name in zip(keys, names, strict=True)
     ]
     data = [(svg_text(row.label, rtl), dict(zip(keys, row.cells[:3], strict=True))) for row in rows]
-    title = svg_text(table.title, rtl) if rtl else table.title
+    title = svg_text(table.title, rtl, cut=False)
     return bar_chart(data, series, title=title, width=680, label_width=230)
 
 
@@ -71,9 +71,10 @@ def dashboard_charts(doc: Document) -> dict[str, str]:
     """The SVG chart of the key figures and of each section, for the web dashboard."""
     sex_labels = [doc.texts[name] for name in ("women", "girls", "men", "boys", "unknown")]
     key_rows = [kf["row"] for kf in doc.key_figures]
-    charts = {"key": sex_bars_svg(key_rows, sex_labels, title=doc.texts["key_figures"])}
+    title = doc.texts["chart_title"]
+    charts = {"key": sex_bars_svg(key_rows, sex_labels, title=title)}
     for section in doc.sections:
-        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, title=section.title)
+        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, title=title)
     return charts
 
 
@@ -134,7 +135,7 @@ def html_for(doc: Document) -> str:
             _with_text(table.rows, language)
         section.number = f"{number:02d}"
         section.chart = sex_bars_svg(
-            section.chart_rows, sex_labels, title=section.title, rtl=doc.rtl
+            section.chart_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl
         )
         sections.append(section)
     avrr = doc.avrr
@@ -159,7 +160,7 @@ def html_for(doc: Document) -> str:
             "page_css": css_string(t["page"]),
             "of_css": css_string(t["of"]),
             "key_rows": key_rows,
-            "key_chart": sex_bars_svg(key_rows, sex_labels, title=t["key_figures"], rtl=doc.rtl),
+            "key_chart": sex_bars_svg(key_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl),
             "footer_side": "right" if doc.rtl else "left",
             "page_side": "left" if doc.rtl else "right",
             "sex_headers": sex_headers,

@@ -583,6 +583,11 @@ def _build_people(plan: _Plan, organisation, acting_user, lookups: _Lookups) -> 
     today = timezone.localdate()
     placeholder = 0
     cleaner = _Cleaner(Beneficiary, BENEFICIARY_EXCLUDE)
+    person_defaults = field_defaults(
+        Beneficiary,
+        organisation_id=organisation.pk,
+        created_by_id=getattr(acting_user, "pk", None),
+    )
     for ref, person in plan.persons.items():
         existing = lookups.people.get(ref)
         values = person.values
@@ -607,13 +612,16 @@ def _build_people(plan: _Plan, organisation, acting_user, lookups: _Lookups) -> 
             registered = min([*person.dates, today])
             if born and registered < born:
                 registered = min(born, today)
-            instance = Beneficiary(
-                organisation_id=organisation.pk,
+            instance = new_instance(
+                Beneficiary,
+                person_defaults,
                 beneficiary_ref=ref,
-                created_by=acting_user,
                 registered_on=registered,
-                sex=values.get("sex") or "U",
-                **{k: v for k, v in values.items() if k != "sex"},
+                **{
+                    **values,
+                    "sex": values.get("sex") or "U",
+                    "vulnerabilities": values.get("vulnerabilities") or [],
+                },
             )
             # A placeholder id, so the assistances' own before-birth rule (which reads the
             # person only when it has an id) runs against this in-memory person; cleared
@@ -781,21 +789,22 @@ def _match(plan, lookups, assistance, number, cells, refless_pool) -> None:
 
 def _write(plan: _Plan, organisation, acting_user, progress: Progress) -> None:
     now = timezone.now()
-    actor = acting_user if getattr(acting_user, "pk", None) else None
-    audit: list[AuditEntry] = []
+    actor_id = getattr(acting_user, "pk", None)
+    create, update = AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE
+    audit: list[tuple] = []  # rows of AUDIT_COLUMNS, written by COPY at the end
     new_people = [p.instance for p in plan.persons.values() if p.before is None]
     changed_people = [(p.instance, p.changes) for p in plan.persons.values() if p.changes]
     for person in new_people:
         person.pk = None
     copy_create(Beneficiary, new_people, now)
     progress(0.7)
-    audit.extend(_entry(actor, AuditEntry.Action.CREATE, b, _snapshot(b)) for b in new_people)
+    audit.extend(_audit_row(now, actor_id, create, b, _snapshot(b)) for b in new_people)
     if changed_people:
         names = sorted({name for _b, changes in changed_people for name in changes})
         for person, changes in changed_people:
             person.version += 1
             person.updated_at = now
-            audit.append(_entry(actor, AuditEntry.Action.UPDATE, person, changes))
+            audit.append(_audit_row(now, actor_id, update, person, changes))
         Beneficiary.objects.bulk_update(
             [b for b, _c in changed_people],
             [*names, "version", "updated_at"],
@@ -805,9 +814,7 @@ def _write(plan: _Plan, organisation, acting_user, progress: Progress) -> None:
         assistance.beneficiary_id = assistance.beneficiary.pk
     copy_create(Assistance, plan.new_assistances, now)
     progress(0.85)
-    audit.extend(
-        _entry(actor, AuditEntry.Action.CREATE, a, _snapshot(a)) for a in plan.new_assistances
-    )
+    audit.extend(_audit_row(now, actor_id, create, a, _snapshot(a)) for a in plan.new_assistances)
     if plan.updated_assistances:
         names = sorted({name for _a, changes in plan.updated_assistances for name in changes})
         for current, changes in plan.updated_assistances:
@@ -817,15 +824,24 @@ def _write(plan: _Plan, organisation, acting_user, progress: Progress) -> None:
             current.version += 1
             current.updated_at = now
             audit.append(
-                _entry(actor, AuditEntry.Action.UPDATE, current, diff(before, snapshot(current)))
+                _audit_row(now, actor_id, update, current, diff(before, snapshot(current)))
             )
         Assistance.objects.bulk_update(
             [a for a, _c in plan.updated_assistances],
             [*names, "version", "updated_at"],
             batch_size=WRITE_BATCH,
         )
-    copy_create(AuditEntry, audit, now)
+    copy_rows(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit)
     progress(1.0)
+
+
+# The audit trail's columns as written by an import (the id comes from the table's identity).
+AUDIT_COLUMNS = ("at", "actor_id", "action", "model", "object_id", "changes")
+
+
+def _audit_row(now, actor_id, action, instance, changes) -> tuple:
+    """One AuditEntry, as core.audit writes it (who, when, what), as a row for COPY."""
+    return (now, actor_id, action, instance._meta.label_lower, str(instance.pk), changes)
 
 
 _PLAIN_TYPES = (str, int, float, bool, type(None))
@@ -833,11 +849,13 @@ _PLAIN_TYPES = (str, int, float, bool, type(None))
 
 def _snapshot(instance) -> dict:
     """core.audit.snapshot's result (the same JSON-ready values), faster on plain values."""
-    data = {}
-    for name in _audited_attnames(type(instance)):
-        value = getattr(instance, name)
-        data[name] = value if type(value) in _PLAIN_TYPES else _plain(value)
-    return data
+    values = instance.__dict__
+    plain = _PLAIN_TYPES
+    return {
+        name: value if type(value) in plain else _plain(value)
+        for name in _audited_attnames(type(instance))
+        for value in (values[name],)
+    }
 
 
 @functools.cache
@@ -847,23 +865,6 @@ def _audited_attnames(model) -> tuple[str, ...]:
         for field in model._meta.concrete_fields
         if field.name not in {"created_at", "updated_at", "version"}
     )
-
-
-def _entry(actor, action, instance, changes) -> AuditEntry:
-    return new_instance(
-        AuditEntry,
-        _audit_defaults(),
-        actor_id=getattr(actor, "pk", None),
-        action=action,
-        model=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        changes=changes,
-    )
-
-
-@functools.cache
-def _audit_defaults() -> dict:
-    return field_defaults(AuditEntry)
 
 
 def _copy_text(value) -> str:
@@ -895,6 +896,22 @@ def _copy_escape(value: str) -> str:
     )
 
 
+def copy_rows(table: str, columns, rows) -> None:
+    """COPY `rows` (tuples of Python values, in `columns` order) into `table`."""
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), COPY_BATCH):
+            buffer = io.StringIO()
+            buffer.writelines(
+                "\t".join([_copy_text(value) for value in values]) + "\n"
+                for values in rows[start : start + COPY_BATCH]
+            )
+            buffer.seek(0)
+            cursor.copy_expert(statement, buffer)
+            COPY_STATEMENTS[0] += 1
+
+
 def copy_create(model, objects: list, now) -> None:
     """Insert `objects` with PostgreSQL COPY (the bulk path of an import), giving each its id.
 
@@ -904,31 +921,23 @@ def copy_create(model, objects: list, now) -> None:
     if not objects:
         return
     meta = model._meta
-    table = meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, meta.pk.column, len(objects)],
+            [meta.db_table, meta.pk.column, len(objects)],
         )
         for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             instance.pk = pk
-        fields = meta.concrete_fields
-        for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                for instance in objects:
-                    setattr(instance, field.attname, now)
-        attnames = [field.attname for field in fields]
-        for start in range(0, len(objects), COPY_BATCH):
-            buffer = io.StringIO()
-            for instance in objects[start : start + COPY_BATCH]:
-                buffer.write(
-                    "\t".join(_copy_text(getattr(instance, name)) for name in attnames) + "\n"
-                )
-            buffer.seek(0)
-            columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-            cursor.copy_expert(
-                f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", buffer
-            )
-            COPY_STATEMENTS[0] += 1
+    fields = meta.concrete_fields
+    for model_field in fields:
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            for instance in objects:
+                setattr(instance, model_field.attname, now)
+    attnames = [f.attname for f in fields]
+    copy_rows(
+        meta.db_table,
+        [f.column for f in fields],
+        [tuple(instance.__dict__[name] for name in attnames) for instance in objects],
+    )
     for instance in objects:
         instance._state.adding = False

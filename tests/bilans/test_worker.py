@@ -20,6 +20,7 @@ from unittest import mock
 
 import psycopg2
 import pytest
+import redis
 from django.db import connection
 
 from bilans import services
@@ -107,6 +108,14 @@ def _wait_for(predicate, timeout: float, what: str, log: Path):
     raise AssertionError(f"timed out waiting for {what}:\n" + log.read_text(errors="replace"))
 
 
+def _forget(queue: str, task_ids: list[str]) -> None:
+    """Leave nothing of this test in the shared Redis."""
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for task_id in task_ids:
+        client.delete(f"celery-task-meta-{task_id}")
+
+
 def _snapshot(pk):
     return BilanSnapshot.objects.get(pk=pk)
 
@@ -125,7 +134,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
     assert queued == [snapshot.pk]
 
     lock = psycopg2.connect(_database_url().replace("postgres://", "postgresql://"))
-    workers = []
+    workers, sent = [], []
     try:
         with lock.cursor() as cursor:  # held until lock.rollback()
             cursor.execute("SELECT id FROM partners_project WHERE id = %s FOR UPDATE", [project.pk])
@@ -133,8 +142,13 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         workers.append(first)
         first.wait_ready()
         with app.connection_for_write(REDIS_URL) as broker:
-            app.send_task(
-                "bilans.tasks.generate_bilan", args=[snapshot.pk], queue=queue, connection=broker
+            sent.append(
+                app.send_task(
+                    "bilans.tasks.generate_bilan",
+                    args=[snapshot.pk],
+                    queue=queue,
+                    connection=broker,
+                ).id
             )
         # Rendered, files under temporary names, waiting for the final commit.
         _wait_for(lambda: _snapshot(snapshot.pk).progress >= 90, 60, "the rendering", log)
@@ -165,8 +179,13 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
 
         # The same task delivered once more changes nothing.
         with app.connection_for_write(REDIS_URL) as broker:
-            app.send_task(
-                "bilans.tasks.generate_bilan", args=[snapshot.pk], queue=queue, connection=broker
+            sent.append(
+                app.send_task(
+                    "bilans.tasks.generate_bilan",
+                    args=[snapshot.pk],
+                    queue=queue,
+                    connection=broker,
+                ).id
             )
         _wait_for(
             lambda: log.read_text(errors="replace").count("succeeded in") >= 2,
@@ -178,6 +197,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         lock.close()
         for worker in workers:
             worker.kill()
+        _forget(queue, sent)
 
     assert BilanSnapshot.objects.count() == 1
     assert _snapshot(snapshot.pk).version == 1

@@ -73,6 +73,10 @@ def bilan_request(
         _require_officer(acting_user)
     if language not in ("fr", "en", "ar"):
         raise ValidationError({"language": _("Langue inconnue.")})
+    if organisation is not None and not project.partners.filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": _("Cette organisation n'est pas partenaire de ce projet.")}
+        )
     if request_id is not None:
         existing = BilanSnapshot.objects.filter(request_id=request_id).first()
         if existing is not None:

@@ -147,3 +147,14 @@ def test_beat_schedules_the_quarterly_drafts_a_few_days_after_each_quarter():
     schedule = entry["schedule"]
     assert schedule.month_of_year == {1, 4, 7, 10}
     assert schedule.day_of_month == {5}
+
+
+def test_a_partner_cut_must_be_a_partner_of_the_project(officer, project, media):
+    from tests.partners.factories import OrganisationFactory
+
+    stranger = OrganisationFactory(slug="stranger")
+    with pytest.raises(ValidationError, match="partenaire"):
+        services.bilan_request(
+            project=project, period=Q2, organisation=stranger, acting_user=officer
+        )
+    assert not BilanSnapshot.objects.exists()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,8 +275,23 @@ def run_import(
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7007, organisation.pk])
         plan = _plan(content, filename, organisation, acting_user, project, progress)
         if plan.report.ok:
-            _write(plan, organisation, acting_user, progress)
-            plan.report.written = True
+            try:
+                with transaction.atomic():
+                    _write(plan, organisation, acting_user, progress)
+            except IntegrityError:
+                # A record written meanwhile by another page (the same reference): nothing of
+                # the file is kept; running the import again takes it into account.
+                plan.error(
+                    None,
+                    "",
+                    "",
+                    _(
+                        "Une fiche ou une assistance de ce fichier vient d'être enregistrée par "
+                        "ailleurs : rien n'a été importé, relancez l'import."
+                    ),
+                )
+            else:
+                plan.report.written = True
         return plan.report
 
 
@@ -472,7 +487,7 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
         "birth_year": read("birth_year", col.read_year),
         "nationality": read("nationality", col.read_country),
         "is_migrant": read("migrant", col.read_boolean),
-        "vulnerabilities": read("vulnerabilities", col.read_codes) or None,
+        "vulnerabilities": list(read("vulnerabilities", col.read_codes) or ()) or None,
         "city_id": None,
     }
     city_text = cells.get("city", "")

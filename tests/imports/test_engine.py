@@ -122,3 +122,22 @@ def test_unknown_columns_are_ignored_and_named(do_import):
     report = do_import(csv_bytes([[*row(), "x"]], header=[*HEADER, "Remarque interne"]))
     assert report.ok
     assert report.ignored_columns == ["Remarque interne"]
+
+
+def test_a_conflicting_write_during_the_import_leaves_nothing(do_import, monkeypatch):
+    from django.db import IntegrityError
+
+    from assistance.importer import engine
+
+    real = engine.copy_create
+
+    def copy_then_conflict(model, objects, now):
+        real(model, objects, now)
+        if model is Assistance:
+            raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(engine, "copy_create", copy_then_conflict)
+    report = do_import(csv_bytes([row()]))
+    assert not report.ok and not report.written
+    assert "relancez" in report.errors[0].message
+    assert Beneficiary.objects.count() == Assistance.objects.count() == 0

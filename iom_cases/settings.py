@@ -112,9 +112,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Africa/Casablanca"
-# Redis redelivers a task whose worker died (acks_late) after this many seconds.
+# Redis redelivers a task whose worker died (acks_late) after this many seconds; the sweep for
+# such tasks runs every 100 s by default (interval × throttle), every second for short timeouts.
+_VISIBILITY_TIMEOUT = env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    **(
+        {"unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+        if _VISIBILITY_TIMEOUT < 60
+        else {}
+    ),
 }
 # Draft donor bilans of the quarter just ended, for every active project (bilans.tasks).
 CELERY_BEAT_SCHEDULE = {

@@ -151,7 +151,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
                 ).id
             )
         # Rendered, files under temporary names, waiting for the final commit.
-        _wait_for(lambda: _snapshot(snapshot.pk).progress >= 90, 60, "the rendering", log)
+        _wait_for(lambda: _snapshot(snapshot.pk).progress >= 90, 90, "the rendering", log)
         first.kill()
 
         half = _snapshot(snapshot.pk)
@@ -165,7 +165,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         second.wait_ready()
         done = _wait_for(
             lambda: (s := _snapshot(snapshot.pk)).task_state == TaskState.DONE and s,
-            60,
+            90,
             "the redelivered task",
             log,
         )

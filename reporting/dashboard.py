@@ -72,12 +72,14 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
     """The figures and charts of the dashboard for `scope` over `period`.
 
     `query` holds the filter parameters (as strings) that drill-down links carry over.
-    Queries: 1 (catalogue) + 1 (all indicators) + 1 (by partner, city and month for the two
-    headline indicators) + 2 (partner and city names) = 5.
+    Queries: 1 (catalogue) + 1 (all indicators) + 1 (assistances by partner, city and month)
+    + 2 (partner and city names) = 5.
     """
     indicators = list(Indicator.objects.active())
     results = compute(scope, period, indicators)
-    headline = [i for i in indicators if i.code in (PERSONS_REACHED, SERVICES_DELIVERED)]
+    # The breakdowns count services: one pass over the rows for all three of them (persons
+    # would need a first-assistance pass per dimension, several times the cost).
+    headline = [i for i in indicators if i.code == SERVICES_DELIVERED]
     grouped = compute(scope, period, headline, group_by=("provider", "city", "month"))
     by_provider, by_city, by_month = grouped["provider"], grouped["city"], grouped["month"]
     partner_names = dict(
@@ -100,19 +102,13 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
         points.append(
             (
                 date_format(month, "M Y"),
-                {
-                    code: figures[code].total if code in figures else 0
-                    for code in (PERSONS_REACHED, SERVICES_DELIVERED)
-                },
+                {SERVICES_DELIVERED: figures[SERVICES_DELIVERED].total if figures else 0},
             )
         )
     built["trend"] = charts.line_chart(
         points,
-        [
-            (PERSONS_REACHED, _("Personnes atteintes dans le mois"), "#D55E00"),
-            (SERVICES_DELIVERED, _("Assistances délivrées"), "#0072B2"),
-        ],
-        title=_("Évolution mensuelle"),
+        [(SERVICES_DELIVERED, _("Assistances délivrées"), "#0072B2")],
+        title=_("Assistances délivrées par mois"),
     )
     reached = results.get(PERSONS_REACHED)
     if reached is not None:
@@ -124,14 +120,14 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
             ],
             title=_("Pyramide des âges des personnes atteintes"),
         )
-        built["by_partner"] = charts.bar_chart(
-            _grouped_rows(by_provider, PERSONS_REACHED, partner_names),
-            title=_("Personnes atteintes par partenaire"),
-        )
-        built["by_city"] = charts.bar_chart(
-            _grouped_rows(by_city, PERSONS_REACHED, city_names),
-            title=_("Personnes atteintes par ville"),
-        )
+    built["by_partner"] = charts.bar_chart(
+        _grouped_rows(by_provider, SERVICES_DELIVERED, partner_names),
+        title=_("Assistances délivrées par partenaire"),
+    )
+    built["by_city"] = charts.bar_chart(
+        _grouped_rows(by_city, SERVICES_DELIVERED, city_names),
+        title=_("Assistances délivrées par ville"),
+    )
     returns = results.get(AVRR_RETURNS)
     if returns is not None and returns.by_country:
         built["avrr_by_country"] = charts.bar_chart(

@@ -240,7 +240,7 @@ def _rows_sql(
     scope: Scope,
     period: Period,
     group_key: str,
-    extra_from: str = "",
+    extra_columns: str = "",
 ):
     """The scoped rows, one per delivered assistance, with the person, their sex and birth
     key, and one boolean per indicator saying whether the row qualifies."""
@@ -248,11 +248,11 @@ def _rows_sql(
     flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
     where = _where(scope, period, params)
     sql = (
-        f"SELECT {_PERSON} AS person, {group_key} AS gk, "  # noqa: S608
+        f"SELECT {_PERSON} AS person, {group_key} AS gk, {extra_columns}"  # noqa: S608
         f"a.id AS aid, a.delivered_on AS d, {_ymd('a.delivered_on')} AS dk, a.subtype, "
         f"a.country, {_SEX} AS sex, {_BORN} AS born, "
         f"{', '.join(flags)} FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
-        f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id {extra_from} WHERE {where}"
+        f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id WHERE {where}"
     )
     return sql, params
 
@@ -262,7 +262,6 @@ def _statement(
     scope: Scope,
     period: Period,
     group_key: str,
-    extra_from: str = "",
 ):
     """ONE statement for every indicator: the scoped rows are read and joined to the people
     once (CTE `base`), then
@@ -278,7 +277,7 @@ def _statement(
     country, subtype, counts[]); `counts` holds one count per services indicator for kind
     "s", a single count for kind "p".
     """
-    rows, params = _rows_sql(indicators, scope, period, group_key, extra_from)
+    rows, params = _rows_sql(indicators, scope, period, group_key)
     services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
     persons = [i for i, ind in enumerate(indicators) if ind.unit == Unit.PERSONS]
     parts = []
@@ -334,6 +333,27 @@ def _statement(
     return sql, params
 
 
+def _services_by_dimensions(
+    indicators: Sequence[Indicator], scope: Scope, period: Period, dimensions: Sequence[str]
+):
+    """Services indicators by several dimensions in one pass: GROUPING SETS of
+    (dimension, sex, age); the group key comes back as "dimension:value"."""
+    columns = "".join(f"{GROUP_BY[d]} AS g_{d}, " for d in dimensions)
+    rows, params = _rows_sql(indicators, scope, period, "0", columns)
+    keys = " ".join(
+        f"WHEN GROUPING(g_{d}) = 0 THEN '{d}:' || COALESCE(g_{d}::text, '')" for d in dimensions
+    )
+    counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in range(len(indicators)))
+    sets = ", ".join(f"(g_{d}, sex, age)" for d in dimensions)
+    sql = (
+        f"SELECT CASE {keys} END AS gk, sex, age, ARRAY[{counts}] FROM "  # noqa: S608
+        f"(SELECT {', '.join(f'g_{d}' for d in dimensions)}, sex, {_age_from_keys('dk')} AS age, "
+        f"{', '.join(f'q{i}' for i in range(len(indicators)))} FROM ({rows}) r) s "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    return sql, params
+
+
 # GROUPING() bitmasks: a bit is set for each argument NOT in the grouping set (persons' are
 # offset by 16 to keep the two kinds apart; -1 marks the persons-per-subtype rows).
 _SERVICES_SEX_AGE, _SERVICES_SEX_COUNTRY, _SERVICES_SUBTYPE = 0b0011, 0b0101, 0b1110
@@ -367,7 +387,9 @@ def compute(
     computed as if the scope were narrowed to it (a person served by two partners counts once
     for each; a person served in two months counts in each month). Groups without any
     qualifying row are absent. With a tuple of them, e.g. ("provider", "city"), returns
-    `{dimension: {group value: {code: IndicatorResult}}}` from the same single statement.
+    `{dimension: {group value: {code: IndicatorResult}}}`: in ONE statement when every
+    indicator is a services one (sex and age only, no country/subtype breakdowns), else one
+    statement per dimension.
     Queries: ≤ 1 (catalogue) + 1 (every indicator, one statement).
     """
     if indicators is None:
@@ -377,15 +399,14 @@ def compute(
     dimensions = tuple(group_by) if several else ((group_by,) if group_by else ())
     if any(d not in GROUP_BY for d in dimensions):
         raise ValueError(f"group_by must be among {sorted(GROUP_BY)}")
-    extra_from = ""
     if several:
-        # Each row is counted once per dimension: the key "dimension:value" keeps them apart,
-        # and the rows are still read and joined only once.
-        pairs = ", ".join(f"('{d}', ({GROUP_BY[d]})::text)" for d in dimensions)
-        extra_from = f"CROSS JOIN LATERAL (VALUES {pairs}) g(dim, key)"
-        group_key = "g.dim || ':' || COALESCE(g.key, '')"
-    else:
-        group_key = GROUP_BY[group_by] if group_by else "0"
+        if not indicators:
+            return {d: {} for d in dimensions}
+        if any(ind.unit != Unit.SERVICES for ind in indicators):
+            # Persons need their own first-assistance pass per dimension: one statement each.
+            return {d: compute(scope, period, indicators, group_by=d) for d in dimensions}
+        return _compute_services_by_dimensions(scope, period, indicators, dimensions)
+    group_key = GROUP_BY[group_by] if group_by else "0"
 
     groups: dict = {}
 
@@ -396,7 +417,7 @@ def compute(
 
     services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
     if indicators:
-        sql, params = _statement(indicators, scope, period, group_key, extra_from)
+        sql, params = _statement(indicators, scope, period, group_key)
         with connection.cursor() as cursor:
             cursor.execute(_SETTINGS + sql, params)
             fetched = cursor.fetchall()
@@ -423,10 +444,16 @@ def compute(
 
     if not dimensions:
         return keyed(groups.get(0) or [IndicatorResult.empty(ind) for ind in indicators])
-    if not several:
-        return {key: keyed(results) for key, results in groups.items()}
+    return {key: keyed(results) for key, results in groups.items()}
+
+
+def _compute_services_by_dimensions(scope, period, indicators, dimensions) -> dict:
     split: dict = {d: {} for d in dimensions}
-    for key, results in groups.items():
+    sql, params = _services_by_dimensions(indicators, scope, period, dimensions)
+    with connection.cursor() as cursor:
+        cursor.execute(_SETTINGS + sql, params)
+        fetched = cursor.fetchall()
+    for key, sex, age, counts in fetched:
         dimension, _sep, raw = key.partition(":")
         if not raw:
             value = None
@@ -434,7 +461,12 @@ def compute(
             value = datetime.date.fromisoformat(raw)
         else:
             value = int(raw)
-        split[dimension][value] = keyed(results)
+        group = split[dimension].setdefault(
+            value, {ind.code: IndicatorResult.empty(ind) for ind in indicators}
+        )
+        for ind, count in zip(indicators, counts, strict=True):
+            if count:
+                group[ind.code]._add(sex, age, count)
     return split
 
 

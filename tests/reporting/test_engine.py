@@ -237,14 +237,21 @@ def test_several_groupings_in_one_statement_equal_each_grouping_alone(
     service(girl, D(2023, 5, 2), provider=partner_b)
     service(person(sex="M"), D(2023, 6, 9), city=city("oujda"))
     scope = Scope(project_id=project.pk)
+    dimensions = ("provider", "city", "month")
     catalogue = list(Indicator.objects.active())
-    with django_assert_num_queries(1):
-        together = compute(scope, Q2, catalogue, group_by=("provider", "city", "month"))
-    for dimension in ("provider", "city", "month"):
+    services = [i for i in catalogue if i.unit == "services"]
+    with django_assert_num_queries(1):  # services only: one pass for the three dimensions
+        together = compute(scope, Q2, services, group_by=dimensions)
+    with django_assert_num_queries(3):  # with persons: one statement per dimension
+        mixed = compute(scope, Q2, catalogue, group_by=dimensions)
+    for dimension in dimensions:
         alone = compute(scope, Q2, catalogue, group_by=dimension)
-        assert set(together[dimension]) == set(alone)
+        assert set(together[dimension]) == set(alone) == set(mixed[dimension])
         for key, results in alone.items():
+            expected = {code: r.as_json() for code, r in results.items()}
             got = {code: r.as_json() for code, r in together[dimension][key].items()}
-            assert got == {code: r.as_json() for code, r in results.items()}
-    assert together["month"][D(2023, 5, 1)]["beneficiaries_reached"].girls == 1
+            assert got == {code: expected[code] for code in got}
+            assert {code: r.as_json() for code, r in mixed[dimension][key].items()} == expected
+    assert mixed["month"][D(2023, 5, 1)]["beneficiaries_reached"].girls == 1
+    assert together["month"][D(2023, 4, 1)]["assistances_delivered"].girls == 1
     assert None in together["city"]  # the row without a city

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField
 from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,6 +237,14 @@ def _messages(exc: ValidationError):
             yield "__all__", message
 
 
+def _any(column: str, values: list) -> RawSQL:
+    """`column = ANY(%s)` with the values as one array parameter: the same rows as
+    `column__in=values`, without building thousands of placeholders per query."""
+    # The column names are constants of this module; the values go as a parameter.
+    sql = f'"{column}" = ANY(%s)'
+    return RawSQL(sql, (list(values),), output_field=BooleanField())  # noqa: S611
+
+
 def _chunks(items: list, size: int = LOOKUP_CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -311,10 +321,17 @@ def _plan(content, filename, organisation, acting_user, default_project, progres
             )
         if missing:
             return plan
-        raw_rows = [
-            (number, {name: _cell(cells, position) for name, position in index.items()})
-            for number, cells in table.rows
-        ]
+        positions = list(index.items())
+        width = max(position for _name, position in positions) + 1
+        raw_rows = []
+        for number, cells in table.rows:
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            values = {name: cells[position].strip() for name, position in positions}
+            for name, text in values.items():
+                if text[:1] == "'":
+                    values[name] = col.unneutralise(text)
+            raw_rows.append((number, values))
     except ImportFileError as exc:
         plan.error(exc.row, exc.column, "", exc.message)
         return plan
@@ -366,13 +383,6 @@ def _header_index(headers: list[str]) -> tuple[dict[str, int], list[str]]:
     return index, ignored
 
 
-def _cell(cells: list[str], position: int) -> str:
-    if position >= len(cells):
-        return ""
-    text = cells[position].strip()
-    return col.unneutralise(text) if text[:1] == "'" else text
-
-
 class _Lookups:
     """Everything the rows refer to, loaded once per import (or per chunk of refs)."""
 
@@ -412,7 +422,7 @@ class _Lookups:
     def load_people(self, organisation, refs: list[str]) -> None:
         for chunk in _chunks(refs):
             for person in Beneficiary.objects.filter(
-                organisation=organisation, beneficiary_ref__in=chunk
+                _any("beneficiary_ref", chunk), organisation=organisation
             ):
                 self.people[person.beneficiary_ref] = person
 
@@ -420,14 +430,14 @@ class _Lookups:
         refs = sorted({row["assistance_ref"] for row in rows if row and row["assistance_ref"]})
         for chunk in _chunks(refs):
             for assistance in Assistance.objects.filter(
-                provider=organisation, assistance_ref__in=chunk
+                _any("assistance_ref", chunk), provider=organisation
             ):
                 self.by_ref[assistance.assistance_ref] = assistance
         known = sorted(p.instance.pk for p in persons.values() if p.before is not None)
         if any(row and not row["assistance_ref"] for row in rows):
             for chunk in _chunks(known):
                 for assistance in Assistance.objects.filter(
-                    provider=organisation, assistance_ref="", beneficiary_id__in=chunk
+                    _any("beneficiary_id", chunk), provider=organisation, assistance_ref=""
                 ):
                     self.refless[assistance.beneficiary_id].append(assistance)
 

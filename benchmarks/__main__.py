@@ -98,12 +98,15 @@ def main(argv=None) -> int:
             print(f"  c/a = {naive_time / engine:.1f}", flush=True)
         figures[label] = (engine, sql_floor, naive_time)
 
-    dashboard = data.time_dashboard(project, two_years)
+    dashboard = data.time_dashboard(project, two_years, args.runs)
     if dashboard is not None:
         print(f"\ndashboard page, two years: {dashboard:.3f} s (median of {args.runs})")
+        print("target: ≤ 1.5 s for the dashboard:", "met" if dashboard <= 1.5 else "MISSED")
     two = figures["two years"]
     ok = two[0] <= 1.0 and two[0] / two[1] <= 1.5
     print("\ntargets: (a) ≤ 1.0 s and a/b ≤ 1.5 for the two-year bilan:", "met" if ok else "MISSED")
+    print(f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: timings are")
+    print(" only comparable on an otherwise idle machine)")
 
     from benchmarks import pdf_bench  # the bilan PDF (issue 6), in a fresh process
 

@@ -205,5 +205,11 @@ def test_demo_loads_once(db):
     assert Project.objects.count() == 3
     for username in ("caseworker", "manager", "officer", "donor"):
         assert get_user_model().objects.get(username=username).check_password("demo-iom-2026")
+    # The donor portal has last quarter's bilan to download.
+    from bilans.models import BilanSnapshot
+
+    published = BilanSnapshot.objects.get(status="published")
+    assert published.project.code == "JPN-PROT"
+    assert published.figures["indicators"]["beneficiaries_reached"]["total"] > 0
     run("demo")
     assert (Beneficiary.objects.count(), Assistance.objects.count()) == (people, rows)

@@ -205,6 +205,7 @@ class Command(BaseCommand):
             self._organisations_projects_users()
             self._people_and_assistances(people, assistances)
             self._referrals_and_returns()
+        self._published_bilan()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {Beneficiary.objects.count()} people, "
@@ -513,6 +514,21 @@ class Command(BaseCommand):
                 acting_user=self.officer,
                 on=opened + datetime.timedelta(days=30 + n),
             )
+
+    def _published_bilan(self) -> None:
+        """The last quarter's bilan of the Japan project, published, so the donor portal has a
+        PDF to download. Generated here rather than waiting for a worker: generation is
+        idempotent, so the queued task finds it done."""
+        from bilans.services import bilan_generate, bilan_publish, bilan_request, previous_quarter
+
+        label, period = previous_quarter(self.today)
+        snapshot = bilan_request(
+            project=self.projects["JPN-PROT"], period=period, acting_user=self.officer
+        )
+        snapshot = bilan_generate(snapshot_id=snapshot.pk) or snapshot
+        snapshot.refresh_from_db()
+        bilan_publish(snapshot=snapshot, acting_user=self.officer)
+        self.stdout.write(f"Bilan {snapshot.project.code} {label} published (PDF and XLSX).")
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

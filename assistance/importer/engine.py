@@ -429,9 +429,10 @@ class _Lookups:
     def load_assistances(self, organisation, rows, persons) -> None:
         refs = sorted({row["assistance_ref"] for row in rows if row and row["assistance_ref"]})
         for chunk in _chunks(refs):
+            # `exclude(assistance_ref="")` lets PostgreSQL use the partial unique index.
             for assistance in Assistance.objects.filter(
                 _any("assistance_ref", chunk), provider=organisation
-            ):
+            ).exclude(assistance_ref=""):
                 self.by_ref[assistance.assistance_ref] = assistance
         known = sorted(p.instance.pk for p in persons.values() if p.before is not None)
         if any(row and not row["assistance_ref"] for row in rows):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from core.models import AuditEntry
 
@@ -14,6 +16,10 @@ from core.models import AuditEntry
 def _plain(value):
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -14,6 +14,8 @@ import datetime
 import functools
 import io
 import json
+import queue
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -820,11 +822,7 @@ def _write(plan: _Plan, organisation, acting_user, progress: Progress) -> None:
     audit: list[tuple] = []  # rows of AUDIT_COLUMNS, written by COPY at the end
     new_people = [p.instance for p in plan.persons.values() if p.before is None]
     changed_people = [(p.instance, p.changes) for p in plan.persons.values() if p.changes]
-    for person in new_people:
-        person.pk = None
-    copy_create(Beneficiary, new_people, now)
-    progress(0.7)
-    audit.extend(_audit_row(now, actor_id, create, b, _snapshot(b)) for b in new_people)
+    # Updates first (ordinary queries), then every insert through one COPY pipeline.
     if changed_people:
         names = sorted({name for _b, changes in changed_people for name in changes})
         for person, changes in changed_people:
@@ -836,11 +834,6 @@ def _write(plan: _Plan, organisation, acting_user, progress: Progress) -> None:
             [*names, "version", "updated_at"],
             batch_size=WRITE_BATCH,
         )
-    for assistance in plan.new_assistances:
-        assistance.beneficiary_id = assistance.beneficiary.pk
-    copy_create(Assistance, plan.new_assistances, now)
-    progress(0.85)
-    audit.extend(_audit_row(now, actor_id, create, a, _snapshot(a)) for a in plan.new_assistances)
     if plan.updated_assistances:
         names = sorted({name for _a, changes in plan.updated_assistances for name in changes})
         for current, changes in plan.updated_assistances:
@@ -857,7 +850,22 @@ def _write(plan: _Plan, organisation, acting_user, progress: Progress) -> None:
             [*names, "version", "updated_at"],
             batch_size=WRITE_BATCH,
         )
-    copy_rows(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit)
+    for person in new_people:
+        person.pk = None
+    reserve_ids(Beneficiary, new_people)
+    reserve_ids(Assistance, plan.new_assistances)
+    for assistance in plan.new_assistances:
+        assistance.beneficiary_id = assistance.beneficiary.pk
+    with _CopyPipeline() as pipeline:
+        copy_create(Beneficiary, new_people, now, pipeline)
+        progress(0.7)
+        audit.extend(_audit_row(now, actor_id, create, b, _snapshot(b)) for b in new_people)
+        copy_create(Assistance, plan.new_assistances, now, pipeline)
+        progress(0.85)
+        audit.extend(
+            _audit_row(now, actor_id, create, a, _snapshot(a)) for a in plan.new_assistances
+        )
+        copy_rows(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit, pipeline)
     progress(1.0)
 
 
@@ -922,28 +930,65 @@ def _copy_escape(value: str) -> str:
     )
 
 
-def copy_rows(table: str, columns, rows) -> None:
-    """COPY `rows` (tuples of Python values, in `columns` order) into `table`."""
+class _CopyPipeline:
+    """COPY buffers sent by a worker thread while this thread prepares the next ones, so the
+    database's work overlaps Python's. Same connection, same transaction: psycopg2 serialises
+    any other use of the connection meanwhile (a query simply waits for the COPY under way).
+    """
+
+    def __init__(self):
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        with self.raw.cursor() as cursor:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        cursor.copy_expert(*item)
+                    except BaseException as exc:  # re-raised in the calling thread
+                        self.error = exc
+
+    def put(self, statement: str, buffer: io.StringIO) -> None:
+        self.queue.put((statement, buffer))
+
+    def __exit__(self, exc_type, exc, tb):
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc is None:
+            with connection.wrap_database_errors:  # psycopg2's errors as Django's
+                raise self.error
+
+
+def copy_rows(table: str, columns, rows, pipeline: _CopyPipeline | None = None) -> None:
+    """COPY `rows` (tuples of Python values, in `columns` order) into `table`, through
+    `pipeline` when given."""
     quote = connection.ops.quote_name
     statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), COPY_BATCH):
-            buffer = io.StringIO()
-            buffer.writelines(
-                "\t".join([_copy_text(value) for value in values]) + "\n"
-                for values in rows[start : start + COPY_BATCH]
-            )
-            buffer.seek(0)
-            cursor.copy_expert(statement, buffer)
-            COPY_STATEMENTS[0] += 1
+    for start in range(0, len(rows), COPY_BATCH):
+        buffer = io.StringIO()
+        buffer.writelines(
+            "\t".join([_copy_text(value) for value in values]) + "\n"
+            for values in rows[start : start + COPY_BATCH]
+        )
+        buffer.seek(0)
+        COPY_STATEMENTS[0] += 1
+        if pipeline is not None:
+            pipeline.put(statement, buffer)
+        else:
+            with connection.cursor() as cursor:
+                cursor.copy_expert(statement, buffer)
 
 
-def copy_create(model, objects: list, now) -> None:
-    """Insert `objects` with PostgreSQL COPY (the bulk path of an import), giving each its id.
-
-    The ids are drawn from the table's sequence first, in one query, so the audit entries can
-    name the new rows; `auto_now`/`auto_now_add` fields are set to `now`, as save() would.
-    """
+def reserve_ids(model, objects: list) -> None:
+    """Give `objects` ids drawn from the table's sequence, in one query."""
     if not objects:
         return
     meta = model._meta
@@ -954,6 +999,20 @@ def copy_create(model, objects: list, now) -> None:
         )
         for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             instance.pk = pk
+
+
+def copy_create(model, objects: list, now, pipeline: _CopyPipeline | None = None) -> None:
+    """Insert `objects` with PostgreSQL COPY (the bulk path of an import), with their ids.
+
+    Objects without ids get them from the table's sequence first (`reserve_ids`), so the
+    audit entries can name the new rows; `auto_now`/`auto_now_add` fields are set to `now`,
+    as save() would.
+    """
+    if not objects:
+        return
+    meta = model._meta
+    if objects[0].pk is None:
+        reserve_ids(model, objects)
     fields = meta.concrete_fields
     for model_field in fields:
         if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
@@ -964,6 +1023,7 @@ def copy_create(model, objects: list, now) -> None:
         meta.db_table,
         [f.column for f in fields],
         [tuple(instance.__dict__[name] for name in attnames) for instance in objects],
+        pipeline,
     )
     for instance in objects:
         instance._state.adding = False

@@ -131,8 +131,8 @@ def test_a_conflicting_write_during_the_import_leaves_nothing(do_import, monkeyp
 
     real = engine.copy_create
 
-    def copy_then_conflict(model, objects, now):
-        real(model, objects, now)
+    def copy_then_conflict(model, objects, now, *args):
+        real(model, objects, now, *args)
         if model is Assistance:
             raise IntegrityError("duplicate key")
 
@@ -141,3 +141,24 @@ def test_a_conflicting_write_during_the_import_leaves_nothing(do_import, monkeyp
     assert not report.ok and not report.written
     assert "relancez" in report.errors[0].message
     assert Beneficiary.objects.count() == Assistance.objects.count() == 0
+
+
+def test_a_duplicate_written_meanwhile_fails_the_copy_and_leaves_nothing(
+    do_import, monkeypatch, partner_a
+):
+    """The COPY runs in a worker thread: its database error still reaches the report."""
+    from assistance.importer import engine
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    real = engine.reserve_ids
+
+    def someone_registers_b1_meanwhile(model, objects):
+        if model is Beneficiary and objects:
+            BeneficiaryFactory(organisation=partner_a, beneficiary_ref="B-1")
+        real(model, objects)
+
+    monkeypatch.setattr(engine, "reserve_ids", someone_registers_b1_meanwhile)
+    report = do_import(csv_bytes([row()]))
+    assert not report.written
+    assert "relancez" in report.errors[0].message
+    assert Assistance.objects.count() == 0

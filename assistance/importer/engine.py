@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import gc
 import io
 import json
 import queue
@@ -278,6 +279,18 @@ def run_import(
     if acting_user is not None:
         acting_organisation_id(acting_user, organisation)
     progress = progress or (lambda fraction: None)
+    # Hundreds of thousands of short-lived objects and no reference cycles worth collecting:
+    # the cyclic collector would rescan the growing heap again and again. Back on at the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(content, filename, organisation, acting_user, project, dry_run, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(content, filename, organisation, acting_user, project, dry_run, progress) -> Report:
     if dry_run:
         return _plan(content, filename, organisation, acting_user, project, progress).report
     with transaction.atomic():

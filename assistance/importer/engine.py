@@ -891,18 +891,11 @@ def _audit_row(now, actor_id, action, instance, changes) -> tuple:
     return (now, actor_id, action, instance._meta.label_lower, str(instance.pk), changes)
 
 
-_PLAIN_TYPES = (str, int, float, bool, type(None))
-
-
 def _snapshot(instance) -> dict:
-    """core.audit.snapshot's result (the same JSON-ready values), faster on plain values."""
+    """core.audit.snapshot's fields; dates and decimals become the same JSON text when the row
+    is written (`json.dumps(default=core.audit._plain)` in `_copy_text`)."""
     values = instance.__dict__
-    plain = _PLAIN_TYPES
-    return {
-        name: value if type(value) in plain else _plain(value)
-        for name in _audited_attnames(type(instance))
-        for value in (values[name],)
-    }
+    return {name: values[name] for name in _audited_attnames(type(instance))}
 
 
 @functools.cache

@@ -73,6 +73,8 @@ def test_every_new_record_is_audited_with_its_values(do_import, alice):
     entry = created.get(model="assistance.assistance")
     assert entry.changes["subtype"] == "consultation"
     assert entry.changes["beneficiary_id"] == person.pk
+    assert entry.changes["delivered_on"] == "2024-02-10"
+    assert entry.changes["value_mad"] is None
     assert (assistance.provider_id, assistance.created_by) == (person.organisation_id, alice)
 
 

@@ -13,7 +13,8 @@ from django.db.models.fields.files import FieldFile
 from core.models import AuditEntry
 
 
-def _plain(value):
+def plain(value):
+    """A model field value as JSON-ready data (used for audit snapshots)."""
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, uuid.UUID):
@@ -25,7 +26,7 @@ def _plain(value):
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -35,7 +36,7 @@ def snapshot(instance: models.Model) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in {"created_at", "updated_at", "version"}:
             continue
-        data[field.attname] = _plain(getattr(instance, field.attname))
+        data[field.attname] = plain(getattr(instance, field.attname))
     return data
 
 

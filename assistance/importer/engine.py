@@ -37,7 +37,7 @@ from assistance.models import Assistance
 from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary
 from bilans.models import ClosedPeriod
-from core.audit import _plain, diff, snapshot
+from core.audit import diff, plain, snapshot
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id
 from partners.choices import OrganisationKind
@@ -893,7 +893,7 @@ def _audit_row(now, actor_id, action, instance, changes) -> tuple:
 
 def _snapshot(instance) -> dict:
     """core.audit.snapshot's fields; dates and decimals become the same JSON text when the row
-    is written (`json.dumps(default=core.audit._plain)` in `_copy_text`)."""
+    is written (`json.dumps(default=core.audit.plain)` in `_copy_text`)."""
     values = instance.__dict__
     return {name: values[name] for name in _audited_attnames(type(instance))}
 
@@ -923,7 +923,7 @@ def _copy_text(value) -> str:
     if isinstance(value, datetime.date):  # also datetimes (aware, ISO with offset)
         return value.isoformat()
     if kind is dict:
-        return _copy_escape(json.dumps(value, ensure_ascii=False, default=_plain))
+        return _copy_escape(json.dumps(value, ensure_ascii=False, default=plain))
     if kind is list:
         # Postgres array literal of simple codes (vulnerabilities): no quoting needed.
         return _copy_escape("{" + ",".join(value) + "}")

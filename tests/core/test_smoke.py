@@ -12,9 +12,9 @@ def test_audit_snapshot_is_json_ready_for_every_field_kind():
 
     from django.db.models.fields.files import FieldFile
 
-    from core.audit import _plain
+    from core.audit import plain
 
     values = [uuid.uuid4(), datetime.date(2023, 1, 1), decimal.Decimal("1.50"), ["a", 1]]
-    json.dumps([_plain(v) for v in values])
+    json.dumps([plain(v) for v in values])
     empty_file = FieldFile(None, type("F", (), {"storage": None, "name": "f"})(), None)
-    assert _plain(empty_file) is None
+    assert plain(empty_file) is None

@@ -199,13 +199,22 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
         label=_("Participant·es enregistré·es"),
         queryset=Beneficiary.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Sélectionnez au moins une personne.")},
+        required=False,
     )
+    # Attendees who are not registered: counted in the activity's headcounts only.
+    women = forms.IntegerField(label=_("Femmes"), min_value=0, required=False)
+    girls = forms.IntegerField(label=_("Filles"), min_value=0, required=False)
+    men = forms.IntegerField(label=_("Hommes"), min_value=0, required=False)
+    boys = forms.IntegerField(label=_("Garçons"), min_value=0, required=False)
+    unknown = forms.IntegerField(label=_("Sexe ou âge inconnu"), min_value=0, required=False)
+    HEADCOUNTS = ("women", "girls", "men", "boys", "unknown")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         from django.urls import reverse
 
+        for name in self.HEADCOUNTS:
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "placeholder": "0"})
         self.fields["project"] = _project_field(user)
         today = timezone.localdate()
         self.fields["held_on"].initial = today
@@ -216,6 +225,21 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
             Beneficiary.objects.visible_to(user).active().select_related("city")
         )
         self.setup_category(reverse("assistance:subtype_options"))
+
+    def anonymous_headcounts(self) -> dict[str, int]:
+        return {name: self.cleaned_data.get(name) or 0 for name in self.HEADCOUNTS}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("participants") and not any(self.anonymous_headcounts().values()):
+            self.add_error(
+                "participants",
+                _(
+                    "Sélectionnez au moins une personne ou indiquez le nombre de participant·es "
+                    "non enregistré·es."
+                ),
+            )
+        return cleaned
 
 
 def referral_destinations(user):

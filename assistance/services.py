@@ -527,8 +527,12 @@ def activity_record(
     city=None,
     headcounts: dict[str, int] | None = None,
 ) -> Activity:
-    """One group session (awareness, workshop, distribution): the activity with its
-    headcounts, and one assistance per registered participant."""
+    """One group session (awareness, workshop, distribution): one assistance per registered
+    participant, and the activity's headcounts by women/girls/men/boys/unknown.
+
+    The headcounts are the registered participants, classified by their age on the day, plus
+    `headcounts`: attendees who were not registered (anonymous), e.g. {"women": 12}.
+    """
     organisation_id = acting_organisation_id(acting_user)
     _check_project(acting_user, project, organisation_id)
     held_on = held_on or timezone.localdate()
@@ -543,8 +547,8 @@ def activity_record(
         created_by=acting_user,
         **(headcounts or {}),
     )
-    if not headcounts and participants:
-        _fill_headcounts(activity, participants)
+    participants = list({person.pk: person for person in participants}.values())
+    _fill_headcounts(activity, participants)
     activity.full_clean()
     activity.save()
     audit_create(actor=acting_user, instance=activity)
@@ -562,7 +566,7 @@ def activity_record(
                     city=city or person.city,
                     activity=activity,
                 )
-                for person in {p.pk: p for p in participants}.values()
+                for person in participants
             ],
         )
     return activity

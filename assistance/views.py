@@ -248,7 +248,8 @@ def activity_create(request):
                     held_on=data["held_on"],
                     project=data["project"],
                     city=data["city"],
-                    participants=list(data["participants"]),
+                    participants=list(data["participants"] or []),
+                    headcounts=form.anonymous_headcounts(),
                     acting_user=request.user,
                 )
             except ValidationError as error:
@@ -256,8 +257,7 @@ def activity_create(request):
             else:
                 messages.success(
                     request,
-                    _("Séance enregistrée pour %(n)s personnes.")
-                    % {"n": len(data["participants"])},
+                    _("Séance enregistrée pour %(n)s personnes.") % {"n": activity.headcount},
                 )
                 return redirect("assistance:activity_detail", activity_id=activity.pk)
         selected = _selected_participants(request, request.POST.getlist("participants"))

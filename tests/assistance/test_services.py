@@ -297,13 +297,25 @@ class TestActivities:
             acting_user=alice,
         )
         assert activity.assistances.count() == 3
-        assert (activity.women, activity.girls, activity.men, activity.boys, activity.unknown) == (
-            0,
-            1,
-            2,
-            0,
-            1,
+        # The man ticked twice is one participant.
+        counts = (activity.women, activity.girls, activity.men, activity.boys, activity.unknown)
+        assert counts == (0, 1, 1, 0, 1)
+
+    def test_anonymous_attendees_add_to_the_registered_ones(self, alice, partner_a):
+        girl = BeneficiaryFactory(
+            organisation=partner_a, sex="F", date_of_birth=datetime.date(2010, 1, 1)
         )
+        activity = activity_record(
+            category="awareness",
+            subtype="health",
+            title="Causerie",
+            participants=[girl],
+            held_on=DAY,
+            acting_user=alice,
+            headcounts={"women": 7, "girls": 2},
+        )
+        assert (activity.women, activity.girls, activity.headcount) == (7, 3, 10)
+        assert activity.assistances.count() == 1
 
     def test_explicit_headcounts_cover_anonymous_participants(self, alice):
         activity = activity_record(

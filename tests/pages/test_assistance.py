@@ -165,6 +165,30 @@ def test_group_session_records_one_assistance_per_participant(client, alice, par
     assert activity.women == 3
 
 
+def test_group_session_counts_attendees_who_are_not_registered(client, alice, partner_a, project):
+    person = BeneficiaryFactory(organisation=partner_a)
+    client.force_login(alice)
+    session = {
+        "category": "awareness",
+        "subtype": "gbv",
+        "title": "Causerie VBG",
+        "held_on": "2024-05-05",
+        "project": project.pk,
+    }
+    refused = client.post(reverse("assistance:activity_create"), session)
+    assert refused.status_code == 200
+    assert "non enregistré" in refused.text
+    assert not Activity.objects.exists()
+    response = client.post(
+        reverse("assistance:activity_create"),
+        {**session, "participants": [person.pk], "women": "12", "boys": "4"},
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.women, activity.boys, activity.headcount) == (13, 4, 17)
+    assert activity.assistances.count() == 1
+
+
 def test_group_session_cannot_include_someone_out_of_scope(client, alice, partner_b):
     stranger = BeneficiaryFactory(organisation=partner_b)
     client.force_login(alice)

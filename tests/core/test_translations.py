@@ -217,6 +217,17 @@ def test_key_strings_are_arabic(french, arabic):
         assert translation.gettext(french) == arabic
 
 
+def test_family_name_label_says_family_name():
+    from beneficiaries.forms import BeneficiaryForm
+
+    with translation.override("ar"):
+        assert str(BeneficiaryForm().fields["last_name"].label) == "الاسم العائلي"
+    with translation.override("en"):
+        assert str(BeneficiaryForm().fields["last_name"].label) == "Last name"
+    with translation.override("fr"):
+        assert str(BeneficiaryForm().fields["last_name"].label) == "Nom"
+
+
 def test_choice_labels_follow_the_language():
     with translation.override("ar"):
         assert str(Category.MEDICAL.label) == "طبي"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.choices import Vulnerability
 from beneficiaries.models import Beneficiary
@@ -71,6 +72,8 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
             "consent",
             "consent_on",
         ]
+        # "Nom" next to "Prénom" is the family name: English and Arabic need to say so.
+        labels = {"last_name": pgettext_lazy("nom de famille", "Nom")}
         widgets = {
             "date_of_birth": DateInput,
             "registered_on": DateInput,

@@ -29,6 +29,13 @@ def drilldown_url(query: dict, code: str, **figure) -> str:
     return f"{reverse('reporting:drilldown')}?{urlencode(params)}"
 
 
+def cell_label(name: str) -> str:
+    """The column heading of a cell, for the small-screen table layout."""
+    labels = {"total": _("Total"), "women": _("Femmes"), "girls": _("Filles"), "men": _("Hommes"),
+              "boys": _("Garçons"), "unknown": _("Inconnu")}  # fmt: skip
+    return labels.get(name, name)
+
+
 def indicator_rows(results: dict, query: dict) -> list[dict]:
     """One row per indicator: label, unit, the six cells with their drill-down links."""
     rows = []
@@ -36,6 +43,7 @@ def indicator_rows(results: dict, query: dict) -> list[dict]:
         cells = [
             {
                 "name": name,
+                "label": cell_label(name),
                 "value": getattr(result, name),
                 "url": drilldown_url(query, code, cell=name),
             }
@@ -48,7 +56,12 @@ def indicator_rows(results: dict, query: dict) -> list[dict]:
                 "unit": result.indicator.get_unit_display(),
                 "cells": cells,
                 "bands": [
-                    {"band": band, "value": value, "url": drilldown_url(query, code, band=band)}
+                    {
+                        "band": band,
+                        "label": _("Âge inconnu") if band == "unknown" else band,
+                        "value": value,
+                        "url": drilldown_url(query, code, band=band),
+                    }
                     for band, value in result.by_age_band.items()
                 ],
             }

@@ -281,3 +281,14 @@ def test_login_page_in_each_language(client, db, lang, heading, button):
     assert button in html
     if lang != "fr":
         assert "Connexion" not in html and "Mot de passe" not in html
+
+
+def test_dashboard_cells_are_labelled_in_the_language_not_by_code():
+    from reporting.dashboard import cell_label
+
+    with translation.override("ar"):
+        assert [cell_label(n) for n in ("total", "women", "unknown")] == [
+            "المجموع",
+            "نساء",
+            "غير معروف",
+        ]

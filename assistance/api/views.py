@@ -4,7 +4,7 @@ FilterSets, and every write through assistance.services."""
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -35,7 +35,7 @@ from assistance.services import (
 from core.api.concurrency import IF_MATCH_PARAMETER, expected_version
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
-from core.api.views import ScopedViewSet
+from core.api.views import ScopedViewSet, ServiceCreateMixin, ServiceUpdateMixin
 
 
 def _conflict(serializer):
@@ -78,7 +78,13 @@ def _conflict(serializer):
         },
     ),
 )
-class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class AssistanceViewSet(
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
+    ScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+):
     """Services delivered: those the user's organisation provided and those received by the
     people it owns. Assistances are never deleted: `cancel` keeps the row out of the counts."""
 
@@ -89,30 +95,13 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     create_serializer_class = AssistanceInputSerializer
     update_serializer_class = AssistanceUpdateSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        return self.with_etag(Response(self.output(instance).data), instance)
+    def create_record(self, fields):
+        return assistance_record(acting_user=self.request.user, **fields)
 
-    def create(self, request, *args, **kwargs):
-        return self.idempotent(request, self._create)
-
-    def _create(self):
-        fields = self.input(AssistanceInputSerializer)
-        assistance = assistance_record(acting_user=self.request.user, **fields)
-        response = Response(self.output(assistance).data, status=status.HTTP_201_CREATED)
-        return self.with_etag(response, assistance)
-
-    def update(self, request, *args, partial=False, **kwargs):
-        instance = self.get_object()
-        fields = self.input(AssistanceUpdateSerializer, instance=instance, partial=partial)
-        version = expected_version(request, fields)
-        assistance = assistance_update(
-            assistance=instance, acting_user=request.user, expected_version=version, **fields
+    def update_record(self, instance, fields, version):
+        return assistance_update(
+            assistance=instance, acting_user=self.request.user, expected_version=version, **fields
         )
-        return self.with_etag(Response(self.output(assistance).data), assistance)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
 
     @extend_schema(
         summary="Annuler une assistance (elle ne compte plus ; la ligne reste)",
@@ -158,7 +147,9 @@ class AssistanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         responses={201: ReferralSerializer, **errors(400, 401, 403, 409, 422)},
     ),
 )
-class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ReferralViewSet(
+    ServiceCreateMixin, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Referrals the user's organisation sent or received. The receiving partner accepts (and
     then sees the person) or declines; either end records the outcome."""
 
@@ -168,17 +159,8 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
     output_serializer_class = ReferralSerializer
     create_serializer_class = ReferralInputSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        return self.with_etag(Response(self.output(instance).data), instance)
-
-    def create(self, request, *args, **kwargs):
-        return self.idempotent(request, self._create)
-
-    def _create(self):
-        fields = self.input(ReferralInputSerializer)
-        referral = referral_create(acting_user=self.request.user, **fields)
-        return Response(self.output(referral).data, status=status.HTTP_201_CREATED)
+    def create_record(self, fields):
+        return referral_create(acting_user=self.request.user, **fields)
 
     def _respond(self, request, *, accept: bool):
         instance = self.get_object()
@@ -248,7 +230,9 @@ class ReferralViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         responses={201: ReturnCaseSerializer, **errors(400, 401, 403, 409, 422)},
     ),
 )
-class ReturnCaseViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ReturnCaseViewSet(
+    ServiceCreateMixin, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Assisted voluntary return cases; each stage reached records its AVRR assistance."""
 
     model = ReturnCase
@@ -257,17 +241,8 @@ class ReturnCaseViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     output_serializer_class = ReturnCaseSerializer
     create_serializer_class = ReturnCaseInputSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        return self.with_etag(Response(self.output(instance).data), instance)
-
-    def create(self, request, *args, **kwargs):
-        return self.idempotent(request, self._create)
-
-    def _create(self):
-        fields = self.input(ReturnCaseInputSerializer)
-        case = return_case_open(acting_user=self.request.user, **fields)
-        return Response(self.output(case).data, status=status.HTTP_201_CREATED)
+    def create_record(self, fields):
+        return return_case_open(acting_user=self.request.user, **fields)
 
     @extend_schema(
         summary="Faire avancer un dossier de retour d'une ou plusieurs étapes",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,10 +21,10 @@ from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_possible_duplicates
 from beneficiaries.services import beneficiary_register, beneficiary_update
-from core.api.concurrency import IF_MATCH_PARAMETER, expected_version
+from core.api.concurrency import IF_MATCH_PARAMETER
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
-from core.api.views import ScopedViewSet
+from core.api.views import ScopedViewSet, ServiceCreateMixin, ServiceUpdateMixin
 
 
 @extend_schema_view(
@@ -63,6 +63,8 @@ from core.api.views import ScopedViewSet
     ),
 )
 class BeneficiaryViewSet(
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
     ScopedViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -83,30 +85,13 @@ class BeneficiaryViewSet(
             queryset = queryset.active()
         return queryset
 
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        return self.with_etag(Response(self.output(instance).data), instance)
+    def create_record(self, fields):
+        return beneficiary_register(acting_user=self.request.user, **fields)
 
-    def create(self, request, *args, **kwargs):
-        return self.idempotent(request, self._create)
-
-    def _create(self):
-        fields = self.input(BeneficiaryInputSerializer)
-        beneficiary = beneficiary_register(acting_user=self.request.user, **fields)
-        response = Response(self.output(beneficiary).data, status=status.HTTP_201_CREATED)
-        return self.with_etag(response, beneficiary)
-
-    def update(self, request, *args, partial=False, **kwargs):
-        instance = self.get_object()
-        fields = self.input(BeneficiaryUpdateSerializer, instance=instance, partial=partial)
-        version = expected_version(request, fields)
-        beneficiary = beneficiary_update(
-            beneficiary=instance, acting_user=request.user, expected_version=version, **fields
+    def update_record(self, instance, fields, version):
+        return beneficiary_update(
+            beneficiary=instance, acting_user=self.request.user, expected_version=version, **fields
         )
-        return self.with_etag(Response(self.output(beneficiary).data), beneficiary)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
 
     @extend_schema(
         summary="Les assistances de cette personne (celles que vous pouvez voir)",

@@ -7,10 +7,11 @@ from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
-from core.api.concurrency import etag
+from core.api.concurrency import etag, expected_version
 from core.api.idempotency import run_idempotently
 from core.api.permissions import IsCaseworkerOrOfficer
 
@@ -68,8 +69,46 @@ class ScopedViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.output(page, many=True).data)
 
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.with_etag(Response(self.output(instance).data), instance)
+
     def idempotent(self, request, handler):
         return run_idempotently(request, handler)
+
+
+class ServiceCreateMixin:
+    """POST: validate `create_serializer_class`, call `create_record(fields)` (a service), answer
+    201; replayed with the same Idempotency-Key, the first answer comes back."""
+
+    def create_record(self, fields: dict):
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        return self.idempotent(request, self._create)
+
+    def _create(self):
+        fields = self.input(self.create_serializer_class)
+        instance = self.create_record(fields)
+        response = Response(self.output(instance).data, status=status.HTTP_201_CREATED)
+        return self.with_etag(response, instance)
+
+
+class ServiceUpdateMixin:
+    """PUT/PATCH: validate `update_serializer_class`, call `update_record(instance, fields,
+    version)` (a service that answers 409 through ConflictError when the version is stale)."""
+
+    def update_record(self, instance, fields: dict, version: int):
+        raise NotImplementedError
+
+    def update(self, request, *args, partial=False, **kwargs):
+        instance = self.get_object()
+        fields = self.input(self.update_serializer_class, instance=instance, partial=partial)
+        updated = self.update_record(instance, fields, expected_version(request, fields))
+        return self.with_etag(Response(self.output(updated).data), updated)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
 
 
 @csrf_exempt

@@ -11,9 +11,11 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
 
 How the counting is done (so an auditor can follow it):
 
-- Only `delivered` rows with `delivered_on` inside the inclusive period and inside the scope
-  (project, providing organisation, city or region of the assistance, population of the
-  person) qualify; an indicator's category/subtype/outcome lists (empty = any) filter them.
+- The engine reads `reporting_fact` (`reporting.models.Fact`): one row per `delivered`
+  assistance, kept equal to the assistance table by database triggers. Rows with
+  `delivered_on` inside the inclusive period and inside the scope (project, providing
+  organisation, city or region of the assistance, population of the person) qualify; an
+  indicator's category/subtype/outcome lists (empty = any) filter them.
 - A person is `COALESCE(merged_into_id, id)`: a merged duplicate counts as the record it was
   merged into, whose sex and age are used, even if some rows were left on the duplicate.
 - Age is whole years between the birth date (or 1 July of the estimated birth year) and the
@@ -25,7 +27,7 @@ How the counting is done (so an auditor can follow it):
   country breakdown sums to the total; `by_subtype` counts a person once under every subtype
   received in the period (so it may sum to more than the total).
 - Sex `F`/`M` with a known age gives women/girls/men/boys (minor: age < 18); anything else is
-  `unknown`. The engine returns grouped counts (a few hundred rows at most) that Python only
+  `unknown`. The engine returns grouped counts (a few thousand rows at most) that Python only
   folds into the published cells, so `women + girls + men + boys + unknown == total` holds by
   construction, and likewise for `by_age_band` and `by_country`.
 """
@@ -38,20 +40,18 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from assistance.choices import Status
-from assistance.models import Assistance
+from assistance.choices import SUBTYPES
 from beneficiaries.choices import ADULT_AGE
-from beneficiaries.models import Beneficiary
 from partners.models import City
-from reporting.models import Indicator, Unit, band_keys, band_of
+from reporting.models import Fact, FactKind, Indicator, Unit, band_keys, band_of
 from reporting.periods import Period
 
 SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
 POPULATIONS = ("all", "migrant", "national")
 GROUP_BY = {
-    "provider": "a.provider_id",
-    "city": "a.city_id",
-    "month": "date_trunc('month', a.delivered_on)::date",
+    "provider": "f.provider_id",
+    "city": "f.city_id",
+    "month": "f.day_key / 100",  # yyyymm
 }
 
 
@@ -152,109 +152,151 @@ class IndicatorResult:
 # --- SQL -----------------------------------------------------------------------------------------
 # The statements are assembled from table names, fixed expressions and numbered aliases only;
 # every value (dates, ids, indicator filter codes) goes through query parameters.
+#
+# They read `reporting_fact` (see `reporting.models.Fact`): one narrow row per delivered
+# assistance, already joined to the person it counts for, with integer yyyymmdd keys for the
+# delivery date and the (estimated) birth date, so an age is integer arithmetic.
 
 # Per statement: JIT compilation costs more than it saves on these one-pass aggregates, and
-# the per-person grouping wants more than the default 4 MB to stay in memory. SET LOCAL ends
+# the per-person window wants more than the default 4 MB to stay in memory. SET LOCAL ends
 # with the statement's (implicit or enclosing) transaction.
 _SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
 
-_A = Assistance._meta.db_table
-_B = Beneficiary._meta.db_table
+_F = Fact._meta.db_table
+_K = FactKind._meta.db_table
 _CITY = City._meta.db_table
 
-
-def _ymd(expr: str) -> str:
-    return (
-        f"(date_part('year', {expr}) * 10000 + date_part('month', {expr}) * 100"
-        f" + date_part('day', {expr}))::int"
-    )
+# Indicators per bigint mask (bits 0..61: every literal stays a positive bigint).
+_CHUNK = 62
 
 
-def _born_key(person: str) -> str:
-    """yyyymmdd of the (estimated) birth date of `person` (a beneficiary alias), or NULL."""
-    return (
-        f"CASE WHEN {person}.date_of_birth IS NOT NULL THEN {_ymd(person + '.date_of_birth')}"
-        f" WHEN {person}.birth_year IS NOT NULL THEN {person}.birth_year * 10000 + 701 END"
-    )
-
-
-# Merges are rare: the records merged into another are looked up through the (small) derived
-# table `m` (indexed by merged_into_id) rather than joining the beneficiary table twice.
-_MERGED = (
-    f"(SELECT d.id AS dup, k.id AS kept, k.sex, k.date_of_birth, k.birth_year, k.is_migrant "  # noqa: S608
-    f"FROM {_B} d JOIN {_B} k ON k.id = d.merged_into_id WHERE d.merged_into_id IS NOT NULL)"
-)
-_PERSON = "COALESCE(m.kept, b.id)"
-_SEX = "COALESCE(m.sex, b.sex)"
-_BORN = f"CASE WHEN m.dup IS NULL THEN {_born_key('b')} ELSE {_born_key('m')} END"
-_IS_MIGRANT = "COALESCE(m.is_migrant, b.is_migrant)"
+def day_key(day: datetime.date) -> int:
+    """`day` as the integer yyyymmdd the fact table stores."""
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _age_from_keys(ref: str, born: str = "born") -> str:
     """Whole years from birth key `born` to yyyymmdd key `ref`; NULL if unknown (or born
-    after `ref`). Integer arithmetic only: the keys are computed once per row."""
+    after `ref`): (20240315 - 20060316) / 10000 = 17, the day before an 18th birthday."""
     return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
 
 
-def _age_sql(day: str, born: str = "born") -> str:
-    """Whole years from the birth key `born` to the date `day`; NULL if unknown."""
-    return _age_from_keys(_ymd(day), born)
-
-
-def _qualifies(indicator: Indicator, params: list) -> str:
+def _qualifies(indicator: Indicator, params: list, kind: str = "k") -> str:
+    """Whether a fact kind (alias `kind`) qualifies for `indicator`: its category, subtype and
+    outcome lists (an empty list accepts any)."""
     parts = []
     for column, values in (
-        ("a.category", indicator.categories),
-        ("a.subtype", indicator.subtypes),
-        ("a.outcome", indicator.outcomes),
+        ("category", indicator.categories),
+        ("subtype", indicator.subtypes),
+        ("outcome", indicator.outcomes),
     ):
         if values:
-            parts.append(f"{column} = ANY(%s)")
+            parts.append(f"{kind}.{column} = ANY(%s)")
             params.append(list(values))
     return " AND ".join(parts) or "TRUE"
 
 
 def _where(scope: Scope, period: Period, params: list) -> str:
-    conditions = ["a.status = %s", "a.delivered_on BETWEEN %s AND %s"]
-    params.extend([Status.DELIVERED, period.start, period.end])
+    conditions = ["f.day_key BETWEEN %s AND %s"]
+    params.extend([day_key(period.start), day_key(period.end)])
     if scope.project_id is not None:
-        conditions.append("a.project_id = %s")
+        conditions.append("f.project_id = %s")
         params.append(scope.project_id)
     if scope.organisation_id is not None:
-        conditions.append("a.provider_id = %s")
+        conditions.append("f.provider_id = %s")
         params.append(scope.organisation_id)
     if scope.city_id is not None:
-        conditions.append("a.city_id = %s")
+        conditions.append("f.city_id = %s")
         params.append(scope.city_id)
     if scope.region_id is not None:
-        conditions.append(f"a.city_id IN (SELECT id FROM {_CITY} WHERE region_id = %s)")  # noqa: S608
+        conditions.append(f"f.city_id IN (SELECT id FROM {_CITY} WHERE region_id = %s)")  # noqa: S608
         params.append(scope.region_id)
     if scope.population != "all":
-        conditions.append(f"{_IS_MIGRANT} = %s")
+        conditions.append("f.is_migrant = %s")
         params.append(scope.population == "migrant")
     return " AND ".join(conditions)
 
 
-def _rows_sql(
-    indicators: Sequence[Indicator],
-    scope: Scope,
-    period: Period,
-    group_key: str,
-    extra_columns: str = "",
-):
-    """The scoped rows, one per delivered assistance, with the person, their sex and birth
-    key, and one boolean per indicator saying whether the row qualifies."""
+def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
+    """The scoped facts, one row per delivered assistance, with one boolean `q<i>` per
+    indicator saying whether the row qualifies (for the drill-down, which has one indicator:
+    the engine itself decides per kind, see `_masks`)."""
     params: list = []
     flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
     where = _where(scope, period, params)
     sql = (
-        f"SELECT {_PERSON} AS person, {group_key} AS gk, {extra_columns}"  # noqa: S608
-        f"a.id AS aid, a.delivered_on AS d, {_ymd('a.delivered_on')} AS dk, a.subtype, "
-        f"a.country, {_SEX} AS sex, {_BORN} AS born, "
-        f"{', '.join(flags)} FROM {_A} a JOIN {_B} b ON b.id = a.beneficiary_id "
-        f"LEFT JOIN {_MERGED} m ON m.dup = a.beneficiary_id WHERE {where}"
+        f"SELECT f.person_id AS person, {group_key} AS gk, f.assistance_id AS aid, "  # noqa: S608
+        "f.day_key AS dk, k.subtype, f.country, f.sex, f.born_key AS born, "
+        f"{', '.join(flags)} FROM {_F} f JOIN {_K} k ON k.id = f.kind_id WHERE {where}"
     )
     return sql, params
+
+
+def _flags(indicators: Sequence[Indicator]) -> list[tuple[int, str | None]]:
+    """The bits the statement tracks, as (indicator position, subtype): one per indicator
+    (subtype None), plus one per (indicator, subtype) for the persons indicators counted by
+    subtype, whose "first row" is then the person's first row OF THAT SUBTYPE."""
+    flags: list[tuple[int, str | None]] = [(i, None) for i in range(len(indicators))]
+    for i, ind in enumerate(indicators):
+        if ind.unit == Unit.PERSONS and ind.by_subtype:
+            categories = ind.categories or list(SUBTYPES)
+            subtypes = ind.subtypes or [s for c in categories for s in SUBTYPES.get(c, ())]
+            flags += [(i, s) for s in dict.fromkeys(subtypes)]
+    return flags
+
+
+def _masks(
+    indicators: Sequence[Indicator], flags: Sequence[tuple[int, str | None]], params: list
+) -> tuple[str, list[str]]:
+    """CTEs deciding once per fact kind (a few dozen rows) which flags it sets.
+
+    Flag f is bit f % 62 of mask m<f // 62>. `masks` holds each kind's masks and `lookup`
+    one array per mask indexed by kind id, so a row's mask is an array subscript. Returns
+    the CTE text and the mask column names.
+    """
+    chunks = [flags[f : f + _CHUNK] for f in range(0, len(flags), _CHUNK)]
+    names = [f"m{j}" for j in range(len(chunks))]
+    columns = []
+    for name, chunk in zip(names, chunks, strict=True):
+        bits = []
+        for b, (i, subtype) in enumerate(chunk):
+            condition = _qualifies(indicators[i], params)
+            if subtype is not None:
+                condition += " AND k.subtype = %s"
+                params.append(subtype)
+            bits.append(f"CASE WHEN {condition} THEN {1 << b}::bigint ELSE 0::bigint END")
+        columns.append(f"({' | '.join(bits)}) AS {name}")
+    arrays = ", ".join(f"array_agg(COALESCE(masks.{n}, 0) ORDER BY g) AS {n}" for n in names)
+    ctes = (
+        f"masks AS (SELECT k.id, {', '.join(columns)} FROM {_K} k), "  # noqa: S608
+        f"lookup AS (SELECT {arrays} FROM generate_series(1, "
+        f"(SELECT COALESCE(max(id), 0) FROM {_K})) g LEFT JOIN masks ON masks.id = g)"
+    )
+    return ctes, names
+
+
+def _bits(
+    indicators: Sequence[Indicator], flags: Sequence[tuple[int, str | None]], which
+) -> tuple[str, list]:
+    """A VALUES list (ind, chunk, bit, unit, subtype) of the flags whose position is in
+    `which`, and its parameters (the subtypes)."""
+    rows, params = [], []
+    for f in which:
+        i, subtype = flags[f]
+        rows.append(
+            f"({i}, {f // _CHUNK}, {1 << (f % _CHUNK)}::bigint, '{indicators[i].unit[0]}', "
+            "%s::varchar)"
+        )
+        params.append(subtype)
+    return ", ".join(rows), params
+
+
+def _pick(names: Sequence[str], prefix: str = "") -> str:
+    """The mask (among `names`, prefixed) of the chunk the joined `bits` row belongs to."""
+    if len(names) == 1:
+        return f"{prefix}{names[0]}"
+    cases = " ".join(f"WHEN {j} THEN {prefix}{n}" for j, n in enumerate(names))
+    return f"CASE bits.chunk {cases} END"
 
 
 def _statement(
@@ -263,73 +305,77 @@ def _statement(
     period: Period,
     group_key: str,
 ):
-    """ONE statement for every indicator: the scoped rows are read and joined to the people
-    once (CTE `base`), then
+    """ONE statement for every indicator, in one pass over the scoped facts:
 
-    - services: one pass counting, per indicator, by (sex, age), (sex, country) and subtype
-      (GROUPING SETS; every set is always present because GROUPING() needs its arguments
-      grouped somewhere, and the country and subtype sets only add a few hundred groups);
-    - persons: the first qualifying row per person and indicator (`firsts`), unpivoted, then
-      counted by (sex, age at that row) and (sex, country of that row); plus distinct persons
-      per subtype.
+    1. each row gets its kind's masks: which indicators it qualifies for (`m`);
+    2. a window over each person's rows in (date, id) order tells which of them the row is
+       the person's FIRST qualifying row for: `n = m & ~(OR of the masks of earlier rows)`;
+    3. the rows are counted by (sex, age, country, kind, m, n): a few thousand groups;
+    4. the groups are spread over the indicators: a services indicator sums the groups whose
+       `m` has its bit (every qualifying row), a persons indicator those whose `n` has it
+       (the first qualifying row of each person: one count per person, at that row's age
+       and country); by (sex, age), by (sex, country) and, for services, by subtype.
 
-    Each output row is (kind, grouping bitmask, group key, indicator position, sex, age,
-    country, subtype, counts[]); `counts` holds one count per services indicator for kind
-    "s", a single count for kind "p".
+    A persons indicator counted by subtype gets one more bit per subtype, set on the rows of
+    that subtype that qualify: its `n` marks the person's first row of the subtype, so each
+    person counts once under every subtype received.
+
+    Each output row is (grouping, group key, indicator position, sex, age, country, subtype,
+    count); the grouping code is GROUPING(sex, age, country, subtype), -1 for persons per
+    subtype.
     """
-    rows, params = _rows_sql(indicators, scope, period, group_key)
-    services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
-    persons = [i for i, ind in enumerate(indicators) if ind.unit == Unit.PERSONS]
-    parts = []
-    ctes = [f"base AS MATERIALIZED ({rows})"]
-    if services:
-        counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in services)
-        flags = ", ".join(f"q{i}" for i in services)
+    params: list = []
+    flags = _flags(indicators)
+    masks, names = _masks(indicators, flags, params)
+    where = _where(scope, period, params)
+    news = [f"n{n[1:]}" for n in names]
+    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
+    window = ", ".join(
+        f"{m} & ~COALESCE(bit_or({m}) OVER win, 0) AS {n}" for m, n in zip(names, news, strict=True)
+    )
+    # Without a group key the partition is the person alone, so a project's scan already
+    # comes in the window's order (index reporting_fact_project): no sort.
+    partition = "gk, person" if group_key != "0" else "person"
+    nonzero = " OR ".join(f"{n} <> 0" for n in names)
+    keys = ", ".join([*names, *news])
+    rows = (
+        f"SELECT f.person_id AS person, {group_key} AS gk, f.day_key AS dk, "  # noqa: S608
+        f"f.assistance_id AS aid, f.kind_id AS kind, f.country, f.sex, f.born_key AS born, "
+        f"{lookups} FROM {_F} f WHERE {where}"
+    )
+    # The kind is only kept when a services indicator is broken down by subtype, the country
+    # when some indicator is by country: fewer groups to count and to spread.
+    kind = "kind" if any(i.by_subtype and i.unit == Unit.SERVICES for i in indicators) else "0"
+    country = "country" if any(i.by_country for i in indicators) else "''"
+    groups = (
+        f"g AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n FROM ("  # noqa: S608
+        f"SELECT gk, {kind} AS kind, sex, {_age_from_keys('dk')} AS age, {country} AS country, "
+        f"{', '.join(names)}, "
+        f"{window} FROM ({rows}) r WHERE {nonzero} WINDOW win AS (PARTITION BY {partition} "
+        "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) w "
+        f"GROUP BY gk, sex, age, country, kind, {keys})"
+    )
+    main = [f for f, (_i, subtype) in enumerate(flags) if subtype is None]
+    values, bit_params = _bits(indicators, flags, main)
+    params += bit_params
+    parts = [
+        "SELECT GROUPING(g.sex, g.age, g.country, k.subtype), g.gk, bits.ind, "  # noqa: S608
+        "g.sex::varchar, g.age, g.country::varchar, k.subtype::varchar, sum(g.n)::bigint "
+        f"FROM g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+        f"ON (CASE bits.unit WHEN 's' THEN {_pick(names, 'g.')} ELSE {_pick(news, 'g.')} END) "
+        f"& bits.bit <> 0 LEFT JOIN {_K} k ON k.id = g.kind GROUP BY g.gk, bits.ind, "
+        "GROUPING SETS ((g.sex, g.age), (g.sex, g.country), (k.subtype))"
+    ]
+    pairs = [f for f, (_i, subtype) in enumerate(flags) if subtype is not None]
+    if pairs:
+        values, bit_params = _bits(indicators, flags, pairs)
+        params += bit_params
         parts.append(
-            "SELECT 's' AS kind, GROUPING(sex, age, country, subtype) AS g, gk, NULL::int AS ind, "  # noqa: S608
-            f"sex::varchar, age, country::varchar, subtype::varchar, ARRAY[{counts}] AS counts "
-            f"FROM (SELECT gk, sex, {_age_from_keys('dk')} AS age, country, subtype, {flags} "
-            "FROM base) s "
-            "GROUP BY gk, GROUPING SETS ((sex, age), (sex, country), (subtype))"
+            "SELECT -1, g.gk, bits.ind, NULL, NULL, NULL, bits.subtype, sum(g.n)::bigint "  # noqa: S608
+            f"FROM g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+            f"ON {_pick(news, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, bits.subtype"
         )
-    if persons:
-        firsts, values = [], []
-        for i in persons:
-            firsts.append(f"min(dk) FILTER (WHERE q{i}) AS d{i}")
-            if indicators[i].by_country:
-                # The country of the earliest (date, id) row: min() over a sortable text array
-                # keeps the aggregate unordered, so PostgreSQL can hash instead of sorting.
-                firsts.append(
-                    f"(min(ARRAY[dk::text, lpad(aid::text, 19, '0'), country]) "
-                    f"FILTER (WHERE q{i}))[3] AS c{i}"
-                )
-                values.append(f"({i}, f.d{i}, f.c{i})")
-            else:
-                values.append(f"({i}, f.d{i}, NULL::varchar)")
-        # Every row of a person carries the same sex and birth key, so min() just picks them.
-        ctes.append(
-            f"firsts AS (SELECT person, gk, min(sex) AS sex, min(born) AS born, "  # noqa: S608
-            f"{', '.join(firsts)} FROM base GROUP BY person, gk)"
-        )
-        ctes.append(
-            f"cells AS (SELECT f.gk, v.ind, f.sex, {_age_from_keys('v.d', 'f.born')} AS age, "  # noqa: S608
-            f"v.country FROM firsts f CROSS JOIN LATERAL (VALUES {', '.join(values)}) "
-            "v(ind, d, country) WHERE v.d IS NOT NULL)"
-        )
-        parts.append(
-            "SELECT 'p', GROUPING(sex, age, country) + 16, gk, ind, sex::varchar, age, "
-            "country::varchar, NULL::varchar, ARRAY[count(*)] FROM cells "
-            "GROUP BY gk, ind, GROUPING SETS ((sex, age), (sex, country))"
-        )
-        by_subtype = [i for i in persons if indicators[i].by_subtype]
-        if by_subtype:
-            pairs = ", ".join(f"({i}, base.q{i})" for i in by_subtype)
-            parts.append(
-                "SELECT 'p', -1, gk, v.ind, NULL, NULL, NULL, base.subtype::varchar, "  # noqa: S608
-                f"ARRAY[count(DISTINCT base.person)] FROM base CROSS JOIN LATERAL "
-                f"(VALUES {pairs}) v(ind, q) WHERE v.q GROUP BY gk, v.ind, base.subtype"
-            )
-    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
+    sql = f"WITH {masks}, {groups} {' UNION ALL '.join(parts)}"
     return sql, params
 
 
@@ -337,27 +383,34 @@ def _services_by_dimensions(
     indicators: Sequence[Indicator], scope: Scope, period: Period, dimensions: Sequence[str]
 ):
     """Services indicators by several dimensions in one pass: GROUPING SETS of
-    (dimension, sex, age); the group key comes back as "dimension:value"."""
-    columns = "".join(f"{GROUP_BY[d]} AS g_{d}, " for d in dimensions)
-    rows, params = _rows_sql(indicators, scope, period, "0", columns)
+    (dimension, sex, age, masks); the group key comes back as "dimension:value"."""
+    params: list = []
+    flags = _flags(indicators)
+    masks, names = _masks(indicators, flags, params)
+    where = _where(scope, period, params)
+    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
+    columns = ", ".join(f"{GROUP_BY[d]} AS g_{d}" for d in dimensions)
     keys = " ".join(
         f"WHEN GROUPING(g_{d}) = 0 THEN '{d}:' || COALESCE(g_{d}::text, '')" for d in dimensions
     )
-    counts = ", ".join(f"count(*) FILTER (WHERE q{i})" for i in range(len(indicators)))
-    sets = ", ".join(f"(g_{d}, sex, age)" for d in dimensions)
+    sets = ", ".join(f"(g_{d}, sex, age, {', '.join(names)})" for d in dimensions)
+    nonzero = " OR ".join(f"{n} <> 0" for n in names)
+    values, bit_params = _bits(indicators, flags, range(len(flags)))
+    params += bit_params
     sql = (
-        f"SELECT CASE {keys} END AS gk, sex, age, ARRAY[{counts}] FROM "  # noqa: S608
-        f"(SELECT {', '.join(f'g_{d}' for d in dimensions)}, sex, {_age_from_keys('dk')} AS age, "
-        f"{', '.join(f'q{i}' for i in range(len(indicators)))} FROM ({rows}) r) s "
-        f"GROUP BY GROUPING SETS ({sets})"
+        f"WITH {masks}, g AS (SELECT CASE {keys} END AS gk, sex, age, {', '.join(names)}, "  # noqa: S608
+        f"count(*) AS n FROM (SELECT {columns}, f.sex, {_age_from_keys('f.day_key', 'f.born_key')} "
+        f"AS age, {lookups} FROM {_F} f WHERE {where}) r WHERE {nonzero} "
+        f"GROUP BY GROUPING SETS ({sets})) "
+        f"SELECT g.gk, bits.ind, g.sex::varchar, g.age, sum(g.n)::bigint FROM g "
+        f"JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+        f"ON {_pick(names, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, g.sex, g.age"
     )
     return sql, params
 
 
-# GROUPING() bitmasks: a bit is set for each argument NOT in the grouping set (persons' are
-# offset by 16 to keep the two kinds apart; -1 marks the persons-per-subtype rows).
-_SERVICES_SEX_AGE, _SERVICES_SEX_COUNTRY, _SERVICES_SUBTYPE = 0b0011, 0b0101, 0b1110
-_PERSONS_SEX_AGE, _PERSONS_SEX_COUNTRY, _PERSONS_SUBTYPE = 16 + 0b001, 16 + 0b010, -1
+# GROUPING(sex, age, country, subtype) codes: a bit is set for each argument NOT in the set.
+_SEX_AGE, _SEX_COUNTRY, _SUBTYPE, _PERSONS_SUBTYPE = 0b0011, 0b0101, 0b1110, -1
 
 
 def _add_country(result: IndicatorResult, country, sex, count: int) -> None:
@@ -371,6 +424,14 @@ def _add_subtype(result: IndicatorResult, subtype, count: int) -> None:
     if result.by_subtype is None or not count:
         return
     result.by_subtype[subtype] = result.by_subtype.get(subtype, 0) + count
+
+
+def _group_value(dimension: str | None, key):
+    """A group key as the statement returns it → the value callers get: a month's first day
+    for "month" (the key is yyyymm), the id otherwise."""
+    if dimension == "month" and key is not None:
+        return datetime.date(key // 100, key % 100, 1)
+    return key
 
 
 def compute(
@@ -415,7 +476,6 @@ def compute(
             groups[key] = [IndicatorResult.empty(ind) for ind in indicators]
         return groups[key]
 
-    services = [i for i, ind in enumerate(indicators) if ind.unit == Unit.SERVICES]
     if indicators:
         sql, params = _statement(indicators, scope, period, group_key)
         with connection.cursor() as cursor:
@@ -423,21 +483,16 @@ def compute(
             fetched = cursor.fetchall()
     else:
         fetched = []
-    for _kind, g, gk, ind, sex, age, country, subtype, counts in fetched:
-        if not any(counts):
-            continue
-        results = results_for(gk)
-        positions = services if ind is None else [ind]
-        for position, count in zip(positions, counts, strict=True):
-            if not count:
-                continue
-            result = results[position]
-            if g in (_SERVICES_SEX_AGE, _PERSONS_SEX_AGE):
-                result._add(sex, age, count)
-            elif g in (_SERVICES_SEX_COUNTRY, _PERSONS_SEX_COUNTRY):
-                _add_country(result, country, sex, count)
-            elif g in (_SERVICES_SUBTYPE, _PERSONS_SUBTYPE):
-                _add_subtype(result, subtype, count)
+    for grouping, gk, position, sex, age, country, subtype, count in fetched:
+        result = results_for(_group_value(group_by, gk))[position]
+        if grouping == _SEX_AGE:
+            result._add(sex, age, count)
+        elif grouping == _SEX_COUNTRY:
+            _add_country(result, country, sex, count)
+        elif grouping == _PERSONS_SUBTYPE or (
+            grouping == _SUBTYPE and result.unit == Unit.SERVICES
+        ):
+            _add_subtype(result, subtype, count)
 
     def keyed(results):
         return {r.code: r for r in results}
@@ -453,20 +508,13 @@ def _compute_services_by_dimensions(scope, period, indicators, dimensions) -> di
     with connection.cursor() as cursor:
         cursor.execute(_SETTINGS + sql, params)
         fetched = cursor.fetchall()
-    for key, sex, age, counts in fetched:
+    for key, position, sex, age, count in fetched:
         dimension, _sep, raw = key.partition(":")
-        if not raw:
-            value = None
-        elif dimension == "month":
-            value = datetime.date.fromisoformat(raw)
-        else:
-            value = int(raw)
+        value = _group_value(dimension, int(raw)) if raw else None
         group = split[dimension].setdefault(
             value, {ind.code: IndicatorResult.empty(ind) for ind in indicators}
         )
-        for ind, count in zip(indicators, counts, strict=True):
-            if count:
-                group[ind.code]._add(sex, age, count)
+        group[indicators[position].code]._add(sex, age, count)
     return split
 
 

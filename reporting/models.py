@@ -136,3 +136,106 @@ class Indicator(models.Model):
                     % {"codes": ", ".join(sorted(unknown))}
                 }
             )
+
+
+class FactKind(models.Model):
+    """One (category, subtype, outcome) combination seen among delivered assistances.
+
+    A dimension of `Fact`: the engine decides once per kind (a few dozen rows) which
+    indicators a kind qualifies for, instead of once per assistance. Filled by the database
+    triggers that maintain `Fact` (migration 0004); never written by the application.
+    """
+
+    id = models.SmallAutoField(primary_key=True)
+    category = models.CharField(max_length=20)
+    subtype = models.CharField(max_length=32)
+    outcome = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "subtype", "outcome"], name="reporting_factkind_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "/".join(filter(None, (self.category, self.subtype, self.outcome)))
+
+
+class Fact(models.Model):
+    """One delivered assistance as the engine counts it: a narrow, derived copy of the
+    assistance row joined to the person it counts for.
+
+    - `person` is the record the assistance counts for (`merged_into`, else the beneficiary)
+      and `sex`, `born_key`, `is_migrant` are that record's;
+    - `day_key` is `delivered_on` as the integer yyyymmdd and `born_key` the (estimated)
+      birth date likewise (1 July of `birth_year` when only that is known), so an age is
+      `(day_key - born_key) // 10000`.
+
+    The rows are maintained by PostgreSQL triggers on the assistance and beneficiary tables
+    (migration 0004), in the same transaction as the write, whatever wrote it: services,
+    the importer's COPY, the admin or a hand-run SQL fix. `manage.py reporting_facts --check`
+    compares the table with the view it is defined by, and `--rebuild` refills it.
+    """
+
+    assistance = models.OneToOneField(
+        "assistance.Assistance",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    project = models.ForeignKey(
+        "partners.Project",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    provider = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    city = models.ForeignKey(
+        "partners.City",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    day_key = models.IntegerField()
+    kind = models.ForeignKey(
+        FactKind, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    country = models.CharField(max_length=2, blank=True)
+    sex = models.CharField(max_length=1)
+    born_key = models.IntegerField(null=True)
+    is_migrant = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            # A project's rows in the order the engine walks them (person, then date, then
+            # id), holding every column it reads: a bilan is one index-only scan, no sort.
+            models.Index(
+                fields=["project", "person", "day_key", "assistance"],
+                include=["kind", "sex", "born_key", "country", "provider", "city", "is_migrant"],
+                name="reporting_fact_project",
+            ),
+            # Scopes without a project (an organisation's or a city's dashboard).
+            models.Index(fields=["day_key"], name="reporting_fact_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact {self.assistance_id}"

@@ -138,7 +138,7 @@ def assistances_behind(
     rows, row_params = engine._rows_sql([indicator], scope, period, "0")
     conditions: list[str] = []
     if indicator.unit == Unit.SERVICES or subtype:
-        age = engine._age_sql("r.d", "r.born")
+        age = engine._age_from_keys("r.dk", "r.born")
         conditions += [
             "r.q0",
             _cell_condition(cell, "r.sex", age),
@@ -154,7 +154,7 @@ def assistances_behind(
         sql = f"SELECT r.aid FROM ({rows}) r WHERE {' AND '.join(conditions)}"  # noqa: S608
         params = row_params + params
     else:
-        age = engine._age_sql("f.first", "f.born")
+        age = engine._age_from_keys("f.first", "f.born")
         conditions += [
             "r.q0",
             _cell_condition(cell, "f.sex", age),
@@ -166,8 +166,8 @@ def assistances_behind(
             params.append(country)
         sql = (
             f"SELECT r.aid FROM ({rows}) r JOIN (SELECT person, min(sex) AS sex, "  # noqa: S608
-            "min(born) AS born, min(d) FILTER (WHERE q0) AS first, "
-            "(min(ARRAY[to_char(d, 'YYYYMMDD'), lpad(aid::text, 19, '0'), country]) "
+            "min(born) AS born, min(dk) FILTER (WHERE q0) AS first, "
+            "(min(ARRAY[dk::text, lpad(aid::text, 19, '0'), country]) "
             f"FILTER (WHERE q0))[3] AS country FROM ({rows}) r0 GROUP BY person) f "
             f"ON f.person = r.person WHERE {' AND '.join(conditions)}"
         )

@@ -45,7 +45,9 @@ SELECT = (
     "FROM {source} a "
     "JOIN beneficiaries_beneficiary b ON b.id = a.beneficiary_id "
     "JOIN beneficiaries_beneficiary p ON p.id = COALESCE(b.merged_into_id, b.id) "
-    "JOIN reporting_factkind k ON k.category = a.category AND k.subtype = a.subtype "
+    # LEFT: a kind missing from reporting_factkind makes the INSERT fail on kind_id NOT NULL
+    # (and shows in the check) instead of silently dropping the fact.
+    "LEFT JOIN reporting_factkind k ON k.category = a.category AND k.subtype = a.subtype "
     "AND k.outcome = a.outcome "
     "WHERE a.status = 'delivered'"
 )

@@ -8,7 +8,10 @@ all fire the same statement-level triggers, in the same transaction as the write
 - assistance INSERT / UPDATE / DELETE: the facts of the rows touched are deleted and rebuilt
   from the new rows (only `delivered` rows have a fact);
 - beneficiary UPDATE of sex, date of birth, birth year, population or `merged_into`: the facts
-  of that person's assistances, and of the records merged into it, are rebuilt.
+  of that person's assistances, and of the records merged into it, are rebuilt;
+- concurrent writes: the assistance triggers lock the people they read (FOR SHARE), so a
+  person's correction and a new assistance for them in two transactions serialise, and the
+  later trigger sees the earlier commit.
 
 Statement-level triggers with transition tables do one set-based INSERT per statement, so a
 COPY of 100,000 rows costs one INSERT … SELECT, not 100,000 function calls.
@@ -61,6 +64,17 @@ ADD_KINDS = (
 )
 
 
+# Before reading the people of new rows: wait for (and then see) a concurrent change to one of
+# them. Without it, a person corrected in one transaction while another records an assistance
+# for them would leave that assistance's fact with the old sex or age: each transaction's
+# trigger would see only its own writes. FOR SHARE conflicts with the UPDATE of the person.
+LOCK_PEOPLE = (
+    "PERFORM 1 FROM beneficiaries_beneficiary b WHERE b.id IN (SELECT n.beneficiary_id "
+    "FROM new_rows n) OR b.id IN (SELECT d.merged_into_id FROM beneficiaries_beneficiary d "
+    "JOIN new_rows n ON n.beneficiary_id = d.id) FOR SHARE;\n"
+)
+
+
 def _insert(source: str, where: str = "") -> str:
     return (
         ADD_KINDS.format(source=source)
@@ -77,14 +91,14 @@ CREATE VIEW reporting_fact_source ({COLUMNS}) AS {SELECT.format(source="assistan
 
 CREATE FUNCTION reporting_fact_assistance_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-{_insert("new_rows")}
+{LOCK_PEOPLE}{_insert("new_rows")}
   RETURN NULL;
 END $$;
 
 CREATE FUNCTION reporting_fact_assistance_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM reporting_fact f USING old_rows o WHERE f.assistance_id = o.id;
-{_insert("new_rows")}
+{LOCK_PEOPLE}{_insert("new_rows")}
   RETURN NULL;
 END $$;
 

@@ -255,3 +255,36 @@ def test_several_groupings_in_one_statement_equal_each_grouping_alone(
     assert mixed["month"][D(2023, 5, 1)]["beneficiaries_reached"].girls == 1
     assert together["month"][D(2023, 4, 1)]["assistances_delivered"].girls == 1
     assert None in together["city"]  # the row without a city
+
+
+def test_more_indicators_than_one_mask_holds(person, service, project, partner_b):
+    """Past 62 indicators the engine tracks them in several bitmasks: four copies of the
+    catalogue (72 indicators) give four times the same figures, still in one statement."""
+    import copy
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.models import Indicator
+
+    girl, man = person(sex="F", date_of_birth=D(2010, 5, 1)), person(sex="M", birth_year=1980)
+    service(girl, D(2023, 4, 2), category="medical", subtype="consultation")
+    service(girl, D(2023, 5, 2), category="reintegration", subtype="cash")
+    service(man, D(2023, 6, 2), category="avrr", subtype="return_from_morocco", country="GN")
+    service(man, D(2023, 6, 3), category="reintegration", subtype="business", provider=partner_b)
+    catalogue = list(Indicator.objects.active())
+    copies = []
+    for n in range(4):
+        for indicator in catalogue:
+            twin = copy.copy(indicator)
+            twin.code = f"{indicator.code}_{n}"
+            copies.append(twin)
+    assert len(copies) > 62
+    expected = {code: r.as_json() for code, r in figures(project).items()}
+    with CaptureQueriesContext(connection) as queries:
+        got = compute(Scope(project_id=project.pk), Q2, copies)
+    assert len(queries) == 1
+    for indicator in copies:
+        assert got[indicator.code].as_json() == expected[indicator.code.rsplit("_", 1)[0]]
+    assert expected["reintegration_persons"]["by_subtype"] == {"business": 1, "cash": 1}
+    assert expected["avrr_returns"]["by_country"] == {"GN": {"F": 0, "M": 1, "unknown": 0}}

@@ -4,7 +4,9 @@ and the rebuild repairs it."""
 
 import datetime
 import io
+import threading
 
+import psycopg2
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -20,6 +22,7 @@ from reporting.models import Fact
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.partners.factories import OrganisationFactory, ProjectFactory
 
 D = datetime.date
 Q2 = parse_period("2023-Q2")
@@ -178,3 +181,74 @@ def test_check_command_reports_drift_and_rebuild_repairs_it(girl, project):
     assert "3 ligne(s)" in out.getvalue()
     assert_in_sync()
     assert facts_rebuild() == 3
+
+
+@pytest.fixture
+def committed_person(django_db_setup, django_db_blocker):
+    """A girl with one assistance *committed* to the test database, so that other connections
+    see her; removed afterwards (a transactional test would flush the cities and catalogue
+    seeded by migrations, which other tests rely on)."""
+    with django_db_blocker.unblock():
+        partner = OrganisationFactory(slug="partner-race")
+        project = ProjectFactory(code="RACE", partners=[partner])
+        person = BeneficiaryFactory(organisation=partner, sex="F", date_of_birth=D(2010, 1, 1))
+        first = AssistanceFactory(beneficiary=person, project=project, provider=partner)
+        try:
+            yield person, first
+        finally:
+            Assistance.objects.filter(beneficiary=person).delete()
+            person.delete()
+            project.delete()
+            project.donor.delete()
+            partner.delete()
+
+
+def test_a_correction_racing_a_new_assistance_leaves_the_right_fact(
+    committed_person, django_db_blocker
+):
+    """Transaction A corrects a girl's sex; transaction B, meanwhile, records an assistance
+    for her. B's trigger must wait for A and then read the corrected person: otherwise each
+    trigger sees only its own transaction and B's fact keeps the old sex for good."""
+    person, first = committed_person
+    settings = connection.settings_dict
+
+    def connect():
+        return psycopg2.connect(
+            dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
+            host=settings["HOST"], port=settings["PORT"] or None,
+        )  # fmt: skip
+
+    a, b = connect(), connect()
+    try:
+        with a.cursor() as cursor:
+            cursor.execute(
+                "UPDATE beneficiaries_beneficiary SET sex = 'M' WHERE id = %s", [person.pk]
+            )
+
+        def record():
+            with b.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO assistance_assistance (beneficiary_id, category, subtype, "
+                    "delivered_on, status, provider_id, project_id, city_id, country, quantity, "
+                    "outcome, notes, assistance_ref, version, created_at, updated_at) "
+                    "SELECT beneficiary_id, category, subtype, delivered_on, status, "
+                    "provider_id, project_id, city_id, country, quantity, outcome, notes, '', 1, "
+                    "now(), now() FROM assistance_assistance WHERE id = %s",
+                    [first.pk],
+                )
+            b.commit()
+
+        racing = threading.Thread(target=record)
+        racing.start()
+        racing.join(1.0)
+        assert racing.is_alive(), "B should wait for A's correction of the person"
+        a.commit()
+        racing.join(10)
+        assert not racing.is_alive()
+    finally:
+        a.close()
+        b.close()
+    with django_db_blocker.unblock():
+        sexes = list(Fact.objects.filter(person=person).values_list("sex", flat=True))
+        assert sexes == ["M", "M"]
+        assert_in_sync()

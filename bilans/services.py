@@ -32,6 +32,7 @@ from core.audit import audit_create, audit_log
 from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Project
+from reporting.facts import facts_check
 from reporting.periods import Period, parse_period
 
 logger = logging.getLogger(__name__)
@@ -341,6 +342,31 @@ def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[Bila
     return drafts
 
 
+def bilan_check_facts() -> bool:
+    """The daily guard on the figures donors get: compare the reporting engine's fact table
+    with its definition. On any difference, log an error and tell the IOM officers (once a
+    day) to rebuild it before publishing. Returns whether the table is in sync."""
+    drift = facts_check()
+    if drift.ok:
+        return True
+    logger.error(
+        "reporting_fact out of sync: %s missing or wrong, %s unexpected",
+        drift.missing,
+        drift.unexpected,
+    )
+    _notify_officers(
+        key=f"facts-drift:{timezone.localdate().isoformat()}",
+        message=_(
+            "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
+            "(%(missing)s ligne(s) manquante(s), %(unexpected)s en trop). Ne publiez aucun "
+            "bilan avant que l'équipe technique ait lancé « manage.py reporting_facts "
+            "--rebuild »."
+        )
+        % {"missing": drift.missing, "unexpected": drift.unexpected},
+    )
+    return False
+
+
 def _notify_officers(*, key: str, message: str, link: str = "") -> None:
     officers = get_user_model().objects.filter(
         is_active=True,
@@ -367,6 +393,7 @@ def notification_read(*, notification: Notification, acting_user) -> None:
 
 
 __all__ = [
+    "bilan_check_facts",
     "bilan_generate",
     "bilan_mark_failed",
     "bilan_publish",

@@ -45,3 +45,9 @@ def generate_bilan(self, snapshot_id: int) -> int | None:
 def schedule_quarterly_drafts() -> int:
     """Beat, a few days after each quarter: draft bilans for every active project."""
     return len(services.bilan_schedule_quarterly())
+
+
+@shared_task
+def check_reporting_facts() -> bool:
+    """Beat, every night: is the engine's fact table in sync? (bilans.services.bilan_check_facts)"""
+    return services.bilan_check_facts()

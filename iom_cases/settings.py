@@ -123,11 +123,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
         else {}
     ),
 }
-# Draft donor bilans of the quarter just ended, for every active project (bilans.tasks).
+# Beat (bilans.tasks): draft donor bilans of the quarter just ended, for every active project;
 CELERY_BEAT_SCHEDULE = {
     "bilans-quarterly-drafts": {
         "task": "bilans.tasks.schedule_quarterly_drafts",
         "schedule": crontab(minute=0, hour=6, day_of_month=5, month_of_year="1,4,7,10"),
+    },
+    # The engine's fact table against its definition; officers are told on any difference.
+    "reporting-facts-check": {
+        "task": "bilans.tasks.check_reporting_facts",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 

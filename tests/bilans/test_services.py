@@ -158,3 +158,25 @@ def test_a_partner_cut_must_be_a_partner_of_the_project(officer, project, media)
             project=project, period=Q2, organisation=stranger, acting_user=officer
         )
     assert not BilanSnapshot.objects.exists()
+
+
+def test_the_nightly_fact_check_tells_officers_once_when_figures_drift(officer, known_data):
+    from django.db import connection
+
+    from bilans.models import Notification
+    from bilans.tasks import check_reporting_facts
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["reporting-facts-check"]
+    assert entry["task"] == check_reporting_facts.name
+    assert entry["task"] in app.tasks
+    assert check_reporting_facts.delay().get() is True
+    assert not Notification.objects.exists()
+
+    with connection.cursor() as cursor:  # drift behind the triggers' back
+        cursor.execute("DELETE FROM reporting_fact WHERE assistance_id IN "
+                       "(SELECT assistance_id FROM reporting_fact LIMIT 2)")  # fmt: skip
+    assert check_reporting_facts.delay().get() is False
+    assert check_reporting_facts.delay().get() is False
+    notice = Notification.objects.get(user=officer)
+    assert "2 ligne(s) manquante(s)" in notice.message
+    assert "reporting_facts --rebuild" in notice.message

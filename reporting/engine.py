@@ -181,8 +181,8 @@ def _age_from_keys(ref: str, born: str = "born") -> str:
     return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
 
 
-def _qualifies(indicator: Indicator, params: list, kind: str = "k") -> str:
-    """Whether a fact kind (alias `kind`) qualifies for `indicator`: its category, subtype and
+def _qualifies(indicator: Indicator, params: list) -> str:
+    """Whether a fact kind (alias `k`) qualifies for `indicator`: its category, subtype and
     outcome lists (an empty list accepts any)."""
     parts = []
     for column, values in (
@@ -191,7 +191,7 @@ def _qualifies(indicator: Indicator, params: list, kind: str = "k") -> str:
         ("outcome", indicator.outcomes),
     ):
         if values:
-            parts.append(f"{kind}.{column} = ANY(%s)")
+            parts.append(f"k.{column} = ANY(%s)")
             params.append(list(values))
     return " AND ".join(parts) or "TRUE"
 

@@ -68,10 +68,13 @@ ADD_KINDS = (
 # them. Without it, a person corrected in one transaction while another records an assistance
 # for them would leave that assistance's fact with the old sex or age: each transaction's
 # trigger would see only its own writes. FOR SHARE conflicts with the UPDATE of the person.
+# One IN over a UNION (a hash semi-join), not two INs joined by OR: that form cannot be a join
+# and, past work_mem, rescans the new rows for every person (quadratic on a large COPY).
 LOCK_PEOPLE = (
     "PERFORM 1 FROM beneficiaries_beneficiary b WHERE b.id IN (SELECT n.beneficiary_id "
-    "FROM new_rows n) OR b.id IN (SELECT d.merged_into_id FROM beneficiaries_beneficiary d "
-    "JOIN new_rows n ON n.beneficiary_id = d.id) FOR SHARE;\n"
+    "FROM new_rows n UNION SELECT d.merged_into_id FROM beneficiaries_beneficiary d "
+    "JOIN new_rows n ON n.beneficiary_id = d.id WHERE d.merged_into_id IS NOT NULL) "
+    "FOR SHARE;\n"
 )
 
 

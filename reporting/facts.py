@@ -34,10 +34,15 @@ class FactDrift:
         return not self.missing and not self.unexpected
 
 
+@transaction.atomic
 def facts_check() -> FactDrift:
-    """Compare `reporting_fact` with `reporting_fact_source`, row by row. Two queries."""
+    """Compare `reporting_fact` with `reporting_fact_source`, row by row: two queries, each
+    comparing both sides in its own snapshot, so concurrent writes (which change both in one
+    commit) never look like drift. Memory enough to compare a million rows without spilling
+    to disk."""
     table = Fact._meta.db_table
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute(
             f"SELECT count(*) FROM (SELECT {COLUMNS} FROM {SOURCE} "  # noqa: S608
             f"EXCEPT SELECT {COLUMNS} FROM {table}) d"

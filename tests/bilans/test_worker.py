@@ -18,16 +18,15 @@ import uuid
 from pathlib import Path
 from unittest import mock
 
-import psycopg2
 import pytest
 import redis
-from django.db import connection
 
 from bilans import services
 from bilans.models import BilanSnapshot, TaskState
 from core.models import AuditEntry
 from iom_cases.celery import app
 from reporting.periods import parse_period
+from tests.servers import database_settings_json, raw_connection, redis_broker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -36,27 +35,25 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] or "postgres"
-    if s["PASSWORD"]:
-        auth += f":{s['PASSWORD']}"
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+@pytest.fixture
+def broker_url():
+    with redis_broker() as url:
+        yield url
 
 
 class Worker:
     """`celery -A iom_cases worker` in its own process group, on a queue of its own."""
 
-    def __init__(self, queue: str, var_dir: Path, log: Path):
+    def __init__(self, queue: str, var_dir: Path, log: Path, broker_url: str):
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "iom_cases.settings_test",
+            "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+            "PYTHONPATH": str(ROOT),
             "DEBUG": "0",
-            "DATABASE_URL": _database_url(),
-            "REDIS_URL": REDIS_URL,
+            "IOM_TEST_DATABASE": database_settings_json(),
+            "REDIS_URL": broker_url,
             "CELERY_VISIBILITY_TIMEOUT": "3",
             "IOM_VAR_DIR": str(var_dir),
         }
@@ -108,9 +105,9 @@ def _wait_for(predicate, timeout: float, what: str, log: Path):
     raise AssertionError(f"timed out waiting for {what}:\n" + log.read_text(errors="replace"))
 
 
-def _forget(queue: str, task_ids: list[str]) -> None:
+def _forget(broker_url: str, queue: str, task_ids: list[str]) -> None:
     """Leave nothing of this test in the shared Redis."""
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(broker_url)
     client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     for task_id in task_ids:
         client.delete(f"celery-task-meta-{task_id}")
@@ -121,7 +118,7 @@ def _snapshot(pk):
 
 
 def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_made_once(
-    officer, project, known_data, tmp_path, settings
+    officer, project, known_data, tmp_path, settings, broker_url
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     queue = f"bilans-test-{uuid.uuid4().hex[:8]}"
@@ -133,15 +130,15 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         )
     assert queued == [snapshot.pk]
 
-    lock = psycopg2.connect(_database_url().replace("postgres://", "postgresql://"))
+    lock = raw_connection()
     workers, sent = [], []
     try:
         with lock.cursor() as cursor:  # held until lock.rollback()
             cursor.execute("SELECT id FROM partners_project WHERE id = %s FOR UPDATE", [project.pk])
-        first = Worker(queue, tmp_path, log)
+        first = Worker(queue, tmp_path, log, broker_url)
         workers.append(first)
         first.wait_ready()
-        with app.connection_for_write(REDIS_URL) as broker:
+        with app.connection_for_write(broker_url) as broker:
             sent.append(
                 app.send_task(
                     "bilans.tasks.generate_bilan",
@@ -160,7 +157,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         assert not (settings.MEDIA_ROOT / "bilans" / project.code).exists()
         lock.rollback()
 
-        second = Worker(queue, tmp_path, log)
+        second = Worker(queue, tmp_path, log, broker_url)
         workers.append(second)
         second.wait_ready()
         done = _wait_for(
@@ -178,7 +175,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         assert not list((settings.MEDIA_ROOT / "bilans" / "tmp").iterdir())
 
         # The same task delivered once more changes nothing.
-        with app.connection_for_write(REDIS_URL) as broker:
+        with app.connection_for_write(broker_url) as broker:
             sent.append(
                 app.send_task(
                     "bilans.tasks.generate_bilan",
@@ -197,7 +194,7 @@ def test_a_worker_killed_mid_bilan_leaves_nothing_half_written_and_the_bilan_is_
         lock.close()
         for worker in workers:
             worker.kill()
-        _forget(queue, sent)
+        _forget(broker_url, queue, sent)
 
     assert BilanSnapshot.objects.count() == 1
     assert _snapshot(snapshot.pk).version == 1

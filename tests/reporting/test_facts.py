@@ -6,7 +6,6 @@ import datetime
 import io
 import threading
 
-import psycopg2
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -23,6 +22,7 @@ from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import OrganisationFactory, ProjectFactory
+from tests.servers import raw_connection
 
 D = datetime.date
 Q2 = parse_period("2023-Q2")
@@ -210,15 +210,7 @@ def test_a_correction_racing_a_new_assistance_leaves_the_right_fact(
     for her. B's trigger must wait for A and then read the corrected person: otherwise each
     trigger sees only its own transaction and B's fact keeps the old sex for good."""
     person, first = committed_person
-    settings = connection.settings_dict
-
-    def connect():
-        return psycopg2.connect(
-            dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
-            host=settings["HOST"], port=settings["PORT"] or None,
-        )  # fmt: skip
-
-    a, b = connect(), connect()
+    a, b = raw_connection(), raw_connection()
     try:
         with a.cursor() as cursor:
             cursor.execute(

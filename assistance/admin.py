@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.services import ASSISTANCE_EDITABLE, assistance_record, assistance_update
-from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
 
 @admin.register(Assistance)
-class AssistanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssistanceAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    editable_on_change = ASSISTANCE_EDITABLE
     list_display = [
         "delivered_on",
         "beneficiary",

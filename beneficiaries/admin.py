@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from beneficiaries.services import EDITABLE_FIELDS, beneficiary_register, beneficiary_update
-from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
 
 class BeneficiaryAccessInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -13,7 +13,8 @@ class BeneficiaryAccessInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BeneficiaryAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    editable_on_change = EDITABLE_FIELDS
     list_display = [
         "beneficiary_ref",
         "last_name",

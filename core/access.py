@@ -20,6 +20,11 @@ class Actor:
     is_superuser: bool = False
 
     @property
+    def has_access(self) -> bool:
+        """Signed in with a live membership (or a superuser): anyone else is signed out."""
+        return self.is_authenticated and (self.is_superuser or self.role is not None)
+
+    @property
     def sees_everything(self) -> bool:
         from partners.choices import Role
 
@@ -50,8 +55,11 @@ def actor_for(user) -> Actor:
         return cached
     from partners.models import Membership
 
+    # A membership gives access while it and its organisation are both active.
     membership = (
-        Membership.objects.filter(user=user, is_active=True).only("role", "organisation_id").first()
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .only("role", "organisation_id")
+        .first()
     )
     actor = Actor(
         is_authenticated=True,

@@ -1,8 +1,18 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ScopedAdminMixin, ServiceAdminMixin
 from partners.models import City, Membership, Organisation, Project, Region
-from partners.services import organisation_upsert, project_upsert, user_upsert
+from partners.services import (
+    MEMBERSHIP_EDITABLE,
+    ORGANISATION_EDITABLE,
+    PROJECT_EDITABLE,
+    membership_create,
+    membership_update,
+    organisation_create,
+    organisation_update,
+    project_create,
+    project_update,
+)
 
 
 @admin.register(Region)
@@ -19,53 +29,66 @@ class CityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "kind", "city", "is_active"]
     list_filter = ["kind", "is_active", "city"]
     search_fields = ["name", "slug"]
+    editable_on_change = ORGANISATION_EDITABLE
 
     def save_model(self, request, obj, form, change):
-        saved, _created = organisation_upsert(
-            slug=obj.slug, name=obj.name, kind=obj.kind, city=obj.city, acting_user=request.user
-        )
+        if change:
+            fields = self.changed(form, ORGANISATION_EDITABLE)
+            saved = organisation_update(organisation=obj, acting_user=request.user, **fields)
+        else:
+            fields = {n: form.cleaned_data[n] for n in ORGANISATION_EDITABLE}
+            saved = organisation_create(acting_user=request.user, **fields)
         obj.pk = saved.pk
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "donor", "start", "end", "budget", "currency"]
     list_filter = ["donor", "currency", "partners", "cities"]
     search_fields = ["code", "title"]
     filter_horizontal = ["partners", "cities"]
     date_hierarchy = "start"
+    editable_on_change = PROJECT_EDITABLE | {"partners", "cities"}
 
     def save_model(self, request, obj, form, change):
-        # Partners and cities are many-to-many: the admin saves them after this call.
-        saved, _created = project_upsert(
-            code=obj.code,
-            title=obj.title,
-            donor=obj.donor,
-            start=obj.start,
-            end=obj.end,
-            budget=obj.budget,
-            currency=obj.currency,
-            small_cell_threshold=obj.small_cell_threshold,
-            acting_user=request.user,
-        )
+        # Partners and cities go through the service too (see save_related).
+        places = self.changed(form, {"partners", "cities"})
+        if change:
+            fields = self.changed(form, PROJECT_EDITABLE)
+            saved = project_update(project=obj, acting_user=request.user, **places, **fields)
+        else:
+            fields = {n: form.cleaned_data[n] for n in PROJECT_EDITABLE}
+            saved = project_create(acting_user=request.user, **places, **fields)
         obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The form's many-to-many fields were written by the service in save_model."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Unticking "actif" revokes the user's access: they are signed out of pages and API at
+    their next request, and their API tokens are deleted."""
+
     list_display = ["user", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation", "is_active"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["organisation"]
+    editable_on_change = MEMBERSHIP_EDITABLE
 
     def save_model(self, request, obj, form, change):
-        user_upsert(
-            username=obj.user.username,
-            organisation=obj.organisation,
-            role=obj.role,
-            acting_user=request.user,
-        )
+        if change:
+            fields = self.changed(form, MEMBERSHIP_EDITABLE)
+            saved = membership_update(membership=obj, acting_user=request.user, **fields)
+        else:
+            fields = {n: form.cleaned_data[n] for n in MEMBERSHIP_EDITABLE}
+            saved = membership_create(
+                user=form.cleaned_data["user"], acting_user=request.user, **fields
+            )
+        obj.pk = saved.pk

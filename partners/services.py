@@ -10,38 +10,149 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from core.access import forget_actor
 from core.audit import audit_log, diff, snapshot
 from core.models import AuditEntry
 from partners.models import City, Membership, Organisation, Project
 
+ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active"})
+PROJECT_EDITABLE = frozenset(
+    {"code", "title", "donor", "start", "end", "budget", "currency", "small_cell_threshold"}
+)
+MEMBERSHIP_EDITABLE = frozenset({"organisation", "role", "is_active"})
+
+
+def _check_editable(fields: dict, editable: frozenset, service: str) -> None:
+    unknown = set(fields) - editable
+    if unknown:
+        raise TypeError(f"{service} cannot write: {', '.join(sorted(unknown))}")
+
+
+def _apply(instance, fields: dict) -> dict:
+    """Set `fields` on `instance`, validate it, save it; return the audit diff."""
+    before = snapshot(instance) if instance.pk else {}
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return diff(before, snapshot(instance))
+
 
 @transaction.atomic
+def organisation_create(
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    city: City | None = None,
+    is_active: bool = True,
+    acting_user=None,
+) -> Organisation:
+    """Create an organisation."""
+    organisation = Organisation(slug=slug)
+    fields = {"name": name, "kind": kind, "city": city, "is_active": is_active}
+    changes = _apply(organisation, fields)
+    audit_log(
+        actor=acting_user, instance=organisation, action=AuditEntry.Action.CREATE, changes=changes
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, acting_user=None, **fields) -> Organisation:
+    """Change an organisation, its slug included (it keeps its id, people and history).
+
+    Deactivating it ends the access of every member on their next request (core.access).
+    """
+    _check_editable(fields, ORGANISATION_EDITABLE, "organisation_update")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changes = _apply(organisation, fields)
+    if changes:
+        audit_log(
+            actor=acting_user,
+            instance=organisation,
+            action=AuditEntry.Action.UPDATE,
+            changes=changes,
+        )
+    return organisation
+
+
 def organisation_upsert(
     *, slug: str, name: str, kind: str, city: City | None = None, acting_user=None
 ) -> tuple[Organisation, bool]:
-    """Create the organisation `slug`, or update its name, kind and city."""
-    organisation = Organisation.objects.select_for_update().filter(slug=slug).first()
-    created = organisation is None
-    before = {} if created else snapshot(organisation)
-    organisation = organisation or Organisation(slug=slug)
-    organisation.name = name
-    organisation.kind = kind
-    if city is not None:
-        organisation.city = city
-    organisation.full_clean()
-    organisation.save()
-    audit_log(
-        actor=acting_user,
-        instance=organisation,
-        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        changes=diff(before, snapshot(organisation)),
-    )
-    return organisation, created
+    """Create the organisation `slug`, or update its name, kind and city (ops commands)."""
+    existing = Organisation.objects.filter(slug=slug).first()
+    if existing is None:
+        return organisation_create(
+            slug=slug, name=name, kind=kind, city=city, acting_user=acting_user
+        ), True
+    fields = {"name": name, "kind": kind, **({"city": city} if city is not None else {})}
+    return organisation_update(organisation=existing, acting_user=acting_user, **fields), False
+
+
+def _set_places(
+    project: Project,
+    partners: Iterable[Organisation] | None,
+    cities: Iterable[City] | None,
+) -> dict:
+    """Replace the project's partners and cities when given; return the audit diff."""
+    changes = {}
+    if partners is not None:
+        before = sorted(project.partners.values_list("slug", flat=True))
+        project.partners.set(partners)
+        after = sorted(project.partners.values_list("slug", flat=True))
+        if before != after:
+            changes["partners"] = [before, after]
+    if cities is not None:
+        before = sorted(project.cities.values_list("code", flat=True))
+        project.cities.set(cities)
+        after = sorted(project.cities.values_list("code", flat=True))
+        if before != after:
+            changes["cities"] = [before, after]
+    return changes
 
 
 @transaction.atomic
+def project_create(
+    *,
+    code: str,
+    partners: Iterable[Organisation] | None = None,
+    cities: Iterable[City] | None = None,
+    acting_user=None,
+    **fields,
+) -> Project:
+    """Create a project (title, donor, start and end at least)."""
+    _check_editable(fields, PROJECT_EDITABLE, "project_create")
+    project = Project(code=code)
+    changes = _apply(project, {name: value for name, value in fields.items() if value is not None})
+    changes.update(_set_places(project, partners, cities))
+    audit_log(actor=acting_user, instance=project, action=AuditEntry.Action.CREATE, changes=changes)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project: Project,
+    partners: Iterable[Organisation] | None = None,
+    cities: Iterable[City] | None = None,
+    acting_user=None,
+    **fields,
+) -> Project:
+    """Change a project; partners and cities, when given, replace the current ones."""
+    _check_editable(fields, PROJECT_EDITABLE, "project_update")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changes = _apply(project, fields)
+    changes.update(_set_places(project, partners, cities))
+    if changes:
+        audit_log(
+            actor=acting_user, instance=project, action=AuditEntry.Action.UPDATE, changes=changes
+        )
+    return project
+
+
 def project_upsert(
     *,
     code: str,
@@ -56,35 +167,58 @@ def project_upsert(
     small_cell_threshold: int | None = None,
     acting_user=None,
 ) -> tuple[Project, bool]:
-    """Create the project `code`, or update it. Partners and cities, when given, replace the
-    current ones."""
-    project = Project.objects.select_for_update().filter(code=code).first()
-    created = project is None
-    before = {} if created else snapshot(project)
-    project = project or Project(code=code)
-    project.title = title
-    project.donor = donor
-    project.start = start
-    project.end = end
-    if budget is not None:
-        project.budget = budget
-    if currency:
-        project.currency = currency
-    if small_cell_threshold is not None:
-        project.small_cell_threshold = small_cell_threshold
-    project.full_clean()
-    project.save()
-    if partners is not None:
-        project.partners.set(partners)
-    if cities is not None:
-        project.cities.set(cities)
+    """Create the project `code`, or update it (ops commands). Partners and cities, when
+    given, replace the current ones; budget, currency and k are kept when not given."""
+    fields = {"title": title, "donor": donor, "start": start, "end": end}
+    optional = {"budget": budget, "currency": currency or None}
+    optional["small_cell_threshold"] = small_cell_threshold
+    fields.update({name: value for name, value in optional.items() if value is not None})
+    existing = Project.objects.filter(code=code).first()
+    places = {"partners": partners, "cities": cities, "acting_user": acting_user}
+    if existing is None:
+        return project_create(code=code, **places, **fields), True
+    return project_update(project=existing, **places, **fields), False
+
+
+def _end_api_access(user) -> None:
+    """A revoked user's API tokens die with their access (their session is refused at the
+    next request by core.auth.MemberBackend)."""
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def membership_create(
+    *, user, organisation: Organisation, role: str, is_active: bool = True, acting_user=None
+):
+    """Give an existing user their place: one organisation and one role."""
+    membership = Membership(user=user)
+    fields = {"organisation": organisation, "role": role, "is_active": is_active}
+    changes = _apply(membership, fields)
+    forget_actor(user)
     audit_log(
-        actor=acting_user,
-        instance=project,
-        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        changes=diff(before, snapshot(project)),
+        actor=acting_user, instance=membership, action=AuditEntry.Action.CREATE, changes=changes
     )
-    return project, created
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, acting_user=None, **fields) -> Membership:
+    """Change a user's organisation or role, or revoke (`is_active=False`) or restore their
+    access. A revoked user is signed out of pages and API on their next request."""
+    _check_editable(fields, MEMBERSHIP_EDITABLE, "membership_update")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    changes = _apply(membership, fields)
+    forget_actor(membership.user)
+    if not membership.is_active or "organisation_id" in changes:
+        _end_api_access(membership.user)
+    if changes:
+        audit_log(
+            actor=acting_user,
+            instance=membership,
+            action=AuditEntry.Action.UPDATE,
+            changes=changes,
+        )
+    return membership
 
 
 @transaction.atomic
@@ -101,8 +235,8 @@ def user_upsert(
     acting_user=None,
 ):
     """Create the user `username` with its membership, or update role, organisation and
-    password. The password is checked by Django's validators unless `validate` is False
-    (demo accounts)."""
+    password, restoring the membership's access (ops commands). The password is checked by
+    Django's validators unless `validate` is False (demo accounts)."""
     User = get_user_model()
     user = User.objects.select_for_update().filter(username=username).first()
     created = user is None
@@ -124,19 +258,17 @@ def user_upsert(
     user.save()
     if user.is_staff:
         _grant_admin_permissions(user)
-    membership = Membership.objects.filter(user=user).first() or Membership(user=user)
-    membership.organisation = organisation
-    membership.role = role
-    membership.is_active = True
-    membership.full_clean()
-    membership.save()
-    forget_actor(user)
-    audit_log(
-        actor=acting_user,
-        instance=membership,
-        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        changes={"user": username, "organisation": organisation.slug, "role": role},
-    )
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        membership_create(user=user, organisation=organisation, role=role, acting_user=acting_user)
+    else:
+        membership_update(
+            membership=membership,
+            organisation=organisation,
+            role=role,
+            is_active=True,
+            acting_user=acting_user,
+        )
     return user, created
 
 

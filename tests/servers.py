@@ -76,7 +76,7 @@ def private_redis(timeout: float = 20) -> Iterator[str]:
                     "no",
                     "--dir",
                     workdir,
-                ],  # fmt: skip
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

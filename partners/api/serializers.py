@@ -79,7 +79,7 @@ class ProjectInputSerializer(serializers.ModelSerializer):
 
     def validate_code(self, value):
         if self.instance is not None and value != self.instance.code:
-            # project_upsert is keyed by code: a new code would create another project.
+            # Codes name projects in commands, files and published bilans.
             raise serializers.ValidationError(_("Le code d'un projet ne change pas."))
         if self.instance is None and Project.objects.filter(code=value).exists():
             raise serializers.ValidationError(_("Un projet porte déjà ce code."))

@@ -19,7 +19,7 @@ from partners.api.serializers import (
     ProjectSerializer,
 )
 from partners.models import Organisation, Project
-from partners.services import project_upsert
+from partners.services import project_create, project_update
 
 
 @extend_schema_view(
@@ -102,10 +102,10 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if instance is not None:
-            for name in ("code", "title", "donor", "start", "end"):
-                data.setdefault(name, getattr(instance, name))
-        project, _created = project_upsert(acting_user=self.request.user, **data)
+        if instance is None:
+            project = project_create(acting_user=self.request.user, **data)
+        else:
+            project = project_update(project=instance, acting_user=self.request.user, **data)
         return ProjectSerializer(project, context=self.get_serializer_context()).data
 
     def create(self, request, *args, **kwargs):

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from partners.choices import OrganisationKind, Role
 from partners.models import City, Membership, Organisation, Project
 
+PASSWORD = "pass-Word-1234"
+
 
 def city(code: str = "oujda") -> City:
     """Cities are seeded by a migration; tests use the real ones."""
@@ -58,7 +60,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-Word-1234")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(self, create, extracted, **kwargs):

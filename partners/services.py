@@ -277,6 +277,13 @@ def _grant_admin_permissions(user) -> None:
     from django.contrib.auth.models import Permission
 
     perms = Permission.objects.filter(
-        content_type__app_label__in=["partners", "beneficiaries", "assistance", "reporting", "core"]
+        content_type__app_label__in=[
+            "partners",
+            "beneficiaries",
+            "assistance",
+            "reporting",
+            "bilans",
+            "core",
+        ]
     )
     user.user_permissions.add(*perms)

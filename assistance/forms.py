@@ -10,12 +10,14 @@ from assistance.choices import (
     RETURN_STAGE_ORDER,
     SUBTYPES,
     Category,
+    DeclineReason,
     Outcome,
     ReturnDirection,
     ReturnStage,
     Status,
     subtype_choices,
 )
+from assistance.models import decline_errors
 from assistance.selectors import default_project, projects_for_entry
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
@@ -299,6 +301,30 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
                 "to_structure",
                 _("Choisissez soit un partenaire, soit une structure, pas les deux."),
             )
+        return data
+
+
+class DeclineForm(AccessibleFormMixin, forms.Form):
+    """Declining a referral: a reason the sender will read. The rule that `other` needs a
+    note is the model's; the form asks it before the confirmation step."""
+
+    decline_reason = forms.ChoiceField(
+        label=_("Motif du refus"), choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    decline_note = forms.CharField(
+        label=_("Précisions"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoires pour « Autre ». L'organisation d'origine les lira."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decline_reason"):
+            errors = decline_errors(data["decline_reason"], data.get("decline_note", ""))
+            for field, message in errors.items():
+                self.add_error(field, message)
         return data
 
 

@@ -18,7 +18,7 @@ from assistance.choices import (
     subtype_choices,
 )
 from assistance.models import decline_errors
-from assistance.selectors import default_project, projects_for_entry
+from assistance.selectors import open_projects, projects_for_entry
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
 from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
@@ -70,6 +70,19 @@ def _project_field(user):
     )
 
 
+def preselect_project(form, user, on=None) -> None:
+    """Preselect the organisation's only open project. With several, preselect none and ask:
+    a record must not land silently in the first project of the list."""
+    candidates = list(open_projects(user=user, on=on)[:2])
+    if len(candidates) == 1:
+        form.fields["project"].initial = candidates[0].pk
+    elif candidates:
+        form.fields["project"].help_text = _(
+            "Votre organisation a plusieurs projets en cours : choisissez celui qui finance "
+            "cette saisie."
+        )
+
+
 class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     """One assistance to one person, from their file: category, type, date (today)."""
 
@@ -108,8 +121,7 @@ class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form)
         today = timezone.localdate()
         self.fields["delivered_on"].initial = today
         if not self.initial.get("project"):
-            project = default_project(user=user, on=today)
-            self.fields["project"].initial = project.pk if project else None
+            preselect_project(self, user, on=today)
         self.fields["delivered_on"].widget.attrs["max"] = today.isoformat()
         self.setup_category(reverse("assistance:subtype_options"))
 
@@ -221,8 +233,7 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
         today = timezone.localdate()
         self.fields["held_on"].initial = today
         self.fields["held_on"].widget.attrs["max"] = today.isoformat()
-        project = default_project(user=user, on=today)
-        self.fields["project"].initial = project.pk if project else None
+        preselect_project(self, user, on=today)
         self.fields["participants"].queryset = (
             Beneficiary.objects.visible_to(user).active().select_related("city")
         )
@@ -286,8 +297,7 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = referral_destinations(user)
         self.fields["project"] = _project_field(user)
-        project = default_project(user=user)
-        self.fields["project"].initial = project.pk if project else None
+        preselect_project(self, user)
         self.fields["referred_on"].initial = timezone.localdate()
 
     def clean(self):
@@ -356,8 +366,7 @@ class ReturnCaseOpenForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"] = _project_field(user)
-        project = default_project(user=user)
-        self.fields["project"].initial = project.pk if project else None
+        preselect_project(self, user)
         self.fields["opened_on"].initial = timezone.localdate()
         self.fields["direction"].initial = ReturnDirection.FROM_MOROCCO
 

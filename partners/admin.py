@@ -1,8 +1,14 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdminMixin
-from partners.models import City, Membership, Organisation, Project, Region
-from partners.services import organisation_upsert, project_upsert, user_upsert
+from partners.models import City, Membership, Organisation, Project, ReferenceSequence, Region
+from partners.services import (
+    organisation_upsert,
+    project_upsert,
+    reference_sequence_configure,
+    user_upsert,
+)
 
 
 @admin.register(Region)
@@ -69,3 +75,30 @@ class MembershipAdmin(admin.ModelAdmin):
             role=obj.role,
             acting_user=request.user,
         )
+
+
+@admin.register(ReferenceSequence)
+class ReferenceSequenceAdmin(admin.ModelAdmin):
+    """The prefix of each organisation's case-file references; the counter is the services'."""
+
+    list_display = ["organisation", "prefix", "last_number", "next_reference"]
+    search_fields = ["organisation__name", "organisation__slug", "prefix"]
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "prefix", "last_number"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation", "last_number"] if obj else ["last_number"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would restart the numbering: references must stay unique.
+        return False
+
+    @admin.display(description=_("prochaine référence"))
+    def next_reference(self, obj):
+        return obj.reference(obj.last_number + 1)
+
+    def save_model(self, request, obj, form, change):
+        saved = reference_sequence_configure(
+            organisation=obj.organisation, prefix=obj.prefix, acting_user=request.user
+        )
+        obj.pk = saved.pk

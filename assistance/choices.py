@@ -192,7 +192,7 @@ class DeclineReason(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("La personne ne remplit pas nos critères")
     ALREADY_ASSISTED = "already_assisted", _("Déjà prise en charge par ailleurs")
     INCOMPLETE = "incomplete", _("Informations insuffisantes pour la prise en charge")
-    OTHER = "other", _("Autre (préciser)")
+    OTHER = "other", _("Autre")
 
 
 class ReturnDirection(models.TextChoices):

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                     ("not_eligible", "La personne ne remplit pas nos critères"),
                     ("already_assisted", "Déjà prise en charge par ailleurs"),
                     ("incomplete", "Informations insuffisantes pour la prise en charge"),
-                    ("other", "Autre (préciser)"),
+                    ("other", "Autre"),
                 ],
                 max_length=20,
                 verbose_name="motif du refus",

@@ -138,7 +138,7 @@ class TestDecline:
         )
         seen_by_sender = Referral.objects.visible_to(alice).get(pk=referral.pk)
         assert seen_by_sender.status == "declined"
-        assert seen_by_sender.get_decline_reason_display() == "Autre (préciser)"
+        assert seen_by_sender.get_decline_reason_display() == "Autre"
         assert seen_by_sender.decline_note == "Notre centre ferme pour travaux en juillet."
         entry = AuditEntry.objects.filter(
             model="assistance.referral", object_id=str(referral.pk), action="update"

@@ -183,6 +183,18 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Refusé par le partenaire")
 
 
+class DeclineReason(models.TextChoices):
+    """Why a receiving partner declines a referral; the sender sees it. `other` needs a note."""
+
+    NO_CAPACITY = "no_capacity", _("Capacité atteinte (plus de place)")
+    OUT_OF_MANDATE = "out_of_mandate", _("Besoin hors de notre mandat")
+    OUT_OF_AREA = "out_of_area", _("Hors de notre zone d'intervention")
+    NOT_ELIGIBLE = "not_eligible", _("La personne ne remplit pas nos critères")
+    ALREADY_ASSISTED = "already_assisted", _("Déjà prise en charge par ailleurs")
+    INCOMPLETE = "incomplete", _("Informations insuffisantes pour la prise en charge")
+    OTHER = "other", _("Autre")
+
+
 class ReturnDirection(models.TextChoices):
     FROM_MOROCCO = "from_morocco", _("Retour depuis le Maroc")
     TO_MOROCCO = "to_morocco", _("Retour au Maroc")

@@ -10,13 +10,15 @@ from assistance.choices import (
     RETURN_STAGE_ORDER,
     SUBTYPES,
     Category,
+    DeclineReason,
     Outcome,
     ReturnDirection,
     ReturnStage,
     Status,
     subtype_choices,
 )
-from assistance.selectors import default_project, projects_for_entry
+from assistance.models import decline_errors
+from assistance.selectors import open_projects, projects_for_entry
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
 from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
@@ -68,6 +70,19 @@ def _project_field(user):
     )
 
 
+def preselect_project(form, user, on=None) -> None:
+    """Preselect the organisation's only open project. With several, preselect none and ask:
+    a record must not land silently in the first project of the list."""
+    candidates = list(open_projects(user=user, on=on)[:2])
+    if len(candidates) == 1:
+        form.fields["project"].initial = candidates[0].pk
+    elif candidates:
+        form.fields["project"].help_text = _(
+            "Votre organisation a plusieurs projets en cours : choisissez celui qui finance "
+            "cette saisie."
+        )
+
+
 class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     """One assistance to one person, from their file: category, type, date (today)."""
 
@@ -106,8 +121,7 @@ class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form)
         today = timezone.localdate()
         self.fields["delivered_on"].initial = today
         if not self.initial.get("project"):
-            project = default_project(user=user, on=today)
-            self.fields["project"].initial = project.pk if project else None
+            preselect_project(self, user, on=today)
         self.fields["delivered_on"].widget.attrs["max"] = today.isoformat()
         self.setup_category(reverse("assistance:subtype_options"))
 
@@ -219,8 +233,7 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
         today = timezone.localdate()
         self.fields["held_on"].initial = today
         self.fields["held_on"].widget.attrs["max"] = today.isoformat()
-        project = default_project(user=user, on=today)
-        self.fields["project"].initial = project.pk if project else None
+        preselect_project(self, user, on=today)
         self.fields["participants"].queryset = (
             Beneficiary.objects.visible_to(user).active().select_related("city")
         )
@@ -284,8 +297,7 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = referral_destinations(user)
         self.fields["project"] = _project_field(user)
-        project = default_project(user=user)
-        self.fields["project"].initial = project.pk if project else None
+        preselect_project(self, user)
         self.fields["referred_on"].initial = timezone.localdate()
 
     def clean(self):
@@ -299,6 +311,30 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
                 "to_structure",
                 _("Choisissez soit un partenaire, soit une structure, pas les deux."),
             )
+        return data
+
+
+class DeclineForm(AccessibleFormMixin, forms.Form):
+    """Declining a referral: a reason the sender will read. The rule that `other` needs a
+    note is the model's; the form asks it before the confirmation step."""
+
+    decline_reason = forms.ChoiceField(
+        label=_("Motif du refus"), choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    decline_note = forms.CharField(
+        label=_("Précisions"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoires pour « Autre ». L'organisation d'origine les lira."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decline_reason"):
+            errors = decline_errors(data["decline_reason"], data.get("decline_note", ""))
+            for field, message in errors.items():
+                self.add_error(field, message)
         return data
 
 
@@ -330,8 +366,7 @@ class ReturnCaseOpenForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"] = _project_field(user)
-        project = default_project(user=user)
-        self.fields["project"].initial = project.pk if project else None
+        preselect_project(self, user)
         self.fields["opened_on"].initial = timezone.localdate()
         self.fields["direction"].initial = ReturnDirection.FROM_MOROCCO
 

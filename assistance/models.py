@@ -19,6 +19,7 @@ from assistance.choices import (
     RETURN_SUBTYPES,
     SUBTYPES,
     Category,
+    DeclineReason,
     Outcome,
     ReferralStatus,
     ReturnDirection,
@@ -245,6 +246,16 @@ class Assistance(TrackedModel):
             raise ValidationError(errors)
 
 
+def decline_errors(reason: str, note: str) -> dict:
+    """What is missing from the answer of a partner declining a referral (the model's rule,
+    also asked by the decline form before its confirmation step)."""
+    if not reason:
+        return {"decline_reason": _("Indiquez le motif du refus.")}
+    if reason == DeclineReason.OTHER and not (note or "").strip():
+        return {"decline_note": _("Précisez le motif du refus.")}
+    return {}
+
+
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Both ends of a referral see it; IOM sees all; donors none."""
@@ -302,6 +313,14 @@ class Referral(TrackedModel):
         _("statut"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
     )
     responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("motif du refus"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(
+        _("précisions sur le refus"),
+        blank=True,
+        help_text=_("Obligatoire pour le motif « Autre » ; l'organisation d'origine les lit."),
+    )
     outcome = models.CharField(
         _("issue"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
     )
@@ -358,6 +377,13 @@ class Referral(TrackedModel):
                 | ~Q(to_organisation=models.F("from_organisation")),
                 name="referral_not_to_itself",
             ),
+            # Required when declining (clean() and referral_respond); referrals declined before
+            # the reason was asked have none, so the database only keeps it to declined ones.
+            models.CheckConstraint(
+                condition=Q(decline_reason="")
+                | Q(status=ReferralStatus.DECLINED, decline_reason__in=DeclineReason.values),
+                name="referral_decline_reason_when_declined",
+            ),
         ]
         indexes = [models.Index(fields=["to_organisation", "status"])]
 
@@ -375,8 +401,39 @@ class Referral(TrackedModel):
             errors["consent"] = _("Le consentement de la personne est requis pour la référer.")
         if self.outcome_on and self.referred_on and self.outcome_on < self.referred_on:
             errors["outcome_on"] = _("L'issue précède le référencement.")
+        errors.update(self._answer_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _answer_errors(self) -> dict:
+        """The referral's state machine: a partner's answer (a decline needs a reason), then
+        an outcome only once the referral is accepted."""
+        errors = {}
+        if self.status == ReferralStatus.DECLINED:
+            errors.update(decline_errors(self.decline_reason, self.decline_note))
+        elif self.decline_reason or self.decline_note:
+            errors["decline_reason"] = _("Seul un référencement refusé a un motif de refus.")
+        if self.to_organisation_id and self.status != ReferralStatus.ACCEPTED:
+            expected = (
+                Outcome.DECLINED if self.status == ReferralStatus.DECLINED else Outcome.PENDING
+            )
+            if self.outcome != expected:
+                errors["outcome"] = _(
+                    "L'issue s'enregistre une fois le référencement accepté par le partenaire."
+                )
+        return errors
+
+    @property
+    def outcome_recorder_id(self) -> int | None:
+        """The organisation that records whether the service was received: the receiving
+        partner once it has accepted (it delivers the service); the sender for a referral
+        outside the partners, which no one answers; nobody while an answer is awaited or
+        after a decline."""
+        if self.to_organisation_id is None:
+            return self.from_organisation_id
+        if self.status == ReferralStatus.ACCEPTED:
+            return self.to_organisation_id
+        return None
 
 
 class ReturnCaseQuerySet(models.QuerySet):

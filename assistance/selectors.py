@@ -42,18 +42,10 @@ def beneficiary_timeline(*, user, beneficiary) -> list[TimelineEntry]:
     return entries
 
 
-def default_project(*, user, on: datetime.date | None = None) -> Project | None:
-    """The project a new record of the user's organisation most likely belongs to: one it
-    implements that is running on `on` (the most recently started)."""
-    actor = actor_for(user)
-    if not actor.organisation_id:
-        return None
-    return (
-        Project.objects.filter(partners__id=actor.organisation_id)
-        .active_on(on or timezone.localdate())
-        .order_by("-start", "code")
-        .first()
-    )
+def open_projects(*, user, on: datetime.date | None = None):
+    """The projects the user's organisation may record under that are running on `on`
+    (today by default): those it implements, or any project for IOM officers."""
+    return projects_for_entry(user=user).active_on(on or timezone.localdate())
 
 
 def projects_for_entry(*, user):

@@ -320,8 +320,16 @@ def _locked_referral(acting_user, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_respond(*, referral: Referral, accept: bool, acting_user) -> Referral:
-    """The receiving partner accepts (and gains access to the person) or declines."""
+def referral_respond(
+    *,
+    referral: Referral,
+    accept: bool,
+    acting_user,
+    decline_reason: str = "",
+    decline_note: str = "",
+) -> Referral:
+    """The receiving partner accepts (and gains access to the person) or declines, giving a
+    reason from DeclineReason (with a note, required for `other`) that the sender reads."""
     current = _locked_referral(acting_user, referral)
     actor = actor_for(acting_user)
     if current.to_organisation_id is None or (
@@ -330,12 +338,26 @@ def referral_respond(*, referral: Referral, accept: bool, acting_user) -> Referr
         raise PermissionDenied(_("Seul le partenaire destinataire peut répondre."))
     if current.status != ReferralStatus.PENDING:
         raise ValidationError(_("Ce référencement a déjà reçu une réponse."))
+    before = snapshot(current)
     current.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
     current.responded_at = timezone.now()
     if not accept:
         current.outcome = Outcome.DECLINED
+        current.decline_reason = decline_reason
+        current.decline_note = (decline_note or "").strip()
+    current.full_clean()
     current.version += 1
-    current.save(update_fields=["status", "responded_at", "outcome", "version", "updated_at"])
+    current.save(
+        update_fields=[
+            "status",
+            "responded_at",
+            "outcome",
+            "decline_reason",
+            "decline_note",
+            "version",
+            "updated_at",
+        ]
+    )
     if accept:
         beneficiary_share(
             beneficiary=current.beneficiary,
@@ -347,7 +369,7 @@ def referral_respond(*, referral: Referral, accept: bool, acting_user) -> Referr
         actor=acting_user,
         action=AuditEntry.Action.UPDATE,
         instance=current,
-        changes={"status": [ReferralStatus.PENDING, current.status]},
+        changes=diff(before, snapshot(current)),
     )
     return current
 
@@ -356,9 +378,24 @@ def referral_respond(*, referral: Referral, accept: bool, acting_user) -> Referr
 def referral_record_outcome(
     *, referral: Referral, outcome: str, acting_user, outcome_on: datetime.date | None = None
 ) -> Referral:
-    """Record whether the service was finally received; both ends see it. For a public
-    health referral the linked assistance carries the same outcome."""
+    """Record whether the service was finally received; both ends see it. The receiving
+    partner records it once it has accepted; the sender, for a referral to an outside
+    structure. For a public health referral the linked assistance carries the same outcome."""
     current = _locked_referral(acting_user, referral)
+    actor = actor_for(acting_user)
+    recorder_id = current.outcome_recorder_id
+    if recorder_id is None:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "L'issue s'enregistre une fois le référencement accepté par le partenaire."
+                )
+            }
+        )
+    if not actor.sees_everything and actor.organisation_id != recorder_id:
+        raise PermissionDenied(
+            _("Seul le partenaire qui a accepté le référencement en enregistre l'issue.")
+        )
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Issue inconnue.")})
     before = snapshot(current)

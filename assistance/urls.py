@@ -33,6 +33,11 @@ urlpatterns = [
         name="referral_respond",
     ),
     path(
+        "referencements/<int:referral_id>/refus/",
+        views.referral_decline,
+        name="referral_decline",
+    ),
+    path(
         "referencements/<int:referral_id>/issue/", views.referral_outcome, name="referral_outcome"
     ),
     path("retours/", views.return_list, name="return_list"),

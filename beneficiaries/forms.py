@@ -53,6 +53,8 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The reference proposed when the form was shown: kept as is, it is allocated on saving.
+    proposed_ref = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Beneficiary
@@ -95,7 +97,13 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
             self.initial["sex"] = None
         if self.instance.pk:
             del self.fields["age_estimate"]
+            del self.fields["proposed_ref"]
             self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["beneficiary_ref"].help_text = _(
+                "La prochaine référence de votre organisation est proposée ; vous pouvez la "
+                "remplacer par la vôtre."
+            )
 
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()
@@ -103,8 +111,18 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
     def clean_last_name(self):
         return self.cleaned_data["last_name"].strip()
 
+    def keeps_proposed_ref(self, ref: str) -> bool:
+        """The user saves the proposed reference: the service allocates it then (the next
+        free one, should someone else have taken it meanwhile)."""
+        if "proposed_ref" not in self.fields:
+            return False
+        proposed = (self.data.get(self.add_prefix("proposed_ref")) or "").strip()
+        return bool(proposed) and ref == proposed
+
     def clean_beneficiary_ref(self):
         ref = self.cleaned_data["beneficiary_ref"].strip()
+        if self.keeps_proposed_ref(ref):
+            return ref
         organisation_id = (
             self.instance.organisation_id
             if self.instance.pk
@@ -131,4 +149,7 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         return data
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in SERVICE_FIELDS}
+        fields = {name: self.cleaned_data.get(name) for name in SERVICE_FIELDS}
+        if self.keeps_proposed_ref(fields["beneficiary_ref"]):
+            fields["beneficiary_ref"] = ""  # beneficiary_register gives the next reference
+        return fields

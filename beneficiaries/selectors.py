@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Greatest, Upper
+from django.db.models import BigIntegerField, F, Max, Q, QuerySet
+from django.db.models.functions import Cast, Greatest, Substr, Upper
 
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
+from partners.models import Organisation, ReferenceSequence, default_reference_prefix
 
 SIMILARITY_THRESHOLD = 0.45
 
@@ -133,3 +135,54 @@ def beneficiary_search(
         )
         .order_by(F("similarity").desc(), "last_name", "id")
     )
+
+
+# --- Case-file references --------------------------------------------------------------------
+
+
+def _highest_number(organisation_id: int, prefix: str) -> int:
+    """The highest number among the organisation's references written as `prefix` followed
+    by digits only (0 if none)."""
+    numbered = Beneficiary.objects.filter(
+        organisation_id=organisation_id,
+        beneficiary_ref__regex=rf"^{re.escape(prefix)}[0-9]{{1,9}}$",
+    ).annotate(number=Cast(Substr("beneficiary_ref", len(prefix) + 1), BigIntegerField()))
+    return numbered.aggregate(highest=Max("number"))["highest"] or 0
+
+
+def reference_sequence_of(organisation_id: int) -> ReferenceSequence:
+    """The organisation's numbering; for one that has never numbered a file, a new (unsaved)
+    one: the prefix derived from its identifier, counting on from any reference already
+    typed in that form."""
+    sequence = ReferenceSequence.objects.filter(pk=organisation_id).first()
+    if sequence is not None:
+        return sequence
+    slug = Organisation.objects.values_list("slug", flat=True).get(pk=organisation_id)
+    prefix = default_reference_prefix(slug)
+    return ReferenceSequence(
+        organisation_id=organisation_id,
+        prefix=prefix,
+        last_number=_highest_number(organisation_id, prefix),
+    )
+
+
+def next_reference_number(sequence: ReferenceSequence) -> int:
+    """The number after the sequence's last one or, when that reference was already typed
+    by hand, the one after the highest reference in the organisation's format."""
+    number = sequence.last_number + 1
+    taken = Beneficiary.objects.filter(
+        organisation_id=sequence.organisation_id, beneficiary_ref=sequence.reference(number)
+    )
+    if taken.exists():
+        number = max(number, _highest_number(sequence.organisation_id, sequence.prefix)) + 1
+    return number
+
+
+def beneficiary_reference_proposal(*, user) -> str:
+    """The reference the registration form proposes: the organisation's next one, read
+    without reserving it (it is taken when the person is saved with it)."""
+    organisation_id = actor_for(user).organisation_id
+    if not organisation_id:
+        return ""
+    sequence = reference_sequence_of(organisation_id)
+    return sequence.reference(next_reference_number(sequence))

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
+from beneficiaries.selectors import next_reference_number, reference_sequence_of
 from core.access import actor_for
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id, require_writer
+from partners.models import ReferenceSequence
 
 # Fields a caller may set; ownership, merge state and bookkeeping are the services' business.
 EDITABLE_FIELDS = frozenset(
@@ -51,14 +53,35 @@ def _check_fields(fields: dict) -> None:
 
 @transaction.atomic
 def beneficiary_register(*, acting_user, organisation=None, **fields) -> Beneficiary:
-    """Register a person in the acting user's organisation (an IOM officer may name one)."""
+    """Register a person in the acting user's organisation (an IOM officer may name one).
+    Without a `beneficiary_ref`, the organisation's next reference is given."""
     _check_fields(fields)
     organisation_id = acting_organisation_id(acting_user, organisation)
+    if not (fields.get("beneficiary_ref") or "").strip():
+        fields["beneficiary_ref"] = _allocate_reference(organisation_id)
     beneficiary = Beneficiary(organisation_id=organisation_id, created_by=acting_user, **fields)
     beneficiary.full_clean()
     beneficiary.save()
     audit_create(actor=acting_user, instance=beneficiary)
     return beneficiary
+
+
+def _allocate_reference(organisation_id: int) -> str:
+    """Take the organisation's next case-file reference. Its sequence row stays locked (SELECT
+    … FOR UPDATE) until the registration commits: concurrent registrations queue there and
+    each gets its own number, and a registration that fails gives its number back."""
+    locked = ReferenceSequence.objects.select_for_update()
+    sequence = locked.filter(pk=organisation_id).first()
+    if sequence is None:
+        # The first number ever: two first registrations may both get here; the insert of
+        # one is ignored and both then wait for the same row's lock.
+        ReferenceSequence.objects.bulk_create(
+            [reference_sequence_of(organisation_id)], ignore_conflicts=True
+        )
+        sequence = locked.get(pk=organisation_id)
+    sequence.last_number = next_reference_number(sequence)
+    sequence.save(update_fields=["last_number"])
+    return sequence.reference(sequence.last_number)
 
 
 @transaction.atomic

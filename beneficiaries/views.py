@@ -21,7 +21,10 @@ from assistance.selectors import beneficiary_timeline
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.forms import BeneficiaryForm
 from beneficiaries.models import Beneficiary
-from beneficiaries.selectors import beneficiary_possible_duplicates
+from beneficiaries.selectors import (
+    beneficiary_possible_duplicates,
+    beneficiary_reference_proposal,
+)
 from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.access import actor_for
 from core.exceptions import ConflictError
@@ -150,11 +153,19 @@ def beneficiary_create(request):
                     messages.error(request, str(error))
                 else:
                     messages.success(
-                        request, _("%(name)s est enregistré·e.") % {"name": person.full_name}
+                        request,
+                        _("%(name)s est enregistré·e, dossier %(ref)s.")
+                        % {"name": person.full_name, "ref": person.beneficiary_ref},
                     )
                     return redirect("beneficiaries:detail", beneficiary_id=person.pk)
     else:
-        initial = {"registered_on": timezone.localdate(), "consent": True}
+        proposal = beneficiary_reference_proposal(user=request.user)
+        initial = {
+            "registered_on": timezone.localdate(),
+            "consent": True,
+            "beneficiary_ref": proposal,
+            "proposed_ref": proposal,
+        }
         if actor.organisation_id:
             from partners.models import Organisation
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdminMixin, ServiceAdminMixin
-from partners.models import City, Membership, Organisation, Project, Region
+from partners.models import City, Membership, Organisation, Project, ReferenceSequence, Region
 from partners.services import (
     MEMBERSHIP_EDITABLE,
     ORGANISATION_EDITABLE,
@@ -12,6 +13,7 @@ from partners.services import (
     organisation_update,
     project_create,
     project_update,
+    reference_sequence_configure,
 )
 
 
@@ -91,4 +93,31 @@ class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
             saved = membership_create(
                 user=form.cleaned_data["user"], acting_user=request.user, **fields
             )
+        obj.pk = saved.pk
+
+
+@admin.register(ReferenceSequence)
+class ReferenceSequenceAdmin(admin.ModelAdmin):
+    """The prefix of each organisation's case-file references; the counter is the services'."""
+
+    list_display = ["organisation", "prefix", "last_number", "next_reference"]
+    search_fields = ["organisation__name", "organisation__slug", "prefix"]
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "prefix", "last_number"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation", "last_number"] if obj else ["last_number"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would restart the numbering: references must stay unique.
+        return False
+
+    @admin.display(description=_("prochaine référence"))
+    def next_reference(self, obj):
+        return obj.reference(obj.last_number + 1)
+
+    def save_model(self, request, obj, form, change):
+        saved = reference_sequence_configure(
+            organisation=obj.organisation, prefix=obj.prefix, acting_user=request.user
+        )
         obj.pk = saved.pk

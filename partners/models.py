@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -224,3 +225,53 @@ class Membership(models.Model):
                         }
                     }
                 )
+
+
+def default_reference_prefix(slug: str) -> str:
+    """The prefix of an organisation's case-file references until its admin sets one: the
+    first word of its identifier, e.g. "SMSO-" for "smso-oujda"."""
+    word = next((part for part in slug.split("-") if part), slug) or "REF"
+    return f"{word[:4].upper()}-"
+
+
+class ReferenceSequence(models.Model):
+    """How an organisation numbers its case files: a prefix and the last number given.
+
+    The beneficiaries' services allocate the next reference with this row locked (SELECT …
+    FOR UPDATE), so two people registered at the same moment never get the same number.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="reference_sequence",
+        verbose_name=_("organisation"),
+    )
+    prefix = models.CharField(
+        _("préfixe des références"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+                _("Lettres sans accents, chiffres et « - . _ / » seulement."),
+            )
+        ],
+        help_text=_(
+            "Devant le numéro du dossier : « SMSO- » donne SMSO-00042. La numérotation continue "
+            "quand le préfixe change."
+        ),
+    )
+    last_number = models.PositiveIntegerField(_("dernier numéro attribué"), default=0)
+
+    class Meta:
+        verbose_name = _("numérotation des dossiers")
+        verbose_name_plural = _("numérotations des dossiers")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.reference(self.last_number + 1)}"
+
+    def reference(self, number: int) -> str:
+        return f"{self.prefix}{number:05d}"

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from core.access import forget_actor
 from core.audit import audit_log, diff, snapshot
 from core.models import AuditEntry
-from partners.models import City, Membership, Organisation, Project
+from partners.models import City, Membership, Organisation, Project, ReferenceSequence
 
 ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active"})
 PROJECT_EDITABLE = frozenset(
@@ -287,3 +287,25 @@ def _grant_admin_permissions(user) -> None:
         ]
     )
     user.user_permissions.add(*perms)
+
+
+@transaction.atomic
+def reference_sequence_configure(
+    *, organisation: Organisation, prefix: str, acting_user=None
+) -> ReferenceSequence:
+    """Set the prefix of an organisation's case-file references. The numbering goes on from
+    the last number given (references already given never change)."""
+    sequence = ReferenceSequence.objects.select_for_update().filter(pk=organisation.pk).first()
+    created = sequence is None
+    before = {} if created else snapshot(sequence)
+    sequence = sequence or ReferenceSequence(organisation=organisation)
+    sequence.prefix = prefix.strip()
+    sequence.full_clean()
+    sequence.save()
+    audit_log(
+        actor=acting_user,
+        instance=sequence,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        changes=diff(before, snapshot(sequence)),
+    )
+    return sequence

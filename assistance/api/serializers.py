@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from assistance.choices import (
     ALL_SUBTYPES,
+    DeclineReason,
     Outcome,
     ReturnDirection,
     ReturnStage,
@@ -148,6 +149,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "consent",
             "status",
             "responded_at",
+            "decline_reason",
+            "decline_note",
             "outcome",
             "outcome_on",
             "project",
@@ -192,6 +195,14 @@ class ReferralInputSerializer(serializers.ModelSerializer):
                 {"to_organisation": [_("Indiquez un partenaire ou une structure.")]}
             )
         return attrs
+
+
+class ReferralDeclineSerializer(serializers.Serializer):
+    """Declining a received referral: the reason the sender will read (`decline_note` is
+    required when the reason is `other`)."""
+
+    decline_reason = serializers.ChoiceField(choices=DeclineReason.choices)
+    decline_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ReferralOutcomeSerializer(serializers.Serializer):

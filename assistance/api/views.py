@@ -13,6 +13,7 @@ from assistance.api.serializers import (
     AssistanceInputSerializer,
     AssistanceSerializer,
     AssistanceUpdateSerializer,
+    ReferralDeclineSerializer,
     ReferralInputSerializer,
     ReferralOutcomeSerializer,
     ReferralSerializer,
@@ -151,7 +152,8 @@ class ReferralViewSet(
     ServiceCreateMixin, ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
 ):
     """Referrals the user's organisation sent or received. The receiving partner accepts (and
-    then sees the person) or declines; either end records the outcome."""
+    then sees the person) or declines with a reason; the outcome is recorded once accepted,
+    by the receiving partner (by the sender for a referral to an outside structure)."""
 
     model = Referral
     select_related = ("from_organisation", "to_organisation", "project")
@@ -162,15 +164,6 @@ class ReferralViewSet(
     def create_record(self, fields):
         return referral_create(acting_user=self.request.user, **fields)
 
-    def _respond(self, request, *, accept: bool):
-        instance = self.get_object()
-
-        def handler():
-            referral = referral_respond(referral=instance, accept=accept, acting_user=request.user)
-            return Response(self.output(referral).data)
-
-        return self.idempotent(request, handler)
-
     @extend_schema(
         summary="Accepter un référencement reçu (donne accès à la personne)",
         request=None,
@@ -179,17 +172,36 @@ class ReferralViewSet(
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._respond(request, accept=True)
+        instance = self.get_object()
+
+        def handler():
+            referral = referral_respond(referral=instance, accept=True, acting_user=request.user)
+            return Response(self.output(referral).data)
+
+        return self.idempotent(request, handler)
 
     @extend_schema(
-        summary="Refuser un référencement reçu",
-        request=None,
+        summary="Refuser un référencement reçu, avec son motif (lu par l'organisation d'origine)",
+        request=ReferralDeclineSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={200: ReferralSerializer, **errors(400, 401, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        return self._respond(request, accept=False)
+        instance = self.get_object()
+
+        def handler():
+            fields = self.input(ReferralDeclineSerializer)
+            referral = referral_respond(
+                referral=instance,
+                accept=False,
+                acting_user=request.user,
+                decline_reason=fields["decline_reason"],
+                decline_note=fields.get("decline_note", ""),
+            )
+            return Response(self.output(referral).data)
+
+        return self.idempotent(request, handler)
 
     @extend_schema(
         summary="Indiquer si le service a finalement été reçu",

@@ -65,7 +65,8 @@ class CountryField(serializers.CharField):
 
 
 class BeneficiaryInputSerializer(serializers.ModelSerializer):
-    """What a client may set when registering a person."""
+    """What a client may set when registering a person; `beneficiary_ref` may be left out to
+    get the organisation's next reference."""
 
     city = serializers.SlugRelatedField(
         slug_field="code", queryset=City.objects.all(), required=False, allow_null=True
@@ -80,7 +81,8 @@ class BeneficiaryInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Beneficiary
         fields = INPUT_FIELDS
-        extra_kwargs = {"beneficiary_ref": {"required": True}}
+        # Without one, the organisation's next reference is given (beneficiary_register).
+        extra_kwargs = {"beneficiary_ref": {"required": False, "allow_blank": True}}
         # Uniqueness per organisation is checked by the service, which knows the owner.
         validators: list = []
 
@@ -92,6 +94,7 @@ class BeneficiaryUpdateSerializer(BeneficiaryInputSerializer):
 
     class Meta(BeneficiaryInputSerializer.Meta):
         fields = [*INPUT_FIELDS, "version"]
+        extra_kwargs = {"beneficiary_ref": {"required": True}}
 
 
 class DuplicateQuerySerializer(serializers.Serializer):

@@ -99,7 +99,12 @@ def test_accepting_a_referral_shares_the_person_not_the_assistances(world, charl
 
 
 def test_declining_a_referral_shares_nothing(world, charlie):
-    referral_respond(referral=world["referral"], accept=False, acting_user=charlie)
+    referral_respond(
+        referral=world["referral"],
+        accept=False,
+        acting_user=charlie,
+        decline_reason="out_of_mandate",
+    )
     assert not Beneficiary.objects.visible_to(charlie).exists()
 
 

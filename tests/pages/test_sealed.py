@@ -31,6 +31,7 @@ NON_OBJECT_KWARGS = {
     "format": "json",
     "url": "nowhere/",
     "kind": "pdf",
+    "check": "duplicates",
 }
 # Keywords that do not say their model, per URL name (prefer <model>_<field> in new URLs).
 KWARG_MODELS = {"bilans:portal_project": {"code": ("partners.Project", "code")}}

@@ -46,7 +46,7 @@ from beneficiaries.views import (
 )
 from core.access import actor_for
 from core.exceptions import ConflictError
-from core.forms import local_place_name
+from core.forms import ALL_CHOICES_LABEL, local_place_name
 
 PAGE_SIZE = 50
 
@@ -128,11 +128,9 @@ def _dress_assistance_filters(form) -> None:
     for name in ("delivered_from", "delivered_to"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     form.fields["city"].widget = forms.Select(
-        choices=[("", _("Toutes"))] + [(c.code, local_place_name(c)) for c in City.objects.all()]
+        choices=[("", ALL_CHOICES_LABEL)]
+        + [(c.code, local_place_name(c)) for c in City.objects.all()]
     )
-    for name in ("category", "subtype", "status", "outcome"):
-        form.fields[name].empty_label = _("Tous")
-        form.fields[name].widget.choices = form.fields[name].choices
     form.fields["beneficiary"].widget = forms.HiddenInput()
 
 
@@ -359,9 +357,6 @@ def referral_list(request):
         output_field=IntegerField(),
     )
     filterset = ReferralFilter(request.GET or None, queryset=queryset, request=request)
-    for name in ("status", "outcome", "category", "direction"):
-        filterset.form.fields[name].empty_label = _("Tous")
-        filterset.form.fields[name].widget.choices = filterset.form.fields[name].choices
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     rows = rows.order_by(pending_first, "-referred_on", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from assistance import services
@@ -255,7 +256,12 @@ def activity_create(request):
             else:
                 messages.success(
                     request,
-                    _("Séance enregistrée pour %(n)s personnes.") % {"n": activity.headcount},
+                    ngettext(
+                        "Séance enregistrée pour %(counter)s personne.",
+                        "Séance enregistrée pour %(counter)s personnes.",
+                        activity.headcount,
+                    )
+                    % {"counter": activity.headcount},
                 )
                 return redirect("assistance:activity_detail", activity_id=activity.pk)
         selected = _selected_participants(request, request.POST.getlist("participants"))

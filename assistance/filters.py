@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Category, Outcome, ReferralStatus, Status, subtype_choices
 from assistance.models import Assistance, Referral, ReturnCase
+from core.filters import OrderingFilter
 
 
 class AssistanceFilter(django_filters.FilterSet):
@@ -23,12 +24,17 @@ class AssistanceFilter(django_filters.FilterSet):
     city = django_filters.CharFilter(field_name="city__code", label=_("Ville"))
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Pays"))
     beneficiary = django_filters.NumberFilter(field_name="beneficiary_id", label=_("Bénéficiaire"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("delivered_on", "delivered_on"),
             ("category", "category"),
             ("created_at", "created_at"),
         ),
+        field_labels={
+            "delivered_on": _("Date"),
+            "category": _("Catégorie"),
+            "created_at": _("Saisie le"),
+        },
         label=_("Tri"),
     )
 

@@ -21,7 +21,13 @@ from assistance.models import decline_errors
 from assistance.selectors import open_projects, projects_for_entry
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
-from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
+from core.forms import (
+    EMPTY_CHOICE_LABEL,
+    AccessibleFormMixin,
+    CountryField,
+    DateInput,
+    PlaceChoiceField,
+)
 from partners.choices import OrganisationKind
 from partners.models import City, Organisation
 
@@ -29,7 +35,7 @@ from partners.models import City, Organisation
 def grouped_subtype_choices(category: str | None = None):
     """Subtypes of one category, or all of them grouped by category (the no-JS fallback)."""
     if category in SUBTYPES:
-        return [("", _("— Choisir —"))] + subtype_choices(category)
+        return [("", EMPTY_CHOICE_LABEL)] + subtype_choices(category)
     return [("", _("— Choisir d'abord la catégorie —"))] + [
         (label, subtype_choices(code)) for code, label in Category.choices
     ]
@@ -63,10 +69,7 @@ class CategorySubtypeMixin:
 
 def _project_field(user):
     return forms.ModelChoiceField(
-        label=_("Projet"),
-        queryset=projects_for_entry(user=user),
-        required=False,
-        empty_label=_("— Aucun —"),
+        label=_("Projet"), queryset=projects_for_entry(user=user), required=False
     )
 
 
@@ -87,7 +90,7 @@ class QuickAssistanceForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form)
     """One assistance to one person, from their file: category, type, date (today)."""
 
     category = forms.ChoiceField(
-        label=_("Catégorie"), choices=[("", _("— Choisir —")), *Category.choices]
+        label=_("Catégorie"), choices=[("", EMPTY_CHOICE_LABEL), *Category.choices]
     )
     subtype = forms.ChoiceField(label=_("Type"))
     delivered_on = forms.DateField(label=_("Date"), widget=DateInput)
@@ -141,7 +144,7 @@ class AssistanceEditForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     )
     country = CountryField(label=_("Pays"), required=False)
     outcome = forms.ChoiceField(
-        label=_("Issue"), choices=[("", "—"), *Outcome.choices], required=False
+        label=_("Issue"), choices=[("", EMPTY_CHOICE_LABEL), *Outcome.choices], required=False
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -196,7 +199,7 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     """A group session or distribution, recorded once for every selected participant."""
 
     category = forms.ChoiceField(
-        label=_("Catégorie"), choices=[("", _("— Choisir —")), *Category.choices]
+        label=_("Catégorie"), choices=[("", EMPTY_CHOICE_LABEL), *Category.choices]
     )
     subtype = forms.ChoiceField(label=_("Type"))
     title = forms.CharField(
@@ -206,9 +209,7 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     )
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
     project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
-    city = PlaceChoiceField(
-        label=_("Ville"), queryset=City.objects.all(), required=False, empty_label=_("— Choisir —")
-    )
+    city = PlaceChoiceField(label=_("Ville"), queryset=City.objects.all(), required=False)
     participants = ParticipantsField(
         label=_("Participant·es enregistré·es"),
         queryset=Beneficiary.objects.none(),
@@ -271,7 +272,6 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
         label=_("Partenaire destinataire"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("— Aucun (structure publique) —"),
     )
     to_structure = forms.CharField(
         label=_("ou structure de santé publique"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from assistance import services
@@ -47,7 +48,7 @@ from beneficiaries.views import (
 )
 from core.access import actor_for
 from core.exceptions import ConflictError
-from core.forms import local_place_name
+from core.forms import ALL_CHOICES_LABEL, local_place_name
 
 PAGE_SIZE = 50
 
@@ -129,11 +130,9 @@ def _dress_assistance_filters(form) -> None:
     for name in ("delivered_from", "delivered_to"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     form.fields["city"].widget = forms.Select(
-        choices=[("", _("Toutes"))] + [(c.code, local_place_name(c)) for c in City.objects.all()]
+        choices=[("", ALL_CHOICES_LABEL)]
+        + [(c.code, local_place_name(c)) for c in City.objects.all()]
     )
-    for name in ("category", "subtype", "status", "outcome"):
-        form.fields[name].empty_label = _("Tous")
-        form.fields[name].widget.choices = form.fields[name].choices
     form.fields["beneficiary"].widget = forms.HiddenInput()
 
 
@@ -258,7 +257,12 @@ def activity_create(request):
             else:
                 messages.success(
                     request,
-                    _("Séance enregistrée pour %(n)s personnes.") % {"n": activity.headcount},
+                    ngettext(
+                        "Séance enregistrée pour %(counter)s personne.",
+                        "Séance enregistrée pour %(counter)s personnes.",
+                        activity.headcount,
+                    )
+                    % {"counter": activity.headcount},
                 )
                 return redirect("assistance:activity_detail", activity_id=activity.pk)
         selected = _selected_participants(request, request.POST.getlist("participants"))
@@ -377,9 +381,6 @@ def referral_list(request):
         output_field=IntegerField(),
     )
     filterset = ReferralFilter(data, queryset=queryset, request=request)
-    for name in ("status", "outcome", "category"):
-        filterset.form.fields[name].empty_label = _("Tous")
-        filterset.form.fields[name].widget.choices = filterset.form.fields[name].choices
     if not filterset.is_valid():
         # The errors show on the filters; the tab still applies.
         data = QueryDict(mutable=True)

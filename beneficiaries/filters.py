@@ -8,11 +8,13 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assistance.models import Assistance
 from beneficiaries.choices import Sex, Vulnerability
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_search
+from core.filters import OrderingFilter
 
 
 class AgeGroup:
@@ -36,9 +38,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
     age_group = django_filters.ChoiceFilter(
         choices=AgeGroup.CHOICES, label=_("Âge"), method="filter_age_group"
     )
-    nationality = django_filters.CharFilter(
-        label=_("Nationalité (code ISO)"), method="filter_nationality"
-    )
+    nationality = django_filters.CharFilter(label=_("Nationalité"), method="filter_nationality")
     city = django_filters.CharFilter(field_name="city__code", label=_("Ville"))
     vulnerability = django_filters.ChoiceFilter(
         choices=Vulnerability.choices, label=_("Vulnérabilité"), method="filter_vulnerability"
@@ -54,7 +54,7 @@ class BeneficiaryFilter(django_filters.FilterSet):
     registered_to = django_filters.DateFilter(
         field_name="registered_on", lookup_expr="lte", label=_("Enregistré·e jusqu'au")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("last_name", "last_name"),
             ("first_name", "first_name"),
@@ -62,6 +62,13 @@ class BeneficiaryFilter(django_filters.FilterSet):
             ("date_of_birth", "date_of_birth"),
             ("beneficiary_ref", "beneficiary_ref"),
         ),
+        field_labels={
+            "last_name": pgettext_lazy("nom de famille", "Nom"),
+            "first_name": _("Prénom"),
+            "registered_on": _("Enregistré·e le"),
+            "date_of_birth": _("Date de naissance"),
+            "beneficiary_ref": _("Référence"),
+        },
         label=_("Tri"),
     )
 

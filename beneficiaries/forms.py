@@ -43,9 +43,7 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         help_text=_("Si ni la date ni l'année de naissance ne sont connues."),
     )
     nationality = CountryField(label=_("Nationalité"), required=False)
-    city = PlaceChoiceField(
-        label=_("Ville"), queryset=City.objects.all(), required=False, empty_label=_("— Choisir —")
-    )
+    city = PlaceChoiceField(label=_("Ville"), queryset=City.objects.all(), required=False)
     vulnerabilities = forms.MultipleChoiceField(
         label=_("Vulnérabilités"),
         choices=Vulnerability.choices,

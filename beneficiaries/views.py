@@ -28,7 +28,7 @@ from beneficiaries.selectors import (
 from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.access import actor_for
 from core.exceptions import ConflictError
-from core.forms import country_choices, local_place_name
+from core.forms import ALL_CHOICES_LABEL, country_choices, local_place_name
 from partners.models import City
 
 PAGE_SIZES = (25, 50, 100)
@@ -103,7 +103,6 @@ def beneficiary_list(request):
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "query": request.GET.get("q", ""),
-        "sort": request.GET.get("ordering", ""),
         "filters_used": any(
             request.GET.get(name) for name in filterset.form.fields if name not in ("q",)
         ),
@@ -114,17 +113,18 @@ def beneficiary_list(request):
 
 def _dress_filter_form(form) -> None:
     """The shared FilterSet takes codes; people pick names in their language."""
-    form.fields["nationality"].widget = forms.Select(choices=country_choices(_("Toutes")))
-    cities = [("", _("Toutes"))] + [(c.code, local_place_name(c)) for c in City.objects.all()]
+    form.fields["nationality"].widget = forms.Select(choices=country_choices(ALL_CHOICES_LABEL))
+    cities = [("", ALL_CHOICES_LABEL)] + [(c.code, local_place_name(c)) for c in City.objects.all()]
     form.fields["city"].widget = forms.Select(choices=cities)
     for name in ("assisted_from", "assisted_to", "registered_from", "registered_to"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     form.fields["is_migrant"].widget = forms.Select(
-        choices=[("", _("Tous")), ("true", _("Migrant·e")), ("false", _("Ressortissant·e"))]
+        choices=[
+            ("", ALL_CHOICES_LABEL),
+            ("true", _("Migrant·e")),
+            ("false", _("Ressortissant·e")),
+        ]
     )
-    for name in ("sex", "age_group", "vulnerability"):
-        form.fields[name].empty_label = _("Tous")
-        form.fields[name].widget.choices = form.fields[name].choices
 
 
 @login_required

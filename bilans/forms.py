@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bilans.models import LANGUAGES
+from core.forms import ALL_CHOICES_LABEL
 from partners.choices import OrganisationKind
 from partners.models import Organisation, Project
 from reporting.periods import parse_period, period_between
@@ -55,7 +56,7 @@ class BilanRequestForm(PeriodFormMixin, forms.Form):
         label=_("Limiter au partenaire"),
         required=False,
         queryset=Organisation.objects.filter(kind=OrganisationKind.PARTNER).order_by("name"),
-        empty_label=_("Tous les partenaires"),
+        empty_label=ALL_CHOICES_LABEL,
     )
     language = forms.ChoiceField(label=_("Langue du bilan"), choices=LANGUAGES, initial="fr")
 

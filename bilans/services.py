@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bilans.document import figures_checksum
 from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus, TaskState
@@ -332,11 +333,14 @@ def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[Bila
         if drafts:
             _notify_officers(
                 key=f"quarterly-drafts:{label}",
-                message=_(
-                    "Les bilans du trimestre %(quarter)s sont en préparation pour %(count)s "
-                    "projet(s) : relisez-les puis publiez-les."
+                message=ngettext(
+                    "Le bilan du trimestre %(quarter)s est en préparation pour %(counter)s "
+                    "projet : relisez-le puis publiez-le.",
+                    "Les bilans du trimestre %(quarter)s sont en préparation pour %(counter)s "
+                    "projets : relisez-les puis publiez-les.",
+                    len(drafts),
                 )
-                % {"quarter": label, "count": len(drafts)},
+                % {"quarter": label, "counter": len(drafts)},
                 link=reverse("bilans:list"),
             )
     return drafts
@@ -358,11 +362,10 @@ def bilan_check_facts() -> bool:
         key=f"facts-drift:{timezone.localdate().isoformat()}",
         message=_(
             "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
-            "(%(missing)s ligne(s) manquante(s), %(unexpected)s en trop). Ne publiez aucun "
-            "bilan avant que l'équipe technique ait lancé « manage.py reporting_facts "
-            "--rebuild »."
+            "(%(missing)s, %(unexpected)s). Ne publiez aucun bilan avant que l'équipe technique "
+            "ait lancé « manage.py reporting_facts --rebuild »."
         )
-        % {"missing": drift.missing, "unexpected": drift.unexpected},
+        % drift.described(),
     )
     return False
 

@@ -8,8 +8,15 @@ from functools import lru_cache
 
 import pycountry
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+# Names the iso-codes catalogues (shipped with pycountry) lack in a language: Turkey became
+# "Türkiye" in ISO 3166 before the Arabic catalogue followed. Ours (French source, as every
+# string of the app) fill the gap through gettext's fallback chain; tests/core/test_countries.py
+# walks every country in every language to find the next one.
+_OWN_NAMES = {"Türkiye": pgettext_lazy("pays", "Turquie")}
 
 
 def _fold(text: str) -> str:
@@ -18,11 +25,30 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("-", " ").split())
 
 
+class _OwnNames(gettext.NullTranslations):
+    """What a language's iso-codes catalogue falls back to: our translation of the names it
+    lacks (see _OWN_NAMES), in that language; any other name unchanged."""
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def gettext(self, message):
+        name = _OWN_NAMES.get(message)
+        if name is None:
+            return message
+        with translation.override(self.language):
+            return str(name)
+
+
+@lru_cache(maxsize=8)
 def _translator(language: str):
     try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        found = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
     except OSError:
         return None
+    found.add_fallback(_OwnNames(language))
+    return found
 
 
 @lru_cache(maxsize=1)

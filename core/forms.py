@@ -1,4 +1,5 @@
-"""Form helpers shared by the pages: accessible errors, country choices."""
+"""Form helpers shared by the pages: accessible errors, the blank choice of every select,
+country choices."""
 
 from __future__ import annotations
 
@@ -6,10 +7,47 @@ from functools import lru_cache
 
 import pycountry
 from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_name
+
+# The blank option of a select, one convention for the whole app. In a form it asks for a
+# choice; in a filter, or a scope such as a report's partner, it stands for everything. The
+# second is django-filter's own setting (settings.FILTERS_EMPTY_CHOICE_LABEL), so every filter
+# follows it; FormRenderer below gives the first to every Django form.
+EMPTY_CHOICE_LABEL = _("— Choisir —")
+ALL_CHOICES_LABEL = settings.FILTERS_EMPTY_CHOICE_LABEL
+# What Django writes for a blank choice nobody labelled (ModelChoiceField, model choices).
+_DJANGO_BLANK = "---------"
+
+
+def _label_blank_choice(field, label) -> None:
+    if hasattr(field, "empty_label"):  # ModelChoiceField, django-filter's choice fields
+        if field.empty_label is not None and str(field.empty_label) == _DJANGO_BLANK:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and str(choices[0][1]) == _DJANGO_BLANK:
+            field.choices = [("", label), *choices[1:]]
+
+
+class BoundField(forms.BoundField):
+    """A form field as a template sees it, its blank choice (if Django's default) labelled
+    EMPTY_CHOICE_LABEL. The field is the form's own copy: nothing is shared between forms."""
+
+    def __init__(self, form, field, name):
+        _label_blank_choice(field, EMPTY_CHOICE_LABEL)
+        super().__init__(form, field, name)
+
+
+class FormRenderer(DjangoTemplates):
+    """settings.FORM_RENDERER: Django's renderer, with the app's BoundField for every form
+    (the pages', the admin's, the filters')."""
+
+    bound_field_class = BoundField
 
 
 class AccessibleFormMixin:
@@ -39,7 +77,7 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
 
 def country_choices(blank_label=None) -> list[tuple[str, str]]:
     """Every ISO country, named and sorted in the active language."""
-    blank = [("", blank_label if blank_label is not None else _("— Choisir —"))]
+    blank = [("", blank_label if blank_label is not None else EMPTY_CHOICE_LABEL)]
     return blank + list(_country_choices((get_language() or "fr")[:2]))
 
 

@@ -158,6 +158,11 @@ TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
 USE_TZ = True
 
+# --- Forms: the blank choice of a select reads the same everywhere (core/forms.py) -------------
+FORM_RENDERER = "core.forms.FormRenderer"
+# A filter's blank choice stands for "all" (django-filter's setting; core.forms reads it too).
+FILTERS_EMPTY_CHOICE_LABEL = _("— Tous —")
+
 # --- Static files: from installed packages, served by whitenoise (never a CDN) ------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

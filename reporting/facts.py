@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils.translation import ngettext
 
 from assistance.choices import Status
 from assistance.models import Assistance
@@ -32,6 +33,21 @@ class FactDrift:
     @property
     def ok(self) -> bool:
         return not self.missing and not self.unexpected
+
+    def described(self) -> dict[str, str]:
+        """`missing` and `unexpected` as people read them, in the active language."""
+        return {
+            "missing": ngettext(
+                "%(counter)s ligne manquante ou fausse",
+                "%(counter)s lignes manquantes ou fausses",
+                self.missing,
+            )
+            % {"counter": self.missing},
+            "unexpected": ngettext(
+                "%(counter)s ligne en trop", "%(counter)s lignes en trop", self.unexpected
+            )
+            % {"counter": self.unexpected},
+        }
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AccessibleFormMixin
+from core.forms import ALL_CHOICES_LABEL, AccessibleFormMixin
 from partners.choices import OrganisationKind
 from partners.models import City, Organisation, Project
 from reporting.engine import Scope
@@ -17,7 +17,7 @@ from reporting.models import Indicator
 from reporting.periods import Period, parse_period
 
 POPULATION_CHOICES = [
-    ("all", _("Toutes")),
+    ("all", ALL_CHOICES_LABEL),
     ("migrant", _("Migrant·es")),
     ("national", _("Ressortissant·es marocain·es")),
 ]
@@ -35,7 +35,7 @@ class ReportFilterForm(AccessibleFormMixin, forms.Form):
         queryset=Project.objects.order_by("code"),
         to_field_name="code",
         required=False,
-        empty_label=_("Tous les projets"),
+        empty_label=ALL_CHOICES_LABEL,
     )
     period = forms.CharField(
         label=_("Période"),
@@ -55,14 +55,14 @@ class ReportFilterForm(AccessibleFormMixin, forms.Form):
         ).order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label=_("Tous les partenaires"),
+        empty_label=ALL_CHOICES_LABEL,
     )
     city = forms.ModelChoiceField(
         label=_("Ville"),
         queryset=City.objects.order_by("name"),
         to_field_name="code",
         required=False,
-        empty_label=_("Toutes les villes"),
+        empty_label=ALL_CHOICES_LABEL,
     )
     population = forms.ChoiceField(
         label=_("Population"), choices=POPULATION_CHOICES, required=False

@@ -1,12 +1,15 @@
-"""The data quality page's figures: per partner, in two queries."""
+"""The data quality page: its figures per partner (in two queries), and the records behind
+each figure, selected with the same conditions so that a list holds exactly what its count
+says. Both read through `visible_to(user)`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, F, IntegerField, Q
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Status
 from assistance.models import Assistance
@@ -15,14 +18,73 @@ from beneficiaries.models import Beneficiary
 from reporting.engine import Scope
 from reporting.periods import Period
 
-MISSING = ("no_birth", "estimated_birth", "no_sex", "no_nationality")
+# People served in the period who lack something (counted once per person).
+PERSON_CHECKS = {
+    "no_birth": Q(beneficiary__date_of_birth__isnull=True, beneficiary__birth_year__isnull=True),
+    "estimated_birth": Q(
+        beneficiary__date_of_birth__isnull=True, beneficiary__birth_year__isnull=False
+    ),
+    "no_sex": Q(beneficiary__sex=Sex.UNKNOWN),
+    "no_nationality": Q(beneficiary__nationality=""),
+}
+# Assistances of the period that look wrong (the future ones whatever the period).
+ASSISTANCE_CHECKS = {
+    "no_project": Q(project__isnull=True),
+    "before_registration": Q(delivered_on__lt=F("beneficiary__registered_on")),
+    "future": None,  # see _future()
+}
+MISSING = tuple(PERSON_CHECKS)
+CHECKS = {
+    "no_birth": _("Sans date ni année de naissance"),
+    "estimated_birth": _("Année de naissance seule"),
+    "no_sex": _("Sexe inconnu"),
+    "no_nationality": _("Sans nationalité"),
+    "no_project": _("Sans projet"),
+    "before_registration": _("Avant l'enregistrement"),
+    "future": _("Datées dans le futur"),
+    "duplicates": _("Doublons possibles"),
+}
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def data_quality(scope: Scope, period: Period) -> list[dict]:
+def _in_period(period: Period) -> Q:
+    return Q(delivered_on__range=(period.start, period.end))
+
+
+def _future() -> Q:
+    return Q(delivered_on__gt=timezone.localdate(), status=Status.DELIVERED)
+
+
+def _condition(check: str, period: Period) -> Q:
+    if check == "future":
+        return _future()
+    found = PERSON_CHECKS.get(check, ASSISTANCE_CHECKS.get(check))
+    return _in_period(period) & found
+
+
+def _rows(user, scope: Scope, period: Period) -> QuerySet:
+    """The non-cancelled assistances the page looks at: in the period, or dated in the
+    future, within the scope."""
+    rows = (
+        Assistance.objects.visible_to(user)
+        .exclude(status=Status.CANCELLED)
+        .filter(_in_period(period) | _future())
+    )
+    if scope.project_id:
+        rows = rows.filter(project_id=scope.project_id)
+    if scope.organisation_id:
+        rows = rows.filter(provider_id=scope.organisation_id)
+    if scope.city_id:
+        rows = rows.filter(city_id=scope.city_id)
+    if scope.population != "all":
+        rows = rows.filter(beneficiary__is_migrant=scope.population == "migrant")
+    return rows
+
+
+def data_quality(user, scope: Scope, period: Period) -> list[dict]:
     """One dict per providing organisation with activity in the period (or dated in the
     future), worst data first:
 
@@ -34,45 +96,29 @@ def data_quality(scope: Scope, period: Period) -> list[dict]:
       delivered rows dated after today (whatever the period);
     - `duplicates`: its active records sharing first name, last name and birth year with
       another of its records (possible duplicates, whatever the period).
+
+    `quality_records` lists the records behind each of these figures.
     """
-    today = timezone.localdate()
-    in_period = Q(delivered_on__range=(period.start, period.end))
-    future = Q(delivered_on__gt=today, status=Status.DELIVERED)
-    rows = Assistance.objects.exclude(status=Status.CANCELLED).filter(in_period | future)
-    if scope.project_id:
-        rows = rows.filter(project_id=scope.project_id)
-    if scope.organisation_id:
-        rows = rows.filter(provider_id=scope.organisation_id)
-    if scope.city_id:
-        rows = rows.filter(city_id=scope.city_id)
-    if scope.population != "all":
-        rows = rows.filter(beneficiary__is_migrant=scope.population == "migrant")
+    in_period = _in_period(period)
 
     def persons(condition=None):
         return Count("beneficiary", distinct=True, filter=in_period & (condition or Q()))
 
+    def assistances(check):
+        return Count("id", filter=_condition(check, period))
+
     figures = list(
-        rows.values("provider_id", "provider__name")
+        _rows(user, scope, period)
+        .values("provider_id", "provider__name", "provider__slug")
         .annotate(
             persons=persons(),
-            no_birth=persons(
-                Q(beneficiary__date_of_birth__isnull=True, beneficiary__birth_year__isnull=True)
-            ),
-            estimated_birth=persons(
-                Q(beneficiary__date_of_birth__isnull=True, beneficiary__birth_year__isnull=False)
-            ),
-            no_sex=persons(Q(beneficiary__sex=Sex.UNKNOWN)),
-            no_nationality=persons(Q(beneficiary__nationality="")),
+            **{name: persons(condition) for name, condition in PERSON_CHECKS.items()},
             assistances=Count("id", filter=in_period),
-            no_project=Count("id", filter=in_period & Q(project__isnull=True)),
-            before_registration=Count(
-                "id", filter=in_period & Q(delivered_on__lt=F("beneficiary__registered_on"))
-            ),
-            future=Count("id", filter=future),
+            **{name: assistances(name) for name in ASSISTANCE_CHECKS},
         )
         .order_by("provider__name")
     )
-    duplicates = _possible_duplicates([row["provider_id"] for row in figures])
+    duplicates = _possible_duplicates(user, [row["provider_id"] for row in figures])
     for row in figures:
         for name in MISSING:
             row[f"{name}_pct"] = _share(row[name], row["persons"])
@@ -85,10 +131,33 @@ def data_quality(scope: Scope, period: Period) -> list[dict]:
     return sorted(figures, key=lambda row: -row["problems"])
 
 
-def _possible_duplicates(organisation_ids: list[int]) -> dict[int, int]:
-    """Per organisation, active records in a group of ≥ 2 with the same names and birth year."""
-    groups = (
-        Beneficiary.objects.active()
+def quality_records(user, scope: Scope, period: Period, check: str) -> QuerySet:
+    """The records behind one figure of `data_quality` (summed over the providers in scope):
+    people for the person checks and the duplicates, assistances for the others."""
+    if check not in CHECKS:
+        raise ValueError(f"unknown data quality check: {check}")
+    rows = _rows(user, scope, period)
+    if check == "duplicates":
+        providers = rows.order_by().values_list("provider_id", flat=True).distinct()
+        return _duplicate_records(user, list(providers))
+    selected = rows.filter(_condition(check, period))
+    if check in PERSON_CHECKS:
+        return (
+            Beneficiary.objects.visible_to(user)
+            .filter(pk__in=selected.values("beneficiary_id"))
+            .select_related("organisation", "city")
+            .order_by("last_name", "first_name", "id")
+        )
+    return selected.select_related("beneficiary", "provider", "project", "city").order_by(
+        "-delivered_on", "-id"
+    )
+
+
+def _duplicate_candidates(user, organisation_ids: list[int]) -> QuerySet:
+    """Active named records of these organisations, keyed by names and birth year."""
+    return (
+        Beneficiary.objects.visible_to(user)
+        .active()
         .filter(organisation_id__in=organisation_ids)
         .exclude(last_name="", first_name="")
         .annotate(
@@ -96,6 +165,13 @@ def _possible_duplicates(organisation_ids: list[int]) -> dict[int, int]:
             first=Upper("first_name"),
             year=Coalesce(ExtractYear("date_of_birth"), "birth_year", output_field=IntegerField()),
         )
+    )
+
+
+def _possible_duplicates(user, organisation_ids: list[int]) -> dict[int, int]:
+    """Per organisation, active records in a group of ≥ 2 with the same names and birth year."""
+    groups = (
+        _duplicate_candidates(user, organisation_ids)
         .values("organisation_id", "last", "first", "year")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
@@ -105,3 +181,15 @@ def _possible_duplicates(organisation_ids: list[int]) -> dict[int, int]:
     for organisation_id, n in groups:
         found[organisation_id] += n
     return found
+
+
+def _duplicate_records(user, organisation_ids: list[int]) -> QuerySet:
+    """The records `_possible_duplicates` counts, each group's members side by side."""
+    group = [F("organisation_id"), F("last"), F("first"), F("year")]
+    return (
+        _duplicate_candidates(user, organisation_ids)
+        .annotate(group_size=Window(Count("id"), partition_by=group))
+        .filter(group_size__gt=1)
+        .select_related("organisation", "city")
+        .order_by("organisation__name", "last", "first", "year", "id")
+    )

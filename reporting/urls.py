@@ -11,4 +11,5 @@ urlpatterns = [
     path("rapports/indicateurs.csv", views.export_csv, name="export_csv"),
     path("rapports/indicateurs.xlsx", views.export_xlsx, name="export_xlsx"),
     path("rapports/qualite/", views.quality, name="quality"),
+    path("rapports/qualite/<slug:check>/", views.quality_detail, name="quality_detail"),
 ]

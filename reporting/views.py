@@ -7,16 +7,18 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from assistance.models import Assistance
 from core.access import actor_for
 from reporting import exports
 from reporting.dashboard import dashboard_data
 from reporting.engine import compute
 from reporting.forms import DrilldownForm, ReportFilterForm
-from reporting.quality import data_quality
+from reporting.quality import CHECKS, data_quality, quality_records
 from reporting.selectors import assistances_behind
 
 FILTER_KEYS = ("project", "period", "start", "end", "partner", "city", "population")
@@ -148,5 +150,38 @@ def quality(request):
             form.is_valid()
             context["form"] = form
         period = form.get_period()
-        context.update(period=period, rows=data_quality(form.get_scope(), period))
+        rows = data_quality(request.user, form.get_scope(), period)
+        for row in rows:
+            # Each figure links to its records: the same filters, cut to the row's partner.
+            row["records_query"] = urlencode(
+                {**_filter_query(request), "partner": row["provider__slug"]}
+            )
+        context.update(period=period, rows=rows)
     return render(request, "reporting/quality.html", context)
+
+
+@officer_required
+def quality_detail(request, check: str):
+    """The records behind one figure of the data quality page, to fix them one by one."""
+    if check not in CHECKS:
+        raise Http404
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reporting/quality_records.html", {"form": form}, status=400)
+    period = form.get_period()
+    records = quality_records(request.user, form.get_scope(), period, check)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/quality_records.html",
+        {
+            "form": form,
+            "check": check,
+            "title": CHECKS[check],
+            "of_people": records.model is not Assistance,
+            "partner": form.cleaned_data.get("partner"),
+            "period": period,
+            "page_obj": page,
+            "quality_query": urlencode(_filter_query(request)),
+        },
+    )

@@ -28,6 +28,7 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assistance import services as assistance_services
 from assistance.choices import SUBTYPES, Outcome, Status
@@ -490,8 +491,12 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
                 number,
                 name,
                 text,
-                _("Cellule trop longue : %(length)s caractères (maximum %(limit)s).")
-                % {"length": len(text), "limit": col.MAX_CELL_CHARS},
+                ngettext(
+                    "Cellule trop longue : %(counter)s caractère (maximum %(limit)s).",
+                    "Cellule trop longue : %(counter)s caractères (maximum %(limit)s).",
+                    len(text),
+                )
+                % {"counter": len(text), "limit": col.MAX_CELL_CHARS},
             )
             cells[name] = ""
             bad = True

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # A cell longer than this stops the CSV reader; shorter ones over columns.MAX_CELL_CHARS are
 # reported per row with the other errors.
@@ -82,9 +83,12 @@ def _read_csv(content: bytes) -> Table:
                 return
             except csv.Error:
                 raise ImportFileError(
-                    _(
+                    ngettext(
+                        "Ligne %(row)s illisible : une cellule dépasse %(limit)s caractère ou "
+                        "un guillemet n'est pas fermé.",
                         "Ligne %(row)s illisible : une cellule dépasse %(limit)s caractères ou "
-                        "un guillemet n'est pas fermé."
+                        "un guillemet n'est pas fermé.",
+                        CSV_FIELD_LIMIT,
                     )
                     % {"row": number + 1, "limit": f"{CSV_FIELD_LIMIT:,}".replace(",", " ")},
                     row=number + 1,

@@ -18,6 +18,25 @@ def query_replace(context, **changes):
     return query.urlencode()
 
 
+@register.inclusion_tag("core/_sort_header.html", takes_context=True)
+def sort_header(context, field, label, first="asc", default=""):
+    """A sortable column's header: shows the active sort and its direction (an arrow, and
+    aria-sort for screen readers); its link sorts by `field`, first in the `first` direction
+    ("asc" or "desc"), then the other way. `default` is the list's order when none is asked."""
+    current = context["request"].GET.get("ordering") or default
+    if current == field:
+        direction, following = "ascending", f"-{field}"
+    elif current == f"-{field}":
+        direction, following = "descending", field
+    else:
+        direction, following = None, (field if first == "asc" else f"-{field}")
+    return {
+        "label": label,
+        "direction": direction,
+        "query": query_replace(context, ordering=following),
+    }
+
+
 @register.filter
 def country(code):
     """A country's name in the active language."""

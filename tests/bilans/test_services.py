@@ -129,7 +129,7 @@ def test_quarterly_schedule_drafts_every_active_project_once_and_notifies_office
     ]
     assert BilanSnapshot.objects.get().task_state == TaskState.DONE
     notice = Notification.objects.get(user=officer)
-    assert "2023-Q2" in notice.message
+    assert "Le bilan du trimestre 2023-Q2 est en préparation pour 1 projet :" in notice.message
     with django_capture_on_commit_callbacks(execute=True):
         services.bilan_schedule_quarterly(today=datetime.date(2023, 7, 6))
     assert BilanSnapshot.objects.count() == 1 and Notification.objects.count() == 1
@@ -178,5 +178,5 @@ def test_the_nightly_fact_check_tells_officers_once_when_figures_drift(officer, 
     assert check_reporting_facts.delay().get() is False
     assert check_reporting_facts.delay().get() is False
     notice = Notification.objects.get(user=officer)
-    assert "2 ligne(s) manquante(s)" in notice.message
+    assert "(2 lignes manquantes ou fausses, 0 lignes en trop)" in notice.message
     assert "reporting_facts --rebuild" in notice.message

@@ -31,6 +31,7 @@ NON_OBJECT_KWARGS = {
     "format": "json",
     "url": "nowhere/",
     "kind": "pdf",
+    "check": "duplicates",
 }
 # Keywords that do not say their model, per URL name (prefer <model>_<field> in new URLs).
 KWARG_MODELS = {"bilans:portal_project": {"code": ("partners.Project", "code")}}
@@ -298,7 +299,7 @@ def test_a_pattern_naming_no_model_fails_loudly():
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, partner_world, alice):
-    open_pages = {"login", "healthz", "set_language", "logout"}
+    open_pages = {"login", "healthz", "set_language", "logout", "favicon"}
     for chain, entry in all_page_patterns():
         if entry.name in open_pages:
             continue

@@ -178,7 +178,7 @@ def test_check_command_reports_drift_and_rebuild_repairs_it(girl, project):
 
     out = io.StringIO()
     call_command("reporting_facts", "--rebuild", stdout=out)
-    assert "3 ligne(s)" in out.getvalue()
+    assert "reconstruite : 3 lignes." in out.getvalue()
     assert_in_sync()
     assert facts_rebuild() == 3
 

@@ -13,11 +13,43 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 
 from assistance.importer.engine import Report
 from assistance.importer.models import ImportBatch
 from assistance.importer.services import import_batch_create, import_batch_process
 from partners.models import Organisation, Project
+
+
+def summarize(report: Report) -> str:
+    """Rows read, people and assistances created, updated or unchanged (the words of the
+    import page)."""
+    counts = report.counts
+
+    def count(context, singular, plural, key):
+        value = counts.get(key, 0)
+        return npgettext(context, singular, plural, value) % {"counter": value}
+
+    return _("%(rows)s ; personnes : %(pn)s, %(pu)s ; assistances : %(an)s, %(au)s, %(ak)s.") % {
+        "rows": ngettext("%(counter)s ligne lue", "%(counter)s lignes lues", report.rows)
+        % {"counter": report.rows},
+        "pn": count("personnes", "%(counter)s nouvelle", "%(counter)s nouvelles", "persons_new"),
+        "pu": count(
+            "personnes", "%(counter)s modifiée", "%(counter)s modifiées", "persons_updated"
+        ),
+        "an": count(
+            "assistances", "%(counter)s nouvelle", "%(counter)s nouvelles", "assistances_new"
+        ),
+        "au": count(
+            "assistances", "%(counter)s modifiée", "%(counter)s modifiées", "assistances_updated"
+        ),
+        "ak": count(
+            "assistances",
+            "%(counter)s inchangée",
+            "%(counter)s inchangées",
+            "assistances_unchanged",
+        ),
+    }
 
 
 def format_report(report: Report) -> list[str]:
@@ -84,24 +116,17 @@ class Command(BaseCommand):
             )
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        counts = report.counts
-        summary = _(
-            "%(rows)s lignes ; personnes : %(pn)s nouvelles, %(pu)s modifiées ; assistances : "
-            "%(an)s nouvelles, %(au)s modifiées, %(ak)s inchangées."
-        ) % {
-            "rows": report.rows,
-            "pn": counts.get("persons_new", 0),
-            "pu": counts.get("persons_updated", 0),
-            "an": counts.get("assistances_new", 0),
-            "au": counts.get("assistances_updated", 0),
-            "ak": counts.get("assistances_unchanged", 0),
-        }
+        summary = summarize(report)
         if not report.ok:
             for line in format_report(report):
                 self.stderr.write(line)
             raise CommandError(
-                _("Fichier refusé : %(count)s erreur(s), rien n'a été importé.")
-                % {"count": len(report.errors)}
+                ngettext(
+                    "Fichier refusé : %(counter)s erreur, rien n'a été importé.",
+                    "Fichier refusé : %(counter)s erreurs, rien n'a été importé.",
+                    len(report.errors),
+                )
+                % {"counter": len(report.errors)}
             )
         if options["dry_run"]:
             self.stdout.write(

@@ -4,6 +4,8 @@ definition (exit status 1 on any difference), or refill it."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reporting.facts import facts_check, facts_rebuild
 
@@ -22,12 +24,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["rebuild"]:
             rows = facts_rebuild()
-            self.stdout.write(f"Table des faits reconstruite : {rows} ligne(s).")
+            self.stdout.write(
+                ngettext(
+                    "Table des faits reconstruite : %(counter)s ligne.",
+                    "Table des faits reconstruite : %(counter)s lignes.",
+                    rows,
+                )
+                % {"counter": rows}
+            )
         drift = facts_check()
         if not drift.ok:
             raise CommandError(
-                f"Table des faits désynchronisée : {drift.missing} ligne(s) manquante(s) ou "
-                f"fausse(s), {drift.unexpected} ligne(s) en trop. Lancez "
-                "`manage.py reporting_facts --rebuild`."
+                _(
+                    "Table des faits désynchronisée : %(missing)s, %(unexpected)s. Lancez "
+                    "`manage.py reporting_facts --rebuild`."
+                )
+                % drift.described()
             )
-        self.stdout.write(self.style.SUCCESS("Table des faits conforme."))
+        self.stdout.write(self.style.SUCCESS(_("Table des faits conforme.")))

@@ -13,8 +13,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from assistance.importer.engine import errors_summary
 from assistance.importer.models import ImportBatch
-from assistance.importer.services import import_batch_create, import_batch_start
+from assistance.importer.services import (
+    import_batch_create,
+    import_batch_start,
+    import_file_read,
+)
 from core.access import actor_for
 from core.api.fields import ScopedSlugRelatedField
 from core.api.permissions import IsCaseworkerOrOfficer
@@ -39,6 +44,9 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     ok = serializers.SerializerMethodField()
+    errors_summary = serializers.SerializerMethodField(
+        help_text="« 1 000 premières erreurs sur N » quand `errors` ne les contient pas toutes."
+    )
 
     class Meta:
         model = ImportBatch
@@ -55,13 +63,22 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "finished_at",
             "rows",
             "counts",
+            "error_count",
+            "errors_summary",
             "errors",
             "preview",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "errors": {"help_text": "Les 1 000 premières erreurs, dans l'ordre des lignes."},
+            "error_count": {"help_text": "Le nombre total d'erreurs du fichier."},
+        }
 
     def get_ok(self, batch) -> bool:
         return batch.status in (ImportBatch.Status.VALID, ImportBatch.Status.DONE)
+
+    def get_errors_summary(self, batch) -> str:
+        return errors_summary(batch.error_count, len(batch.errors))
 
 
 class ImportInputSerializer(serializers.Serializer):
@@ -104,8 +121,11 @@ class ImportInputSerializer(serializers.Serializer):
         },
         description=(
             "201 : importé ; 200 : `dry_run` réussi (rien d'écrit) ; 400 : fichier refusé, "
-            "`errors` liste chaque ligne (row, column, value, message) et rien n'est écrit ; "
-            "202 : gros fichier traité en arrière-plan, suivre `GET /api/v1/imports/<id>/`."
+            "`errors` liste les 1 000 premières erreurs (row, column, value, message), "
+            "`error_count` leur nombre total, et rien n'est écrit ; ou `file` : fichier "
+            "au-delà des limites (taille, taille décompressée, lignes) ; 202 : fichier de plus "
+            "de quelques milliers de lignes, traité en arrière-plan, suivre "
+            "`GET /api/v1/imports/<id>/`."
         ),
     ),
 )
@@ -137,7 +157,7 @@ class ImportViewSet(
             organisation=organisation,
             project=data.validated_data.get("project"),
             file_name=upload.name,
-            content=upload.read(),
+            content=import_file_read(upload, declared_size=upload.size),
             source=ImportBatch.Source.API,
             language=translation.get_language() or "fr",
         )

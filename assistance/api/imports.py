@@ -1,18 +1,22 @@
 """`POST /api/v1/imports/`: the import contract through the API (multipart `file`, optional
 `organisation` slug, `project` code and `dry_run`), answering the same report as the command
-and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (scoped)."""
+and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (scoped);
+`GET /api/v1/imports/template/{csv,xlsx}/`: the file to start from."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from assistance.importer import exports
 from assistance.importer.engine import errors_summary
 from assistance.importer.models import ImportBatch
 from assistance.importer.services import (
@@ -171,6 +175,29 @@ class ImportViewSet(
         else:
             code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
         return Response(ImportBatchSerializer(batch).data, status=code)
+
+    @extend_schema(
+        summary="Télécharger le modèle CSV (en-têtes et une ligne d'exemple)",
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **errors(401, 403)},
+    )
+    @action(detail=False, methods=["get"], url_path="template/csv")
+    def template_csv(self, request):
+        return _template("csv")
+
+    @extend_schema(
+        summary="Télécharger le modèle Excel (en-têtes et une ligne d'exemple)",
+        responses={(200, exports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY, **errors(401, 403)},
+    )
+    @action(detail=False, methods=["get"], url_path="template/xlsx")
+    def template_xlsx(self, request):
+        return _template("xlsx")
+
+
+def _template(fmt: str) -> HttpResponse:
+    """The file to start from: the contract's headers and one example row."""
+    response = HttpResponse(exports.template_file(fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.TEMPLATE_NAME}.{fmt}"'
+    return response
 
 
 router = SimpleRouter()

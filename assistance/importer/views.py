@@ -1,5 +1,6 @@
 """Import pages: upload → preview (counts, first rows, the first errors) → confirm → result;
-the progress bar of large files (htmx polling); exports in the import's columns.
+the progress bar of large files (htmx polling); the template files; exports in the import's
+columns.
 
 Thin views: the form validates, `assistance.importer.services` does the work, every batch is
 looked up through `ImportBatch.objects.visible_to(user)` (404 out of scope)."""
@@ -154,6 +155,16 @@ def import_errors_csv(request, importbatch_id: int):
     rows = ([e["row"] or "", e["column"], e["value"], e["message"]] for e in batch.errors)
     response = HttpResponse(b"".join(exports.to_csv(header, rows)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="erreurs-import-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request, fmt: str):
+    """A file to start from: the contract's headers and one example row that imports as it is."""
+    require_case_staff(request)
+    response = HttpResponse(exports.template_file(fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.TEMPLATE_NAME}.{fmt}"'
     return response
 
 

@@ -150,8 +150,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = (
 )
 IMPORT_MAX_COMPRESSION_RATIO = env.get_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
 IMPORT_MAX_ROWS = env.get_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
-# A check or an import running longer is stopped and marked failed; a task whose worker was
-# lost (killed, out of memory) runs again at most this many times in all.
+# A check or an import running longer is stopped and marked failed (keep it well below
+# CELERY_VISIBILITY_TIMEOUT, or Redis hands a task still running to a second worker); a task
+# whose worker was lost (killed, out of memory) runs at most IMPORT_MAX_ATTEMPTS times in all.
 IMPORT_TIME_LIMIT = env.get_int("IMPORT_TIME_LIMIT_SECONDS", 600, minimum=10)
 IMPORT_MAX_ATTEMPTS = env.get_int("IMPORT_MAX_ATTEMPTS", 2, minimum=1)
 

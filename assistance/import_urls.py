@@ -12,6 +12,8 @@ urlpatterns = [
     path("imports/<int:importbatch_id>/progression/", views.import_progress, name="progress"),
     path("imports/<int:importbatch_id>/confirmer/", views.import_confirm, name="confirm"),
     path("imports/<int:importbatch_id>/erreurs.csv", views.import_errors_csv, name="errors_csv"),
+    path("imports/modele.csv", views.import_template, {"fmt": "csv"}, name="template_csv"),
+    path("imports/modele.xlsx", views.import_template, {"fmt": "xlsx"}, name="template_xlsx"),
 ] + [
     path(
         f"exports/{kind}.{fmt}",

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    # A lost worker (killed, out of memory) requeues the task; the service counts each
+    # attempt in the batch's row and fails the batch after IMPORT_MAX_ATTEMPTS.
+    reject_on_worker_lost=True,
+    # The soft limit fails the batch with a message; the hard one stops a worker that does
+    # not come back from it (the beat task then marks the batch failed).
+    soft_time_limit=settings.IMPORT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TIME_LIMIT + 30,
+)
 def process_import_batch(batch_id: int, commit: bool) -> None:
     """Check (and with `commit`, import) a large uploaded file in the background."""
-    from assistance.importer.models import ImportBatch
-    from assistance.importer.services import import_batch_process
+    from assistance.importer.services import import_batch_run
 
-    batch = (
-        ImportBatch.objects.select_related("organisation", "project", "created_by")
-        .filter(pk=batch_id)
-        .first()
-    )
-    if batch is None or not batch.is_running:
-        return  # already processed (a redelivered task) or gone
-    import_batch_process(batch=batch, commit=commit)
+    import_batch_run(batch_id=batch_id, commit=commit)
+
+
+@shared_task
+def fail_stale_imports() -> int:
+    """Beat, every five minutes: imports still running long after their time limit fail."""
+    from assistance.importer.services import import_batch_fail_stale
+
+    return import_batch_fail_stale()

@@ -5,6 +5,11 @@ Uses its own database `iom_import_bench` (dropped and rebuilt on each run, never
 development database): migrate, one partner and one project, then times the command's path
 (batch record, parse, validate every row with the models' rules, bulk writes, audit) and counts
 the queries. Target: ≥ 5,000 rows/s, with queries growing with batches of rows, not rows.
+
+Then the limits (issue 11): crafted files (the zip bombs of tests/imports/bombs.py) are each
+refused in a fresh process as the upload and the worker refuse them, and the peak memory and
+time that costs are printed next to the peak of the 100,000-row import itself. Target: no
+refusal grows the process by more than 32 MB.
 """
 
 from __future__ import annotations
@@ -12,14 +17,20 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
 import random
+import re
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "iom_import_bench"
 TARGET_ROWS_PER_SECOND = 5000
+REFUSAL_MAX_KB = 32 * 1024
 
 
 def bench_url() -> str:
@@ -96,10 +107,92 @@ def make_csv(rows: int, *, seed: int = 7, prefix: str = "") -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _kilobytes(key: str) -> int:
+    """VmRSS (now) or VmHWM (the peak since the last `_reset_peak`) of this process (Linux)."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(key + r":\s+(\d+) kB", status).group(1))
+
+
+def _reset_peak() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def refuse(path: str) -> dict:
+    """In this (fresh) process: what refusing the file at `path` costs, as the upload
+    (`measure`) and then the worker (reading every row, as the engine does) refuse it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iom_cases.settings_test")
+    import django
+
+    django.setup()
+    from assistance.importer.reader import ImportFileError, measure, read_table
+
+    content = Path(path).read_bytes()
+    _reset_peak()
+    before = _kilobytes("VmRSS")
+    started = time.perf_counter()
+    refusals = []
+    for check in (
+        lambda: measure(content, "f.xlsx"),
+        lambda: list(read_table(content, "f.xlsx").rows),
+    ):
+        try:
+            check()
+        except ImportFileError as exc:
+            refusals.append(exc.message)
+    return {
+        "kb": _kilobytes("VmHWM") - before,
+        "seconds": time.perf_counter() - started,
+        "refusals": refusals,
+    }
+
+
+def limits_report() -> bool:
+    """Each crafted file refused in a fresh process; True when every one was refused twice
+    within REFUSAL_MAX_KB."""
+    from tests.imports import bombs
+
+    files = {
+        "390,000 identical rows (the issue's 244 KB file)": lambda: bombs.rows_bomb(390_000),
+        "a sheet inflating to 492 MB (the issue's 1.9 MB file)": lambda: bombs.inflated_bomb(492),
+        "100,001 distinct rows": lambda: bombs.workbook(bombs.varied_rows(100_001)),
+        "2,100,001 shared strings": lambda: bombs.workbook(
+            shared_strings=(b"<si><t>%x</t></si>" % n for n in range(2_100_001))
+        ),
+    }
+    ok = True
+    print("\nrefusing crafted XLSX files (each in a fresh process: upload check, then worker read)")
+    with tempfile.TemporaryDirectory() as folder:
+        for label, build in files.items():
+            path = Path(folder) / "crafted.xlsx"
+            path.write_bytes(build())
+            result = subprocess.run(  # noqa: S603 (this interpreter, this module)
+                [sys.executable, "-m", "benchmarks.import_bench", "--refuse", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            refused = len(figures["refusals"]) == 2 and figures["kb"] <= REFUSAL_MAX_KB
+            ok = ok and refused
+            print(
+                f"  {label}: {path.stat().st_size / 1e6:6.2f} MB on disk, peak "
+                f"+{figures['kb'] / 1024:6.1f} MB, {figures['seconds']:6.3f} s, "
+                f"{'refused' if refused else 'NOT REFUSED WITHIN BOUNDS'}: "
+                f"{figures['refusals'][0][:60] if figures['refusals'] else ''}…"
+            )
+    print(f"target: every file refused twice, peak ≤ +{REFUSAL_MAX_KB // 1024} MB:", end=" ")
+    print("met" if ok else "MISSED")
+    return ok
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.import_bench", description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--refuse", help=argparse.SUPPRESS)  # the child of limits_report
     args = parser.parse_args(argv)
+    if args.refuse:
+        print(json.dumps(refuse(args.refuse)))
+        return 0
 
     url = bench_url()
     name = urlsplit(url).path.lstrip("/")
@@ -171,7 +264,10 @@ def main(argv=None) -> int:
             sys.exit(f"the bench file was refused: {report.errors[:5]}")
         return elapsed, len(queries), report
 
+    _reset_peak()
+    resident = _kilobytes("VmRSS")
     elapsed, queries, report = run(dry_run=False)
+    import_peak = _kilobytes("VmHWM") - resident
     rate = args.rows / elapsed
     if Assistance.objects.count() != args.rows:
         sys.exit("not every row was imported")
@@ -188,8 +284,10 @@ def main(argv=None) -> int:
     content = make_csv(1000, prefix="S")
     _small_elapsed, small_queries, _ = run(dry_run=True)
     print(f"  queries: {small_queries} for a 1,000-row dry run, {queries} for 100,000 rows")
+    print(f"  peak memory of the import: +{import_peak / 1024:.0f} MB")
     ok = rate >= TARGET_ROWS_PER_SECOND and queries < args.rows / 100
     print(f"\ntarget: ≥ {TARGET_ROWS_PER_SECOND:,} rows/s:", "met" if ok else "MISSED")
+    ok = limits_report() and ok
     return 0 if ok else 1
 
 

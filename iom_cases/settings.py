@@ -129,12 +129,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bilans.tasks.schedule_quarterly_drafts",
         "schedule": crontab(minute=0, hour=6, day_of_month=5, month_of_year="1,4,7,10"),
     },
+    # Imports whose worker died or overran their time limit: marked failed, never "running".
+    "imports-fail-stale": {
+        "task": "assistance.tasks.fail_stale_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     # The engine's fact table against its definition; officers are told on any difference.
     "reporting-facts-check": {
         "task": "bilans.tasks.check_reporting_facts",
         "schedule": crontab(minute=30, hour=2),
     },
 }
+
+# --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
+# A file above any limit is refused before it is parsed, with a message saying which one.
+IMPORT_MAX_UPLOAD_BYTES = env.get_int("IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+# An XLSX is a zip: what its parts inflate to, and how much any part may be compressed.
+IMPORT_MAX_UNCOMPRESSED_BYTES = (
+    env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 200, minimum=1) * 1024 * 1024
+)
+IMPORT_MAX_COMPRESSION_RATIO = env.get_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
+IMPORT_MAX_ROWS = env.get_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+# A check or an import running longer is stopped and marked failed (keep it well below
+# CELERY_VISIBILITY_TIMEOUT, or Redis hands a task still running to a second worker); a task
+# whose worker was lost (killed, out of memory) runs at most IMPORT_MAX_ATTEMPTS times in all.
+IMPORT_TIME_LIMIT = env.get_int("IMPORT_TIME_LIMIT_SECONDS", 600, minimum=10)
+IMPORT_MAX_ATTEMPTS = env.get_int("IMPORT_MAX_ATTEMPTS", 2, minimum=1)
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

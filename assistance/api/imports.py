@@ -1,20 +1,29 @@
 """`POST /api/v1/imports/`: the import contract through the API (multipart `file`, optional
 `organisation` slug, `project` code and `dry_run`), answering the same report as the command
-and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (scoped)."""
+and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (scoped);
+`GET /api/v1/imports/template/{csv,xlsx}/`: the file to start from."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from assistance.importer import exports
+from assistance.importer.engine import errors_summary
 from assistance.importer.models import ImportBatch
-from assistance.importer.services import import_batch_create, import_batch_start
+from assistance.importer.services import (
+    import_batch_create,
+    import_batch_start,
+    import_file_read,
+)
 from core.access import actor_for
 from core.api.fields import ScopedSlugRelatedField
 from core.api.permissions import IsCaseworkerOrOfficer
@@ -39,6 +48,9 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     ok = serializers.SerializerMethodField()
+    errors_summary = serializers.SerializerMethodField(
+        help_text="« 1 000 premières erreurs sur N » quand `errors` ne les contient pas toutes."
+    )
 
     class Meta:
         model = ImportBatch
@@ -55,13 +67,22 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "finished_at",
             "rows",
             "counts",
+            "error_count",
+            "errors_summary",
             "errors",
             "preview",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "errors": {"help_text": "Les 1 000 premières erreurs, dans l'ordre des lignes."},
+            "error_count": {"help_text": "Le nombre total d'erreurs du fichier."},
+        }
 
     def get_ok(self, batch) -> bool:
         return batch.status in (ImportBatch.Status.VALID, ImportBatch.Status.DONE)
+
+    def get_errors_summary(self, batch) -> str:
+        return errors_summary(batch.error_count, len(batch.errors))
 
 
 class ImportInputSerializer(serializers.Serializer):
@@ -104,8 +125,11 @@ class ImportInputSerializer(serializers.Serializer):
         },
         description=(
             "201 : importé ; 200 : `dry_run` réussi (rien d'écrit) ; 400 : fichier refusé, "
-            "`errors` liste chaque ligne (row, column, value, message) et rien n'est écrit ; "
-            "202 : gros fichier traité en arrière-plan, suivre `GET /api/v1/imports/<id>/`."
+            "`errors` liste les 1 000 premières erreurs (row, column, value, message), "
+            "`error_count` leur nombre total, et rien n'est écrit ; ou `file` : fichier "
+            "au-delà des limites (taille, taille décompressée, lignes) ; 202 : fichier de plus "
+            "de quelques milliers de lignes, traité en arrière-plan, suivre "
+            "`GET /api/v1/imports/<id>/`."
         ),
     ),
 )
@@ -137,7 +161,7 @@ class ImportViewSet(
             organisation=organisation,
             project=data.validated_data.get("project"),
             file_name=upload.name,
-            content=upload.read(),
+            content=import_file_read(upload, declared_size=upload.size),
             source=ImportBatch.Source.API,
             language=translation.get_language() or "fr",
         )
@@ -151,6 +175,29 @@ class ImportViewSet(
         else:
             code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
         return Response(ImportBatchSerializer(batch).data, status=code)
+
+    @extend_schema(
+        summary="Télécharger le modèle CSV (en-têtes et une ligne d'exemple)",
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **errors(401, 403)},
+    )
+    @action(detail=False, methods=["get"], url_path="template/csv")
+    def template_csv(self, request):
+        return _template("csv")
+
+    @extend_schema(
+        summary="Télécharger le modèle Excel (en-têtes et une ligne d'exemple)",
+        responses={(200, exports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY, **errors(401, 403)},
+    )
+    @action(detail=False, methods=["get"], url_path="template/xlsx")
+    def template_xlsx(self, request):
+        return _template("xlsx")
+
+
+def _template(fmt: str) -> HttpResponse:
+    """The file to start from: the contract's headers and one example row."""
+    response = HttpResponse(exports.template_file(fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.TEMPLATE_NAME}.{fmt}"'
+    return response
 
 
 router = SimpleRouter()

@@ -27,6 +27,7 @@ from django.db.models import BooleanField
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -50,6 +51,9 @@ COPY_BATCH = 20000
 # COPY statements run (the benchmark adds them to the queries it counts).
 COPY_STATEMENTS = [0]
 PREVIEW_ROWS = 10
+# A report keeps the first errors in row order, and counts them all: a file with a million
+# bad rows gives a report of the same size as one with a thousand.
+ERRORS_KEPT = 1000
 
 # What an import may change on an existing record (the person's columns; the row's columns).
 PERSON_FIELDS = (
@@ -110,12 +114,29 @@ class RowError:
         }
 
 
+def errors_summary(total: int, kept: int) -> str:
+    """The sentence « 1 000 premières erreurs sur 4 321 » when only the first `kept` of `total`
+    errors were kept (the report, the pages, the API and the command say it alike), else ""."""
+    if total <= kept:
+        return ""
+    return ngettext(
+        "%(kept)s première erreur sur %(total)s",
+        "%(kept)s premières erreurs sur %(total)s",
+        kept,
+    ) % {
+        "kept": number_format(kept, force_grouping=True),
+        "total": number_format(total, force_grouping=True),
+    }
+
+
 @dataclass
 class Report:
-    """What an import found (dry run) or did: counts, the first rows, every error."""
+    """What an import found (dry run) or did: counts, the first rows, the first
+    `ERRORS_KEPT` errors in row order and how many there were in all."""
 
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
     counts: dict = field(default_factory=dict)
     preview: list[dict] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -123,7 +144,11 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    @property
+    def errors_summary(self) -> str:
+        return errors_summary(self.error_count, len(self.errors))
 
     def as_dict(self) -> dict:
         return {
@@ -131,6 +156,8 @@ class Report:
             "ok": self.ok,
             "written": self.written,
             "counts": self.counts,
+            "error_count": self.error_count,
+            "errors_summary": self.errors_summary,
             "errors": [e.as_dict() for e in self.errors],
             "ignored_columns": self.ignored_columns,
             "preview": self.preview,
@@ -219,11 +246,28 @@ class _Plan:
         self.persons: dict[str, _Person] = {}
         self.new_assistances: list[Assistance] = []
         self.updated_assistances: list[tuple[Assistance, dict]] = []
+        # (number, column) of the errors of the row reported last (`plan_columns`).
+        self.row_errors: list[tuple[int, str]] = []
+        self.row_errors_row: int | None = None
 
     def error(self, row, column, value, message):
-        self.report.errors.append(
+        report = self.report
+        if row != self.row_errors_row:
+            self.row_errors, self.row_errors_row = [], row
+        self.row_errors.append((report.error_count, column))
+        report.error_count += 1
+        report.errors.append(
             RowError(row=row, column=column, value=_clip(value), message=str(message))
         )
+        if len(report.errors) >= 2 * ERRORS_KEPT:
+            self.keep_first_errors()
+
+    def keep_first_errors(self) -> None:
+        """Sort the errors by row and keep the first ERRORS_KEPT (a stable sort: errors of the
+        same cell stay in the order found, exactly as sorting every error would give)."""
+        errors = self.report.errors
+        errors.sort(key=lambda e: (e.row or 0, e.column))
+        del errors[ERRORS_KEPT:]
 
 
 def _clip(value) -> str:
@@ -368,7 +412,7 @@ def _plan(content, filename, organisation, acting_user, default_project, progres
     progress(0.3)
     lookups.load_assistances(organisation, rows, plan.persons)
     _build_assistances(plan, organisation, acting_user, lookups, rows, progress)
-    plan.report.errors.sort(key=lambda e: (e.row or 0, e.column))
+    plan.keep_first_errors()
     persons = plan.persons.values()
     plan.report.counts = {
         "persons_new": sum(1 for p in persons if p.before is None),
@@ -463,7 +507,7 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
     """One row's cells to values; its errors go to the report. None if the row is unusable."""
     bad = False
     memo = lookups.memo
-    first_error = len(plan.report.errors)
+    first_error = plan.report.error_count
 
     def read(name, reader):
         # The same text read by the same reader gives the same value (or error): spreadsheets
@@ -622,7 +666,7 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
 
 def plan_columns(plan: _Plan, since: int) -> set[str]:
     """The columns reported since the `since`-th error (those of the current row)."""
-    return {e.column for e in plan.report.errors[since:]}
+    return {column for number, column in plan.row_errors if number >= since}
 
 
 def _build_people(plan: _Plan, organisation, acting_user, lookups: _Lookups) -> None:

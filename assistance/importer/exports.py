@@ -3,6 +3,8 @@ round-trips (export → import gives the same people and assistances).
 
 Text cells that a spreadsheet would run as a formula (= + - @) are prefixed with a quote; the
 importer removes that quote again.
+
+The template files are the same columns with one example row, which imports as it is.
 """
 
 from __future__ import annotations
@@ -10,11 +12,19 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assistance.importer import columns as col
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+TEMPLATE_NAME = "modele-import-assistances"
 
 
 def _person_cells(person: Beneficiary) -> list[str]:
@@ -97,3 +107,41 @@ def to_xlsx(header, rows, title: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def template_rows() -> list[list[str]]:
+    """One example row in the contract's columns (`columns.COLUMNS`), in the forms a partner
+    writes: it imports as it is into any organisation (no project: the import's default one
+    applies; delivered today, inside any running project), so a partner can try the import
+    before replacing it with their own rows."""
+    example = {
+        "beneficiary_ref": "EXEMPLE-0001",
+        "first_name": "Aminata",
+        "last_name": _("Exemple"),
+        "sex": "F",
+        "date_of_birth": "1994-05-12",
+        "birth_year": "",
+        "nationality": "CI",
+        "city": "oujda",
+        "migrant": "yes",
+        "vulnerabilities": "single_parent",
+        "assistance_ref": "EXEMPLE-A-0001",
+        "category": "medical",
+        "subtype": "consultation",
+        "delivered_on": timezone.localdate().isoformat(),
+        "status": "delivered",
+        "project": "",
+        "country": "MA",
+        "quantity": "1",
+        "value_mad": "150",
+        "outcome": "",
+        "notes": _("Ligne d'exemple : remplacez-la par vos données."),
+    }
+    return [[example[name] for name in col.COLUMNS]]
+
+
+def template_file(fmt: str) -> bytes:
+    """The template (the contract's headers and the example row) as CSV or XLSX."""
+    if fmt == "csv":
+        return b"".join(to_csv(col.COLUMNS, template_rows()))
+    return to_xlsx(col.COLUMNS, template_rows(), title="assistances")

@@ -71,9 +71,15 @@ class ImportBatch(models.Model):
     status = models.CharField(
         _("statut"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
+    # When the current step (check or import) started, and how many times a worker started it:
+    # a batch running past the time limit is failed, and so is one whose worker kept dying.
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     rows = models.PositiveIntegerField(_("lignes"), default=0)
     counts = models.JSONField(_("décompte"), default=dict, blank=True)
+    # The first errors in row order (engine.ERRORS_KEPT at most), and how many there were.
     errors = models.JSONField(_("erreurs"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("nombre d'erreurs"), default=0)
     preview = models.JSONField(_("aperçu"), default=list, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()

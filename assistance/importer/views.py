@@ -1,11 +1,13 @@
-"""Import pages: upload → preview (counts, first rows, every error) → confirm → result; the
-progress bar of large files (htmx polling); exports in the import's columns.
+"""Import pages: upload → preview (counts, first rows, the first errors) → confirm → result;
+the progress bar of large files (htmx polling); the template files; exports in the import's
+columns.
 
 Thin views: the form validates, `assistance.importer.services` does the work, every batch is
 looked up through `ImportBatch.objects.visible_to(user)` (404 out of scope)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,31 +15,38 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assistance.importer import columns, exports
+from assistance.importer.engine import errors_summary
 from assistance.importer.forms import ImportUploadForm
 from assistance.importer.models import ImportBatch
 from assistance.importer.services import (
     import_batch_create,
+    import_batch_fail_stale,
     import_batch_progress,
     import_batch_start,
+    import_file_read,
 )
 from beneficiaries.views import require_case_staff
 from partners.models import Organisation
 
-ERRORS_SHOWN = 1000
-
 
 def _batch(request, batch_id: int) -> ImportBatch:
     require_case_staff(request)
-    return get_object_or_404(
+    batches = (
         ImportBatch.objects.visible_to(request.user)
         .select_related("organisation", "project", "created_by")
-        .defer("content"),
-        pk=batch_id,
+        .defer("content")
     )
+    batch = get_object_or_404(batches, pk=batch_id)
+    # A batch whose worker died without a word must not show a progress bar for ever: the
+    # beat task fails it, and so does the first page that shows it after its time limit.
+    if batch.is_running and import_batch_fail_stale(batch_id=batch.pk):
+        batch = batches.get(pk=batch_id)
+    return batch
 
 
 @login_required
@@ -52,12 +61,12 @@ def import_upload(request):
                 organisation=form.chosen_organisation(),
                 project=form.cleaned_data["project"],
                 file_name=upload.name,
-                content=upload.read(),
+                content=import_file_read(upload, declared_size=upload.size),
                 source=ImportBatch.Source.WEB,
                 language=translation.get_language() or "fr",
             )
         except ValidationError as exc:
-            form.add_error("file", exc)
+            form.add_error(None, exc)  # on the field the service names (`file`)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -77,6 +86,10 @@ def import_upload(request):
             "columns": columns.COLUMNS,
             "required": columns.REQUIRED,
             "can_choose": actor.sees_everything,
+            "limits": {
+                "upload_mb": number_format(settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)),
+                "rows": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True),
+            },
         },
     )
 
@@ -90,8 +103,7 @@ def import_detail(request, importbatch_id: int):
         "imports/detail.html",
         {
             "batch": batch,
-            "errors": batch.errors[:ERRORS_SHOWN],
-            "more_errors": max(len(batch.errors) - ERRORS_SHOWN, 0),
+            "errors_summary": errors_summary(batch.error_count, len(batch.errors)),
             "preview_columns": [c for c in columns.COLUMNS if any(c in r for r in batch.preview)],
             "progress": import_batch_progress(batch),
         },
@@ -136,12 +148,23 @@ def import_confirm(request, importbatch_id: int):
 @login_required
 @require_GET
 def import_errors_csv(request, importbatch_id: int):
-    """Every error of a refused file, as a CSV the partner can sort and fix from."""
+    """The errors of a refused file (the first ERRORS_KEPT), as a CSV the partner can sort
+    and fix from."""
     batch = _batch(request, importbatch_id)
     header = [_("ligne"), _("colonne"), _("valeur"), _("erreur")]
     rows = ([e["row"] or "", e["column"], e["value"], e["message"]] for e in batch.errors)
     response = HttpResponse(b"".join(exports.to_csv(header, rows)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="erreurs-import-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request, fmt: str):
+    """A file to start from: the contract's headers and one example row that imports as it is."""
+    require_case_staff(request)
+    response = HttpResponse(exports.template_file(fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.TEMPLATE_NAME}.{fmt}"'
     return response
 
 

@@ -26,6 +26,10 @@ def test_integer_values(monkeypatch):
     monkeypatch.setenv("N", "ten")
     with pytest.raises(ImproperlyConfigured, match="N must be an integer"):
         env.get_int("N", 1)
+    monkeypatch.setenv("N", "-5")
+    with pytest.raises(ImproperlyConfigured, match="N must be at least 1, got -5"):
+        env.get_int("N", 1, minimum=1)
+    assert env.get_int("N", 1) == -5  # no minimum asked
 
 
 def test_database_url_must_be_postgres():
@@ -57,6 +61,10 @@ def _import_settings(**environ):
         ({"SECRET_KEY": "short"}, "too weak"),
         ({"SECRET_KEY": "x" * 40}, "ALLOWED_HOSTS must be set"),
         ({"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "a", "DEBUG": "perhaps"}, "DEBUG must be"),
+        (
+            {"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "a", "IMPORT_MAX_ROWS": "0"},
+            "IMPORT_MAX_ROWS must be at least 1",
+        ),
     ],
 )
 def test_production_settings_fail_loudly(environ, message):

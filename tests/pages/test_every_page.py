@@ -207,6 +207,7 @@ ROLE_PAGES = {
         "imports:progress",
         "imports:confirm",
         "imports:errors_csv",
+        "imports:template_",
         "reporting:",
         "bilans:",
         "admin:",

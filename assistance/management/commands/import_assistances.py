@@ -1,7 +1,9 @@
 """`manage.py import_assistances FILE --organisation SLUG [--project CODE] [--dry-run]`.
 
 Imports a partner's CSV or XLSX file whole or not at all (DESIGN.md section 4). A bad file
-prints every bad row (row as numbered in the spreadsheet, column, value, reason) and exits 1.
+prints its bad rows (row as numbered in the spreadsheet, column, value, reason; the first
+1,000 and how many there were) and exits 1. A file over the limits of settings (size, inflated
+size, rows) is refused before it is read or parsed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from django.utils.translation import ngettext, npgettext
 
 from assistance.importer.engine import Report
 from assistance.importer.models import ImportBatch
-from assistance.importer.services import import_batch_create, import_batch_process
+from assistance.importer.services import (
+    import_batch_create,
+    import_batch_process,
+    import_file_read,
+)
 from partners.models import Organisation, Project
 
 
@@ -53,13 +59,16 @@ def summarize(report: Report) -> str:
 
 
 def format_report(report: Report) -> list[str]:
-    """The report as lines a person reads (used by the command and its tests)."""
+    """The report as lines a person reads (used by the command and its tests): the errors
+    kept, then, when there were more, how many of how many."""
     lines = []
     for error in report.errors:
         place = _("ligne %(row)s") % {"row": error.row} if error.row else _("fichier")
         column = f", {_('colonne')} {error.column}" if error.column else ""
         value = f" « {error.value} »" if error.value else ""
         lines.append(f"{place}{column}{value} : {error.message}")
+    if report.errors_summary:
+        lines.append(report.errors_summary)
     return lines
 
 
@@ -99,8 +108,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(_("Utilisateur inconnu : %(user)s") % {"user": options["user"]})
-        content = path.read_bytes()
         try:
+            with path.open("rb") as stream:
+                content = import_file_read(stream, declared_size=path.stat().st_size)
             batch = import_batch_create(
                 acting_user=user,
                 organisation=organisation,
@@ -124,9 +134,9 @@ class Command(BaseCommand):
                 ngettext(
                     "Fichier refusé : %(counter)s erreur, rien n'a été importé.",
                     "Fichier refusé : %(counter)s erreurs, rien n'a été importé.",
-                    len(report.errors),
+                    report.error_count,
                 )
-                % {"counter": len(report.errors)}
+                % {"counter": report.error_count}
             )
         if options["dry_run"]:
             self.stdout.write(

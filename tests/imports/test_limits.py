@@ -1,0 +1,492 @@
+"""One small file must not knock the importer over (issue 11, item 19): a file over a limit is
+refused before it is read or parsed, with a message saying which limit; a report keeps the
+first 1,000 errors and their count; large files go to the worker, which has a time limit and
+gives up after a bounded number of lost workers; nothing stays "running" for ever; refusing a
+zip bomb takes little memory."""
+
+import datetime
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
+from django.core.files import uploadhandler
+from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from assistance.importer import reader, services
+from assistance.importer.engine import ERRORS_KEPT
+from assistance.importer.models import ImportBatch
+from assistance.importer.reader import ImportFileError, read_limited
+from assistance.models import Assistance
+from assistance.tasks import fail_stale_imports, process_import_batch
+from beneficiaries.models import Beneficiary
+from tests.imports import bombs
+from tests.imports.conftest import csv_bytes, row
+
+MB = 1024 * 1024
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _plain(text: str) -> str:
+    """Thousands separators (no-break spaces in French) as plain spaces."""
+    return re.sub(r"\s", " ", text)
+
+
+def _upload(client, content, name="partenaire.csv"):
+    return client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile(name, content), "project": "JPN-PROT"},
+    )
+
+
+def _api_post(user, content, name="f.csv", **data):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client.post(
+        "/api/v1/imports/",
+        {"file": SimpleUploadedFile(name, content), "project": "JPN-PROT", **data},
+        format="multipart",
+    )
+
+
+@pytest.fixture
+def file_of(tmp_path):
+    def write(content, name="partenaire.csv"):
+        path = tmp_path / name
+        path.write_bytes(content)
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
+def unreadable_uploads(monkeypatch):
+    """A file the server receives fails the test if it is read at all: the refusal on its
+    declared size must come first."""
+
+    class Unreadable(InMemoryUploadedFile):
+        def read(self, *args, **kwargs):
+            raise AssertionError("the upload was read before its size was checked")
+
+        chunks = read
+
+    monkeypatch.setattr(uploadhandler, "InMemoryUploadedFile", Unreadable)
+
+
+# --- The size of the file, before reading it -------------------------------------------------
+
+
+def test_the_declared_size_is_checked_before_any_read():
+    class Unreadable:
+        def read(self, size=-1):
+            raise AssertionError("read before the size was checked")
+
+    with pytest.raises(ImportFileError, match="dépasse 50 Mo"):
+        read_limited(Unreadable(), declared_size=50 * MB + 1)
+
+
+def test_a_file_larger_than_declared_stops_being_read_at_the_limit(settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 3 * MB
+    stream = io.BytesIO(b"x" * (20 * MB))
+    with pytest.raises(ValidationError) as refused:
+        services.import_file_read(stream, declared_size=100)
+    assert "dépasse 3 Mo" in refused.value.message_dict["file"][0]
+    assert stream.tell() <= 3 * MB + reader.CHUNK_BYTES  # never the whole 20 MB
+
+
+def test_the_page_refuses_a_file_over_the_limit_without_reading_it(
+    client, alice, project, settings, unreadable_uploads
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1 * MB
+    client.force_login(alice)
+    response = _upload(client, b"x" * (MB + 1))
+    assert response.status_code == 200
+    assert "Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers." in _plain(
+        response.content.decode()
+    )
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_api_refuses_a_file_over_the_limit_without_reading_it(
+    alice, project, settings, unreadable_uploads
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 2 * MB
+    response = _api_post(alice, b"x" * (2 * MB + 1))
+    assert response.status_code == 400
+    assert response.json()["file"] == [
+        "Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."
+    ]
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_command_refuses_a_file_over_the_limit_without_reading_it(
+    file_of, partner_a, project, settings, monkeypatch
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1 * MB
+    path = file_of(b"x" * (MB + 1))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    monkeypatch.setattr(services, "read_limited", _refuse_reading(reader.read_limited))
+    with pytest.raises(CommandError, match="dépasse 1 Mo"):
+        call_command("import_assistances", path, organisation="partner-a")
+    assert not ImportBatch.objects.exists()
+
+
+def _refuse_reading(read_limited_function):
+    """`read_limited` over a stream whose `read` fails the test."""
+
+    class Guard:
+        def __init__(self, stream):
+            self.stream = stream
+
+        def read(self, size=-1):
+            raise AssertionError("the file was read before its size was checked")
+
+    def guarded(stream, *, declared_size):
+        return read_limited_function(Guard(stream), declared_size=declared_size)
+
+    return guarded
+
+
+# --- XLSX: inflated size, compression, rows, shared strings — before parsing -------------------
+
+
+def test_the_issues_small_xlsx_of_390000_rows_is_refused_at_upload(client, alice, project):
+    content = bombs.rows_bomb(390_000)  # about 270 KB on disk, 70 MB inflated
+    assert len(content) < 300 * 1024
+    client.force_login(alice)
+    response = _upload(client, content, name="bombe.xlsx")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "anormalement compressé" in page and "100 fois" in page
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_xlsx_inflating_past_the_limit_is_refused_from_its_directory(alice, project):
+    content = bombs.inflated_bomb(492)  # about 4 MB on disk, 516 MB inflated
+    response = _api_post(alice, content, name="bombe.xlsx")
+    assert response.status_code == 400
+    assert _plain(response.json()["file"][0]) == (
+        "Une fois décompressé, ce classeur dépasse 200 Mo : découpez-le en plusieurs fichiers "
+        "ou enregistrez-le en CSV."
+    )
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_xlsx_over_the_row_limit_is_refused_before_it_is_parsed(do_import, monkeypatch):
+    content = bombs.workbook(bombs.varied_rows(100_001))  # compressed as real data is
+    assert len(content) < 400 * 1024
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
+    report = do_import(content, filename="f.xlsx")
+    assert [_plain(e.message) for e in report.errors] == [
+        "Le fichier compte plus de 100 000 lignes : découpez-le en plusieurs fichiers de "
+        "100 000 lignes au plus."
+    ]
+    assert report.error_count == 1 and not report.written
+    assert Beneficiary.objects.count() == 0
+
+
+def test_an_xlsx_at_the_row_limit_is_read(settings, do_import):
+    settings.IMPORT_MAX_ROWS = 30
+    rows = [bombs.row((f"B-{n}", "F", "medical", "2024-02-10")) for n in range(30)]
+    assert do_import(bombs.workbook(rows), filename="f.xlsx", dry_run=True).ok
+    report = do_import(bombs.workbook(rows + [rows[0]]), filename="f.xlsx", dry_run=True)
+    assert "plus de 30 lignes" in report.errors[0].message
+
+
+def test_a_row_numbered_a_billion_stops_the_reading_at_the_limit(do_import):
+    rows = [bombs.row(bombs.GOOD_ROW, 2), bombs.row(bombs.GOOD_ROW, 1_000_000_000)]
+    report = do_import(bombs.workbook(rows), filename="f.xlsx")
+    assert "plus de 100" in report.errors[0].message
+    assert Assistance.objects.count() == 0
+
+
+def test_a_csv_over_the_row_limit_is_refused_while_read(settings, do_import):
+    settings.IMPORT_MAX_ROWS = 20
+    rows = [row(ref=f"B-{n}", aref=f"A-{n}") for n in range(21)]
+    report = do_import(csv_bytes(rows))
+    assert [e.message for e in report.errors] == [
+        "Le fichier compte plus de 20 lignes : découpez-le en plusieurs fichiers de 20 lignes "
+        "au plus."
+    ]
+    assert do_import(csv_bytes(rows[:20]), dry_run=True).ok
+
+
+def test_more_shared_strings_than_a_sheet_within_the_limit_can_use(settings, do_import):
+    settings.IMPORT_MAX_ROWS = 10  # so at most 10 × 21 columns = 210 distinct texts
+    strings = (b"<si><t>%d</t></si>" % n for n in range(211))
+    report = do_import(bombs.workbook(shared_strings=strings), filename="f.xlsx")
+    assert "plus de 210 textes différents" in report.errors[0].message
+    fits = (b"<si><t>%d</t></si>" % n for n in range(210))
+    content = bombs.workbook([bombs.row(bombs.GOOD_ROW)], shared_strings=fits)
+    assert do_import(content, filename="f.xlsx", dry_run=True).ok
+
+
+def test_styles_and_other_parts_parsed_whole_are_bounded(monkeypatch, do_import):
+    monkeypatch.setattr(reader, "WHOLE_PARTS_MAX_BYTES", 10_000)
+    styles = (
+        b"<styleSheet>" + b"".join(b'<xf id="%d"/>' % n for n in range(1000)) + b"</styleSheet>"
+    )
+    content = bombs.workbook([bombs.row(bombs.GOOD_ROW)], extra_parts={"xl/styles.xml": styles})
+    report = do_import(content, filename="f.xlsx")
+    assert "Les styles et autres parties de ce classeur" in report.errors[0].message
+
+
+def test_a_central_directory_that_lies_about_sizes_is_refused(do_import):
+    rows = [bombs.row(bombs.GOOD_ROW)] * 2000
+    content = bombs.declare_size(bombs.workbook(rows), "xl/worksheets/sheet1.xml", 500)
+    report = do_import(content, filename="f.xlsx")
+    assert "n'est pas un classeur Excel (.xlsx) lisible" in report.errors[0].message
+    assert Assistance.objects.count() == 0
+
+
+# --- At most the first 1,000 errors, and how many there were -----------------------------------
+
+
+@pytest.fixture
+def bad_rows():
+    """1,500 rows with an unknown sex, then a good one."""
+    rows = [row(ref=f"B-{n}", aref=f"A-{n}", sex="?") for n in range(1500)]
+    return csv_bytes(rows + [row(ref="B-ok", aref="A-ok")])
+
+
+def test_the_report_keeps_the_first_1000_errors_and_counts_them_all(do_import, bad_rows):
+    report = do_import(bad_rows)
+    assert report.error_count == 1500
+    assert [(e.row, e.column) for e in report.errors] == [(n, "sex") for n in range(2, 1002)]
+    assert _plain(report.errors_summary) == "1 000 premières erreurs sur 1 500"
+    assert _plain(report.as_dict()["errors_summary"]) == "1 000 premières erreurs sur 1 500"
+    assert len(report.as_dict()["errors"]) == ERRORS_KEPT
+    assert Beneficiary.objects.count() == 0
+
+
+def test_a_report_of_few_errors_has_no_summary(do_import):
+    report = do_import(csv_bytes([row(sex="?")]))
+    assert (report.error_count, report.errors_summary) == (1, "")
+
+
+def test_the_page_and_the_stored_batch_say_1000_of_n(client, alice, project, bad_rows):
+    client.force_login(alice)
+    _upload(client, bad_rows)
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.error_count, len(batch.errors)) == ("invalid", 1500, 1000)
+    page = _plain(client.get(reverse("imports:detail", args=[batch.pk])).content.decode())
+    assert "1500 erreurs : rien n'a été importé." in page
+    assert "1 000 premières erreurs sur 1 500" in page
+    assert page.count('data-label="Problème"') == 1000
+    errors_csv = client.get(reverse("imports:errors_csv", args=[batch.pk])).content
+    assert errors_csv.decode("utf-8-sig").count("Sexe inconnu") == 1000
+
+
+def test_the_api_says_1000_of_n(alice, project, bad_rows):
+    response = _api_post(alice, bad_rows)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["error_count"], len(body["errors"])) == (1500, 1000)
+    assert _plain(body["errors_summary"]) == "1 000 premières erreurs sur 1 500"
+    english = APIClient()
+    english.force_authenticate(alice)
+    detail = english.get(f"/api/v1/imports/{body['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert detail["errors_summary"] == "first 1,000 errors of 1,500"
+
+
+def test_the_command_prints_1000_errors_and_says_of_how_many(
+    file_of, partner_a, project, bad_rows, capsys
+):
+    with pytest.raises(CommandError, match="1500 erreur"):
+        call_command(
+            "import_assistances", file_of(bad_rows), organisation="partner-a", project="JPN-PROT"
+        )
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1001
+    assert lines[0].startswith("ligne 2, colonne sex")
+    assert _plain(lines[-1]) == "1 000 premières erreurs sur 1 500"
+
+
+# --- Large files in the worker, with a time limit and bounded attempts -------------------------
+
+
+def test_a_small_xlsx_of_many_rows_goes_to_the_worker(
+    client, alice, project, django_capture_on_commit_callbacks
+):
+    content = bombs.workbook(bombs.varied_rows(services.SYNC_MAX_ROWS + 1))
+    assert len(content) <= services.SYNC_MAX_BYTES  # small on disk: counted, not guessed
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _upload(client, content, name="court.xlsx")
+    batch = ImportBatch.objects.get()
+    assert batch.status == "validating" and len(callbacks) == 1  # queued, not checked inline
+    callbacks[0]()  # the worker (eager in tests)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows, batch.attempts) == ("valid", 2001, 1)
+
+
+def test_a_short_file_is_still_checked_in_the_request(client, alice, project):
+    client.force_login(alice)
+    _upload(client, bombs.workbook(bombs.varied_rows(50)), name="court.xlsx")
+    assert ImportBatch.objects.get().status == "valid"
+
+
+@pytest.fixture
+def queued_batch(alice, project, django_capture_on_commit_callbacks, monkeypatch):
+    """A batch queued for the worker (as any file of more than a few thousand rows is)."""
+    monkeypatch.setattr(services, "SYNC_MAX_BYTES", 10)
+    batch = services.import_batch_create(
+        acting_user=alice,
+        organisation=alice.membership.organisation,
+        project=project,
+        file_name="f.csv",
+        content=csv_bytes([row()]),
+        source=ImportBatch.Source.WEB,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        services.import_batch_start(batch=batch, commit=False)
+    return batch
+
+
+def test_the_import_task_runs_under_the_time_limit_of_settings(settings):
+    assert process_import_batch.soft_time_limit == settings.IMPORT_TIME_LIMIT
+    assert process_import_batch.time_limit > settings.IMPORT_TIME_LIMIT
+    assert process_import_batch.acks_late and process_import_batch.reject_on_worker_lost
+
+
+def test_an_import_stopped_by_its_time_limit_is_marked_failed(queued_batch, monkeypatch):
+    def overrun(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "run_import", overrun)
+    with pytest.raises(SoftTimeLimitExceeded):
+        process_import_batch(queued_batch.pk, False)
+    queued_batch.refresh_from_db()
+    assert queued_batch.status == "failed" and queued_batch.content is None
+    assert queued_batch.errors[0]["message"] == (
+        "Le traitement a dépassé la durée maximale de 10 minutes : rien n'a été importé. "
+        "Découpez le fichier en plusieurs fichiers plus petits."
+    )
+
+
+def test_a_task_redelivered_after_lost_workers_gives_up_at_the_limit(
+    queued_batch, monkeypatch, settings
+):
+    """The worker died (out of memory) on each of the allowed attempts: the next delivery of
+    the task fails the batch instead of loading the file again."""
+    ImportBatch.objects.filter(pk=queued_batch.pk).update(attempts=settings.IMPORT_MAX_ATTEMPTS)
+    monkeypatch.setattr(services, "run_import", lambda **kwargs: pytest.fail("ran again"))
+    process_import_batch(queued_batch.pk, False)
+    queued_batch.refresh_from_db()
+    assert queued_batch.status == "failed"
+    assert queued_batch.errors[0]["message"].startswith(
+        "Le traitement a été interrompu 2 fois (serveur arrêté ou mémoire insuffisante)"
+    )
+    process_import_batch(queued_batch.pk, False)  # delivered yet again: nothing happens
+    queued_batch.refresh_from_db()
+    assert (queued_batch.status, queued_batch.attempts) == ("failed", 2)
+
+
+def test_a_task_redelivered_once_runs_again_and_counts_its_attempt(queued_batch):
+    ImportBatch.objects.filter(pk=queued_batch.pk).update(attempts=1)  # one worker lost
+    process_import_batch(queued_batch.pk, False)
+    queued_batch.refresh_from_db()
+    assert (queued_batch.status, queued_batch.attempts) == ("valid", 2)
+
+
+def _age(batch, minutes):
+    started = timezone.now() - datetime.timedelta(minutes=minutes)
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=started)
+
+
+def test_imports_running_past_their_time_limit_are_failed_by_the_beat_task(
+    queued_batch, alice, project
+):
+    _age(queued_batch, 13)  # 10 minutes of limit, 2 of margin, and more
+    recent = services.import_batch_create(
+        acting_user=alice,
+        organisation=alice.membership.organisation,
+        file_name="g.csv",
+        content=csv_bytes([row()]),
+        source=ImportBatch.Source.WEB,
+    )
+    ImportBatch.objects.filter(pk=recent.pk).update(status="importing")
+    _age(recent, 5)
+    assert fail_stale_imports.delay().get() == 1
+    queued_batch.refresh_from_db()
+    recent.refresh_from_db()
+    assert (queued_batch.status, recent.status) == ("failed", "importing")
+    assert "durée maximale de 10 minutes" in queued_batch.errors[0]["message"]
+
+
+def test_the_page_of_a_stale_import_shows_it_failed_not_a_progress_bar(client, alice, queued_batch):
+    client.force_login(alice)
+    assert b"<progress" in client.get(reverse("imports:detail", args=[queued_batch.pk])).content
+    _age(queued_batch, 13)
+    page = client.get(reverse("imports:detail", args=[queued_batch.pk])).content.decode()
+    assert "<progress" not in page
+    assert "Échec" in page and "durée maximale de 10 minutes" in page
+    bar = client.get(reverse("imports:progress", args=[queued_batch.pk]))
+    assert bar.status_code == 204  # the polling page reloads itself into the failure
+
+
+# --- Memory: refusing a bomb reads little of it ----------------------------------------------
+
+_MEASURE = """
+import json, os, re, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iom_cases.settings_test")
+import django
+django.setup()
+from assistance.importer.reader import ImportFileError, measure, read_table
+
+
+def kilobytes(key):
+    return int(re.search(key + r":\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+
+
+content = open(sys.argv[1], "rb").read()
+with open("/proc/self/clear_refs", "w") as peak:
+    peak.write("5")  # the peak resident size starts again from now (Linux)
+before = kilobytes("VmRSS")
+started = time.perf_counter()
+refusals = []
+# As the engine does: measure at upload, then read every row into memory in the worker.
+for check in (lambda: measure(content, "f.xlsx"), lambda: list(read_table(content, "f.xlsx").rows)):
+    try:
+        check()
+    except ImportFileError as exc:
+        refusals.append(exc.message)
+figures = {"kb": kilobytes("VmHWM") - before, "seconds": time.perf_counter() - started}
+print(json.dumps({**figures, "refusals": refusals}))
+"""
+
+
+@pytest.mark.parametrize(
+    "build", [lambda: bombs.rows_bomb(390_000), lambda: bombs.inflated_bomb(492)]
+)
+def test_refusing_a_zip_bomb_takes_little_memory(tmp_path, build):
+    path = tmp_path / "bombe.xlsx"
+    path.write_bytes(build())
+    result = subprocess.run(  # noqa: S603 (this interpreter, a script of this file)
+        [sys.executable, "-c", _MEASURE, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        # The script reads no database: a URL is parsed, never connected to.
+        env={**os.environ, "DEBUG": "0", "DATABASE_URL": "postgres://unused@127.0.0.1:9/unused"},
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    # Peak memory grows by a few megabytes, not the hundreds the file inflates to.
+    assert figures["kb"] < 32 * 1024, figures
+    assert len(figures["refusals"]) == 2, figures  # refused at upload and in the worker

@@ -784,3 +784,55 @@ def test_no_one_writes_what_it_may_only_read(
                         violations.append(f"{label}: changed what it may only read")
                         baseline = after
     assert not violations, "\n".join(violations)
+
+
+def test_a_receiving_partner_derives_nothing_from_the_senders_assistances(
+    foreign_world, world, alice, charlie, client_for
+):
+    """A's person referred to B: B reads the person, not A's assistances, so no list answer,
+    filter or field derived from them reaches B through the API either."""
+    from assistance.services import assistance_record
+
+    shared = foreign_world[0]
+    hidden = datetime.date(2023, 6, 20)
+    assistance_record(
+        beneficiary=shared,
+        category="medical",
+        subtype="consultation",
+        delivered_on=hidden,
+        acting_user=alice,
+    )
+    client = client_for(charlie)
+    day = hidden.isoformat()
+    query = {f"{prefix}_{end}": day for prefix in ("assisted", "delivered", "referred")
+             for end in ("from", "to")}  # fmt: skip
+    checked = 0
+    for route, pattern, methods in ROUTES:
+        if "get" not in methods or route in PUBLIC_ROUTES:
+            continue
+        if "<pk>" in route or "(?P<pk>" in route:
+            model = _model_of(pattern, world["officer"])
+            if model is None or not hasattr(model.objects, "visible_to"):
+                continue
+            urls = [
+                "/" + _CONVERTER.sub(str(pk), _NAMED_GROUP.sub(str(pk), route))
+                for pk in model.objects.visible_to(charlie).values_list("pk", flat=True)
+            ]
+        elif _NAMED_GROUP.search(route) or _CONVERTER.search(route):
+            continue
+        else:
+            urls = ["/" + route]
+        for url in urls:
+            response = client.get(url, query if "<pk>" not in route else None, format="json")
+            assert response.status_code < 500, url
+            assert day not in response.content.decode(), f"{url} shows A's date"
+            filterset = getattr(getattr(pattern.callback, "cls", None), "filterset_class", None)
+            actions = getattr(pattern.callback, "actions", None) or {}
+            if actions.get("get") != "list" or not set(query) & set(
+                getattr(filterset, "base_filters", ())
+            ):
+                continue
+            # A list filtered to a day when only A assisted the person has nothing to show.
+            assert response.json()["results"] == [], f"{url} finds people through A's date"
+            checked += 1
+    assert checked >= 3  # people, assistances, referrals

@@ -3,6 +3,7 @@ from django.contrib import admin
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.services import ASSISTANCE_EDITABLE, assistance_record, assistance_update
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from partners.models import Organisation
 
 
 @admin.register(Assistance)
@@ -28,6 +29,17 @@ class AssistanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel instead: cancelled rows stay, audited
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who provided what to whom is set once; corrections go through assistance_update.
+        extra = ["beneficiary", "provider"] if obj else []
+        return [*self.readonly_fields, *extra]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "provider":
+            # The service refuses the others; the list offers only those it accepts.
+            kwargs["queryset"] = Organisation.objects.record_keepers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -369,6 +369,10 @@ class Referral(TrackedModel):
         errors = {}
         if not self.to_organisation_id and not self.to_structure:
             errors["to_organisation"] = _("Indiquez un partenaire ou une structure.")
+        if self.to_organisation_id and self.to_structure:
+            errors["to_structure"] = _(
+                "Choisissez soit un partenaire, soit une structure, pas les deux."
+            )
         if self.to_organisation_id and self.to_organisation_id == self.from_organisation_id:
             errors["to_organisation"] = _("On ne réfère pas vers sa propre organisation.")
         if not self.consent:
@@ -546,6 +550,13 @@ class Activity(models.Model):
         if self.held_on and self.held_on > timezone.localdate():
             raise ValidationError(
                 {"held_on": _("L'activité ne peut pas être datée dans le futur.")}
+            )
+        if not self.headcount:
+            raise ValidationError(
+                _(
+                    "Sélectionnez au moins une personne ou indiquez le nombre de participant·es "
+                    "non enregistré·es."
+                )
             )
 
 

@@ -31,7 +31,7 @@ from core.access import actor_for
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id, require_writer
+from core.permissions import acting_organisation_id, require_record_keeper, require_writer
 from partners.models import Organisation, Project
 
 ASSISTANCE_EDITABLE = frozenset(
@@ -296,8 +296,8 @@ def referral_create(
         created_by=acting_user,
     )
     referral.full_clean()
-    if to_organisation is not None and to_organisation.kind == "donor":
-        raise ValidationError({"to_organisation": _("On ne réfère pas vers un bailleur.")})
+    if to_organisation is not None:
+        require_record_keeper(to_organisation, field="to_organisation")
     if not to_organisation and category == Category.MEDICAL:
         referral.assistance = assistance_record(
             beneficiary=beneficiary,

@@ -63,6 +63,13 @@ class OrganisationQuerySet(models.QuerySet):
             ).distinct()
         return self.none()
 
+    def record_keepers(self):
+        """Active partners and IOM: the organisations that register people, deliver
+        assistance and receive referrals. Donors never hold a personal record."""
+        return self.filter(
+            is_active=True, kind__in=[OrganisationKind.PARTNER, OrganisationKind.IOM]
+        )
+
 
 class Organisation(models.Model):
     """IOM itself, a partner NGO delivering assistance, or a donor funding projects."""

@@ -32,6 +32,7 @@ from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id, require_record_keeper, require_writer
+from core.text import plain_text
 from partners.models import Organisation, Project
 
 ASSISTANCE_EDITABLE = frozenset(
@@ -255,7 +256,10 @@ def assistance_cancel(
         actor=acting_user,
         action=AuditEntry.Action.CANCEL,
         instance=current,
-        changes={"status": [previous, Status.CANCELLED], "reason": reason},
+        changes={
+            "status": [previous, Status.CANCELLED],
+            "reason": plain_text(reason, multiline=True),
+        },
     )
     return current
 

@@ -18,6 +18,7 @@ from assistance.importer.models import ImportBatch
 from core.audit import audit_log
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id
+from core.text import plain_text
 from partners.models import Organisation, Project
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -66,7 +67,7 @@ def import_batch_create(
         project=project,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
         source=source,
-        file_name=(file_name or "")[-255:],
+        file_name=plain_text(file_name or "")[-255:],
         file_size=len(content),
         content=content if keep_content else None,
         language=(language or "fr")[:8],

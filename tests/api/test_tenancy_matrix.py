@@ -433,6 +433,38 @@ def test_no_outsider_sees_or_changes_partner_a(role_name, world, charlie, donor_
     assert not violations, "\n".join(violations)
 
 
+def test_a_partner_cannot_pull_a_s_objects_into_its_own_records(world, charlie, client_for):
+    """Charlie's own person, assistance and return case, written with bodies that name A's
+    person and A's project: whatever charlie may change of its own, A's world stays as it is."""
+    own = world["own_person"]
+    targets = {
+        Beneficiary: own,
+        Assistance: AssistanceFactory(beneficiary=own, delivered_on=datetime.date(2023, 6, 5)),
+        ReturnCase: return_case_open(
+            beneficiary=own, country="ML", acting_user=charlie, opened_on=datetime.date(2023, 6, 6)
+        ),
+    }
+    client, baseline, violations = client_for(charlie), fingerprint(world), []
+    for route, pattern, methods in ROUTES:
+        target = targets.get(_model_of(pattern, world["officer"]))
+        if target is None or "<pk>" not in route:
+            continue
+        url = "/" + _CONVERTER.sub(str(target.pk), _NAMED_GROUP.sub(str(target.pk), route))
+        for method in (m for m in WRITE_METHODS if m in methods):
+            for body in api_bodies(world):
+                body["version"] = type(target).objects.get(pk=target.pk).version
+                response = getattr(client, method)(url, body, format="json")
+                label = f"{method.upper()} {url} → {response.status_code}"
+                if response.status_code >= 500:
+                    violations.append(f"{label}: server error")
+                if SECRET.encode() in response.content:
+                    violations.append(f"{label}: reveals an out-of-scope object")
+                if fingerprint(world) != baseline:
+                    violations.append(f"{label}: changed partner A's data")
+                    baseline = fingerprint(world)
+    assert not violations, "\n".join(violations)
+
+
 def test_the_owner_reaches_every_target(world, alice, client_for):
     """The control: the same detail routes answer the owning partner, so the 404s above come
     from scoping, not from broken routes."""

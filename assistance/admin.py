@@ -3,6 +3,7 @@ from django.contrib import admin
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.services import ASSISTANCE_EDITABLE, assistance_record, assistance_update
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
+from partners.models import Organisation
 
 
 @admin.register(Assistance)
@@ -29,6 +30,12 @@ class AssistanceAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel instead: cancelled rows stay, audited
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "provider":
+            # The service refuses the others; the list offers only those it accepts.
+            kwargs["queryset"] = Organisation.objects.record_keepers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ from assistance.choices import (
     Status,
     subtype_choices,
 )
-from assistance.models import decline_errors
+from assistance.models import Referral, decline_errors
 from assistance.selectors import open_projects, projects_for_entry
 from beneficiaries.models import Beneficiary
 from core.access import actor_for
@@ -28,7 +29,6 @@ from core.forms import (
     DateInput,
     PlaceChoiceField,
 )
-from partners.choices import OrganisationKind
 from partners.models import City, Organisation
 
 
@@ -243,28 +243,10 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
     def anonymous_headcounts(self) -> dict[str, int]:
         return {name: self.cleaned_data.get(name) or 0 for name in self.HEADCOUNTS}
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("participants") and not any(self.anonymous_headcounts().values()):
-            self.add_error(
-                "participants",
-                _(
-                    "Sélectionnez au moins une personne ou indiquez le nombre de participant·es "
-                    "non enregistré·es."
-                ),
-            )
-        return cleaned
-
 
 def referral_destinations(user):
     actor = actor_for(user)
-    return (
-        Organisation.objects.filter(
-            is_active=True, kind__in=[OrganisationKind.PARTNER, OrganisationKind.IOM]
-        )
-        .exclude(pk=actor.organisation_id)
-        .order_by("name")
-    )
+    return Organisation.objects.record_keepers().exclude(pk=actor.organisation_id).order_by("name")
 
 
 class ReferralForm(AccessibleFormMixin, forms.Form):
@@ -302,15 +284,19 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("to_organisation") and not data.get("to_structure"):
-            self.add_error(
-                "to_organisation", _("Choisissez un partenaire ou indiquez une structure.")
-            )
-        if data.get("to_organisation") and data.get("to_structure"):
-            self.add_error(
-                "to_structure",
-                _("Choisissez soit un partenaire, soit une structure, pas les deux."),
-            )
+        # The model's own rules (a partner or a structure, not both…), asked now so that every
+        # mistake shows at once; the service checks them again whatever the path.
+        draft = Referral(
+            to_organisation=data.get("to_organisation"),
+            to_structure=data.get("to_structure") or "",
+            consent=bool(data.get("consent")),
+        )
+        try:
+            draft.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
         return data
 
 

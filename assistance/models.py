@@ -30,6 +30,7 @@ from assistance.choices import (
 from core.access import actor_for
 from core.countries import validate_country_code
 from core.models import TrackedModel
+from core.text import UserTextMixin
 
 VALID_CATEGORY_SUBTYPE = reduce(
     or_, (Q(category=category, subtype__in=subtypes) for category, subtypes in SUBTYPES.items())
@@ -65,8 +66,11 @@ class AssistanceQuerySet(models.QuerySet):
         return self.filter(status=Status.DELIVERED)
 
 
-class Assistance(TrackedModel):
+class Assistance(UserTextMixin, TrackedModel):
     """One service delivered (or planned) to one person. Only `delivered` rows count."""
+
+    USER_TEXT_FIELDS = ("assistance_ref",)
+    USER_MULTILINE_FIELDS = ("notes",)
 
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",
@@ -270,12 +274,15 @@ class ReferralQuerySet(models.QuerySet):
         return self.none()
 
 
-class Referral(TrackedModel):
+class Referral(UserTextMixin, TrackedModel):
     """A person sent by one organisation to another partner or to a public health structure.
 
     When the receiving partner accepts, it gains access to the person. The outcome says
     whether the service was finally received.
     """
+
+    USER_TEXT_FIELDS = ("to_structure",)
+    USER_MULTILINE_FIELDS = ("reason",)
 
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",
@@ -395,6 +402,10 @@ class Referral(TrackedModel):
         errors = {}
         if not self.to_organisation_id and not self.to_structure:
             errors["to_organisation"] = _("Indiquez un partenaire ou une structure.")
+        if self.to_organisation_id and self.to_structure:
+            errors["to_structure"] = _(
+                "Choisissez soit un partenaire, soit une structure, pas les deux."
+            )
         if self.to_organisation_id and self.to_organisation_id == self.from_organisation_id:
             errors["to_organisation"] = _("On ne réfère pas vers sa propre organisation.")
         if not self.consent:
@@ -450,8 +461,10 @@ class ReturnCaseQuerySet(models.QuerySet):
         return self.none()
 
 
-class ReturnCase(TrackedModel):
+class ReturnCase(UserTextMixin, TrackedModel):
     """The assisted voluntary return and reintegration (AVRR) life cycle of one person."""
+
+    USER_MULTILINE_FIELDS = ("notes",)
 
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",
@@ -530,12 +543,14 @@ class ActivityQuerySet(models.QuerySet):
         return self.none()
 
 
-class Activity(models.Model):
+class Activity(UserTextMixin, models.Model):
     """A group activity (awareness session, workshop, distribution) with its headcounts.
 
     Registered participants get one Assistance row each (linked here); the headcounts also
     cover anonymous participants.
     """
+
+    USER_TEXT_FIELDS = ("title",)
 
     organisation = models.ForeignKey(
         "partners.Organisation",
@@ -603,6 +618,13 @@ class Activity(models.Model):
         if self.held_on and self.held_on > timezone.localdate():
             raise ValidationError(
                 {"held_on": _("L'activité ne peut pas être datée dans le futur.")}
+            )
+        if not self.headcount:
+            raise ValidationError(
+                _(
+                    "Sélectionnez au moins une personne ou indiquez le nombre de participant·es "
+                    "non enregistré·es."
+                )
             )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from assistance.models import Assistance, Referral, ReturnCase
@@ -40,6 +41,41 @@ def beneficiary_timeline(*, user, beneficiary) -> list[TimelineEntry]:
     order = {"return_case": 0, "referral": 1, "assistance": 2}
     entries.sort(key=lambda e: (e.on, -order[e.kind], e.item.pk), reverse=True)
     return entries
+
+
+# --- Values derived from a person's assistances ---------------------------------------------------
+# Every date, count, filter or sort key shown next to a person is computed from the rows the
+# viewer may see (`Assistance.objects.visible_to`), never from all of the person's rows: a partner
+# the person was referred to must not learn when, or whether, the sender assisted them.
+
+
+def _visible_deliveries(user):
+    """The delivered assistances `user` may see, of the person of the outer query."""
+    return Assistance.objects.visible_to(user).delivered().filter(beneficiary=OuterRef("pk"))
+
+
+def with_last_assisted(people: QuerySet, *, user) -> QuerySet:
+    """`people` annotated with `last_assisted`: the date of each person's latest delivered
+    assistance among those `user` may see (None if there is none)."""
+    latest = _visible_deliveries(user).order_by("-delivered_on").values("delivered_on")[:1]
+    return people.annotate(last_assisted=Subquery(latest))
+
+
+def assisted_between(
+    people: QuerySet,
+    *,
+    user,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet:
+    """The people of `people` with a delivered assistance that `user` may see, dated within
+    [start, end] (each bound optional, inclusive)."""
+    rows = _visible_deliveries(user)
+    if start:
+        rows = rows.filter(delivered_on__gte=start)
+    if end:
+        rows = rows.filter(delivered_on__lte=end)
+    return people.filter(Exists(rows))
 
 
 def open_projects(*, user, on: datetime.date | None = None):

@@ -31,7 +31,8 @@ from core.access import actor_for
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id, require_writer
+from core.permissions import acting_organisation_id, require_record_keeper, require_writer
+from core.text import plain_text
 from partners.models import Organisation, Project
 
 ASSISTANCE_EDITABLE = frozenset(
@@ -119,6 +120,12 @@ def assistance_record(
     provider_id = acting_organisation_id(acting_user, provider)
     beneficiary = _visible_beneficiary(acting_user, beneficiary)
     _check_project(acting_user, project, provider_id)
+    if return_case is not None:
+        _require_case_writer(acting_user, return_case)
+        if return_case.beneficiary_id != beneficiary.pk:
+            raise ValidationError(
+                {"return_case": _("Ce dossier de retour est celui d'une autre personne.")}
+            )
     assistance = Assistance(
         beneficiary=beneficiary,
         category=category,
@@ -249,7 +256,10 @@ def assistance_cancel(
         actor=acting_user,
         action=AuditEntry.Action.CANCEL,
         instance=current,
-        changes={"status": [previous, Status.CANCELLED], "reason": reason},
+        changes={
+            "status": [previous, Status.CANCELLED],
+            "reason": plain_text(reason, multiline=True),
+        },
     )
     return current
 
@@ -290,8 +300,8 @@ def referral_create(
         created_by=acting_user,
     )
     referral.full_clean()
-    if to_organisation is not None and to_organisation.kind == "donor":
-        raise ValidationError({"to_organisation": _("On ne réfère pas vers un bailleur.")})
+    if to_organisation is not None:
+        require_record_keeper(to_organisation, field="to_organisation")
     if not to_organisation and category == Category.MEDICAL:
         referral.assistance = assistance_record(
             beneficiary=beneficiary,
@@ -429,6 +439,15 @@ def referral_record_outcome(
 
 # --- AVRR -----------------------------------------------------------------------------------
 
+
+def _require_case_writer(acting_user, case: ReturnCase) -> None:
+    """Only the organisation that opened a return case (or IOM) moves it on or records in it.
+    The person's own organisation sees the case; seeing is not writing."""
+    actor = require_writer(acting_user)
+    if not actor.sees_everything and case.organisation_id != actor.organisation_id:
+        raise PermissionDenied(_("Seule l'organisation qui a ouvert ce dossier peut le modifier."))
+
+
 # The assistance recorded when a return case reaches a stage.
 _STAGE_SUBTYPE = {
     ReturnStage.COUNSELLING: "counselling",
@@ -494,6 +513,7 @@ def return_case_advance(
     )
     if case is None:
         raise PermissionDenied(_("Ce dossier n'est pas accessible."))
+    _require_case_writer(acting_user, case)
     on = on or timezone.localdate()
     if case.stage in (ReturnStage.CLOSED, ReturnStage.CANCELLED):
         raise ValidationError({"stage": _("Ce dossier est clôturé.")})
@@ -546,6 +566,49 @@ def return_case_advance(
         changes={"stage": [previous, stage], "on": on.isoformat()},
     )
     return case
+
+
+# A returned person's reintegration support is recorded once the return has happened.
+REINTEGRATION_STAGES = (ReturnStage.RETURNED, ReturnStage.REINTEGRATION)
+
+
+@transaction.atomic
+def return_case_reintegrate(
+    *,
+    return_case: ReturnCase,
+    subtype: str,
+    acting_user,
+    delivered_on: datetime.date | None = None,
+    value_mad=None,
+    notes: str = "",
+) -> Assistance:
+    """Record a reintegration assistance in a return case, once the person has returned."""
+    require_writer(acting_user)
+    case = (
+        ReturnCase.objects.visible_to(acting_user)
+        .select_for_update(of=("self",))
+        .select_related("beneficiary", "project")
+        .filter(pk=return_case.pk)
+        .first()
+    )
+    if case is None:
+        raise PermissionDenied(_("Ce dossier n'est pas accessible."))
+    _require_case_writer(acting_user, case)
+    if case.stage not in REINTEGRATION_STAGES:
+        raise ValidationError(
+            {"subtype": _("La réintégration s'enregistre une fois le retour effectué.")}
+        )
+    return assistance_record(
+        beneficiary=case.beneficiary,
+        category=Category.REINTEGRATION,
+        subtype=subtype,
+        delivered_on=delivered_on,
+        project=case.project,
+        value_mad=value_mad,
+        notes=notes,
+        return_case=case,
+        acting_user=acting_user,
+    )
 
 
 # --- Group activities -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -603,6 +603,20 @@ def _visible_case(request, returncase_id: int) -> ReturnCase:
     )
 
 
+def _writable_case(request, returncase_id: int) -> ReturnCase:
+    """Only the organisation that opened a case (or IOM) moves it on (404 otherwise): the
+    person's own organisation sees it, and no more."""
+    case = _visible_case(request, returncase_id)
+    if not _can_write_case(request, case):
+        raise Http404
+    return case
+
+
+def _can_write_case(request, case: ReturnCase) -> bool:
+    actor = actor_for(request.user)
+    return actor.sees_everything or case.organisation_id == actor.organisation_id
+
+
 @login_required
 def return_detail(request, returncase_id: int, advance_form=None, reintegration_form=None):
     case = _visible_case(request, returncase_id)
@@ -627,9 +641,10 @@ def return_detail(request, returncase_id: int, advance_form=None, reintegration_
             "case": case,
             "stages": stages,
             "is_open": is_open,
+            "can_write": _can_write_case(request, case),
             "advance_form": advance_form or ReturnAdvanceForm(case=case),
             "reintegration_form": reintegration_form or ReintegrationForm(),
-            "can_reintegrate": case.stage in (ReturnStage.RETURNED, ReturnStage.REINTEGRATION),
+            "can_reintegrate": case.stage in services.REINTEGRATION_STAGES,
         },
         status=400 if (advance_form or reintegration_form) else 200,
     )
@@ -637,7 +652,7 @@ def return_detail(request, returncase_id: int, advance_form=None, reintegration_
 
 @login_required
 def return_advance(request, returncase_id: int):
-    case = _visible_case(request, returncase_id)
+    case = _writable_case(request, returncase_id)
     if request.method != "POST":
         return redirect("assistance:return_detail", returncase_id=case.pk)
     form = ReturnAdvanceForm(request.POST, case=case)
@@ -661,19 +676,14 @@ def return_advance(request, returncase_id: int):
 
 @login_required
 def return_reintegration(request, returncase_id: int):
-    case = _visible_case(request, returncase_id)
+    case = _writable_case(request, returncase_id)
     if request.method != "POST":
         return redirect("assistance:return_detail", returncase_id=case.pk)
     form = ReintegrationForm(request.POST)
     if form.is_valid():
         try:
-            services.assistance_record(
-                beneficiary=case.beneficiary,
-                category=Category.REINTEGRATION,
-                project=case.project,
-                return_case=case,
-                acting_user=request.user,
-                **form.cleaned_data,
+            services.return_case_reintegrate(
+                return_case=case, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form_errors_from(form, error)

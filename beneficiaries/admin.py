@@ -3,6 +3,7 @@ from django.contrib import admin
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from beneficiaries.services import EDITABLE_FIELDS, beneficiary_register, beneficiary_update
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
+from partners.models import Organisation
 
 
 class BeneficiaryAccessInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -36,6 +37,12 @@ class BeneficiaryAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # people are merged, never deleted: their assistances must still count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            # The service refuses the others; the list offers only those it accepts.
+            kwargs["queryset"] = Organisation.objects.record_keepers()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         fields = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from assistance.models import Assistance
+from assistance.selectors import assisted_between
 from beneficiaries.choices import Sex, Vulnerability
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_search
@@ -109,10 +109,8 @@ class BeneficiaryFilter(django_filters.FilterSet):
         start = self.form.cleaned_data.get("assisted_from")
         end = self.form.cleaned_data.get("assisted_to")
         if start or end:
-            rows = Assistance.objects.delivered().filter(beneficiary=OuterRef("pk"))
-            if start:
-                rows = rows.filter(delivered_on__gte=start)
-            if end:
-                rows = rows.filter(delivered_on__lte=end)
-            queryset = queryset.filter(Exists(rows))
+            # Only the assistances the viewer may see: a partner the person was referred to
+            # must not find them through the sender's dates.
+            user = self.request.user if self.request else None
+            queryset = assisted_between(queryset, user=user, start=start, end=end)
         return queryset

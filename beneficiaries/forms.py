@@ -140,6 +140,9 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         age = data.get("age_estimate")
         if age is not None and not data.get("date_of_birth") and not data.get("birth_year"):
             data["birth_year"] = timezone.localdate().year - age
+        # A page rule only: the import contract (DESIGN.md §4) makes names optional, so files
+        # and programs may keep a person under their file reference alone (survivors often ask
+        # for it); a caseworker typing a new person by hand is asked for a name.
         if not (data.get("first_name") or data.get("last_name")):
             self.add_error("last_name", _("Indiquez au moins un nom ou un prénom."))
         if data.get("consent") and not data.get("consent_on"):

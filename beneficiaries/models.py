@@ -17,6 +17,7 @@ from beneficiaries.choices import ADULT_AGE, LegalStatus, Sex, Vulnerability
 from core.access import actor_for
 from core.countries import validate_country_code
 from core.models import TrackedModel
+from core.text import UserTextMixin
 
 
 def age_on(
@@ -53,8 +54,10 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-class Beneficiary(TrackedModel):
+class Beneficiary(UserTextMixin, TrackedModel):
     """A person registered once by a partner (or IOM), who then receives assistances."""
+
+    USER_TEXT_FIELDS = ("beneficiary_ref", "first_name", "last_name")
 
     organisation = models.ForeignKey(
         "partners.Organisation",

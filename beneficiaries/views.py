@@ -9,15 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.choices import Status
-from assistance.models import Assistance
-from assistance.selectors import beneficiary_timeline
+from assistance.selectors import beneficiary_timeline, with_last_assisted
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.forms import BeneficiaryForm
 from beneficiaries.models import Beneficiary
@@ -74,16 +71,11 @@ def form_errors_from(form, error: ValidationError) -> None:
 @login_required
 def beneficiary_list(request):
     require_case_staff(request)
-    last_delivery = (
-        Assistance.objects.filter(beneficiary=OuterRef("pk"), status=Status.DELIVERED)
-        .order_by("-delivered_on")
-        .values("delivered_on")[:1]
-    )
-    queryset = (
+    queryset = with_last_assisted(
         Beneficiary.objects.visible_to(request.user)
         .active()
-        .select_related("city", "organisation")
-        .annotate(last_assisted=Subquery(last_delivery))
+        .select_related("city", "organisation"),
+        user=request.user,
     )
     filterset = BeneficiaryFilter(request.GET or None, queryset=queryset, request=request)
     _dress_filter_form(filterset.form)

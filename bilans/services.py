@@ -31,6 +31,7 @@ from bilans.selectors import next_version
 from core.access import actor_for
 from core.audit import audit_create, audit_log
 from core.models import AuditEntry
+from core.text import plain_text
 from partners.choices import Role
 from partners.models import Project
 from reporting.facts import facts_check
@@ -282,7 +283,7 @@ def period_close(*, project: Project, period: Period, acting_user) -> ClosedPeri
 def period_reopen(*, closed_period: ClosedPeriod, reason: str, acting_user) -> ClosedPeriod:
     """Reopen a closed period (the reason is required and audited)."""
     _require_officer(acting_user)
-    reason = (reason or "").strip()
+    reason = plain_text(reason or "", multiline=True)
     if not reason:
         raise ValidationError({"reopen_reason": _("Indiquez le motif de la réouverture.")})
     current = ClosedPeriod.objects.select_for_update().get(pk=closed_period.pk)

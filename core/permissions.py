@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from core.access import Actor, actor_for
@@ -25,10 +25,24 @@ def acting_organisation_id(user, organisation=None) -> int:
         chosen = requested or actor.organisation_id
         if not chosen:
             raise PermissionDenied(_("Précisez l'organisation."))
+        if requested and requested != actor.organisation_id:
+            require_record_keeper(requested, field="organisation")
         return chosen
     if requested and requested != actor.organisation_id:
         raise PermissionDenied(_("Vous ne pouvez enregistrer que pour votre organisation."))
     return actor.organisation_id
+
+
+def require_record_keeper(organisation, *, field: str) -> None:
+    """People, assistances and referrals belong to an active partner or to IOM, never to a
+    donor nor to an organisation that was closed: a ValidationError on `field` otherwise."""
+    from partners.models import Organisation
+
+    organisation_id = getattr(organisation, "pk", organisation)
+    if not Organisation.objects.record_keepers().filter(pk=organisation_id).exists():
+        raise ValidationError(
+            {field: _("Choisissez un partenaire actif ou l'OIM (pas un bailleur).")}
+        )
 
 
 def require_manager(user) -> Actor:

@@ -10,11 +10,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import actor_for
+from core.text import UserTextMixin
 from partners.choices import CURRENCIES, ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 
 
-class Region(models.Model):
+class Region(UserTextMixin, models.Model):
     """One of Morocco's twelve administrative regions."""
+
+    USER_TEXT_FIELDS = ("name", "name_ar")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=120)
@@ -29,8 +32,10 @@ class Region(models.Model):
         return self.name
 
 
-class City(models.Model):
+class City(UserTextMixin, models.Model):
     """A city where assistance is delivered."""
+
+    USER_TEXT_FIELDS = ("name", "name_ar")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=120)
@@ -64,9 +69,18 @@ class OrganisationQuerySet(models.QuerySet):
             ).distinct()
         return self.none()
 
+    def record_keepers(self):
+        """Active partners and IOM: the organisations that register people, deliver
+        assistance and receive referrals. Donors never hold a personal record."""
+        return self.filter(
+            is_active=True, kind__in=[OrganisationKind.PARTNER, OrganisationKind.IOM]
+        )
 
-class Organisation(models.Model):
+
+class Organisation(UserTextMixin, models.Model):
     """IOM itself, a partner NGO delivering assistance, or a donor funding projects."""
+
+    USER_TEXT_FIELDS = ("name",)
 
     slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
     name = models.CharField(_("nom"), max_length=200)
@@ -112,8 +126,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(start__lte=day, end__gte=day)
 
 
-class Project(models.Model):
+class Project(UserTextMixin, models.Model):
     """A donor-funded project, implemented by partners in some cities over a period."""
+
+    USER_TEXT_FIELDS = ("title",)
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("intitulé"), max_length=300)

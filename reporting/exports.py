@@ -11,6 +11,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from core.text import plain_text
 from reporting.engine import SEX_CLASSES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,9 +34,12 @@ HXL = {
 
 
 def neutralise(value):
-    """`value`, made inert for spreadsheets if it is text that looks like a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """`value`, made inert for spreadsheets if it is text: no invisible control or bidi
+    character (core.text), a quote before what looks like a formula."""
+    if isinstance(value, str):
+        value = plain_text(value, multiline=True, strip=False)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import ALL_SUBTYPES, Category, Outcome
+from core.text import UserTextMixin
 
 
 class Unit(models.TextChoices):
@@ -55,7 +56,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Indicator(models.Model):
+class Indicator(UserTextMixin, models.Model):
     """One indicator of the catalogue (DESIGN.md section 3).
 
     A delivered assistance qualifies when its category is in `categories`, its subtype in
@@ -63,6 +64,8 @@ class Indicator(models.Model):
     count distinct people, `services` indicators count rows. The `code` is the contract of
     the bilan JSON: never rename a seeded one.
     """
+
+    USER_TEXT_FIELDS = ("label_fr", "label_en", "label_ar")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     label_fr = models.CharField(_("libellé (français)"), max_length=200)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
 from django.db.models.expressions import RawSQL
@@ -131,8 +131,17 @@ def assistances_behind(
     figure: every qualifying row (in the period) of the people counted in that cell, a person
     being classified at their first qualifying row as the engine does; with `subtype`, the
     rows of that subtype. One query when evaluated (the selection is a subquery).
+
+    A partner's drill-down is cut to the rows its organisation delivered (as its bilan is):
+    a person is classified by their first qualifying row, and that row must be one the partner
+    may see, or the cell it is listed under would tell the date, age or country of another
+    organisation's assistance.
     """
     from reporting import engine
+
+    actor = actor_for(user)
+    if not actor.sees_everything:
+        scope = replace(scope, organisation_id=actor.organisation_id)
 
     params: list = []  # of the conditions; the row parameters come first in the statement
     rows, row_params = engine._rows_sql([indicator], scope, period, "0")

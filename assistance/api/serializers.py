@@ -7,7 +7,6 @@ providing organisation and the acting user come from the request.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assistance.choices import (
@@ -22,7 +21,6 @@ from beneficiaries.api.serializers import CountryField
 from beneficiaries.models import Beneficiary
 from core.api.concurrency import version_field
 from core.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
-from partners.choices import OrganisationKind
 from partners.models import City, Organisation, Project
 
 
@@ -169,7 +167,7 @@ class ReferralInputSerializer(serializers.ModelSerializer):
     to_organisation = ScopedSlugRelatedField(
         model=Organisation,
         slug_field="slug",
-        scope=lambda queryset: queryset.exclude(kind=OrganisationKind.DONOR).filter(is_active=True),
+        scope=lambda queryset: queryset.record_keepers(),
         required=False,
         allow_null=True,
     )
@@ -188,13 +186,6 @@ class ReferralInputSerializer(serializers.ModelSerializer):
             "project",
         ]
         extra_kwargs = {"consent": {"required": True}}
-
-    def validate(self, attrs):
-        if not attrs.get("to_organisation") and not attrs.get("to_structure"):
-            raise serializers.ValidationError(
-                {"to_organisation": [_("Indiquez un partenaire ou une structure.")]}
-            )
-        return attrs
 
 
 class ReferralDeclineSerializer(serializers.Serializer):

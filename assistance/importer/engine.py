@@ -42,6 +42,7 @@ from bilans.models import ClosedPeriod
 from core.audit import diff, plain, snapshot
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id
+from core.text import plain_text
 from partners.choices import OrganisationKind
 from partners.models import City, Project
 
@@ -80,6 +81,8 @@ ASSISTANCE_FIELDS = (
     "outcome",
     "notes",
 )
+# Columns whose text keeps its line breaks (the models' multi-line fields).
+MULTILINE_COLUMNS = frozenset(Assistance.USER_MULTILINE_FIELDS) & frozenset(col.COLUMNS)
 # Model field → the column the user wrote it in.
 FIELD_COLUMN = {
     "city_id": "city",
@@ -387,7 +390,11 @@ def _plan(content, filename, organisation, acting_user, default_project, progres
         for number, cells in table.rows:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
-            values = {name: cells[position].strip() for name, position in positions}
+            # The same text rules as every other path (core.text), then the formula guard.
+            values = {
+                name: plain_text(cells[position], multiline=name in MULTILINE_COLUMNS)
+                for name, position in positions
+            }
             for name, text in values.items():
                 if text[:1] == "'":
                     values[name] = col.unneutralise(text)

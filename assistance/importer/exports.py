@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from assistance.importer import columns as col
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
+from core.text import plain_text
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -79,13 +80,19 @@ def assistance_rows(user, organisation):
         ]
 
 
+def _cell(value) -> str:
+    """A cell of a file we write: no invisible control or bidi character (core.text), and
+    nothing a spreadsheet would run as a formula."""
+    return col.neutralise(plain_text(str(value), multiline=True, strip=False))
+
+
 def to_csv(header, rows):
     """CSV (UTF-8 with BOM, so Excel opens accents right), streamed line by line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
     def line(cells):
-        writer.writerow([col.neutralise(str(cell)) for cell in cells])
+        writer.writerow([_cell(cell) for cell in cells])
         text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
@@ -103,7 +110,7 @@ def to_xlsx(header, rows, title: str) -> bytes:
     sheet.append(list(header))
     for row in rows:
         # Every cell as text: codes like "01" and refs keep their exact form.
-        sheet.append([col.neutralise(str(cell)) for cell in row])
+        sheet.append([_cell(cell) for cell in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -36,9 +36,9 @@ class ImportUploadForm(AccessibleFormMixin, forms.Form):
         self.actor = actor_for(user)
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("code")
         if self.actor.sees_everything:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                kind__in=["partner", "iom"], is_active=True
-            ).order_by("name")
+            self.fields["organisation"].queryset = Organisation.objects.record_keepers().order_by(
+                "name"
+            )
             self.fields["organisation"].required = True
         else:
             del self.fields["organisation"]

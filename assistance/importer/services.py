@@ -30,6 +30,7 @@ from assistance.importer.reader import ImportFileError, measure, read_limited
 from core.audit import audit_log
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id
+from core.text import plain_text
 from partners.models import Organisation, Project
 
 # Processed in the request only when both small on disk and short: a few thousand rows take a
@@ -102,7 +103,7 @@ def import_batch_create(
         project=project,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
         source=source,
-        file_name=(file_name or "")[-255:],
+        file_name=plain_text(file_name or "")[-255:],
         file_size=len(content),
         content=content if keep_content else None,
         language=(language or "fr")[:8],

@@ -66,3 +66,20 @@ def local_name(place):
     from core.forms import local_place_name
 
     return local_place_name(place)
+
+
+@register.filter
+def bdi(value):
+    """User text isolated in <bdi> (escaped), for translated sentences that place it among
+    other words: `{% blocktranslate with org=p.organisation.name|bdi %}via {{ org }}…`."""
+    from django.utils.html import format_html
+
+    return format_html("<bdi>{}</bdi>", value) if value not in (None, "") else ""
+
+
+@register.filter
+def isolate(value):
+    """User text between Unicode isolates, where no markup can go (<title>, attributes)."""
+    from core.text import isolate as _isolate
+
+    return _isolate(value)

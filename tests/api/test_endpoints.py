@@ -1,6 +1,11 @@
 """What a partner's program does through the API, end to end, on the services."""
 
+import datetime
+
+import pytest
+
 from assistance.models import Assistance, Referral
+from assistance.services import return_case_advance, return_case_open
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from core.models import AuditEntry
 from partners.models import Project
@@ -173,6 +178,26 @@ def test_return_case_advances_and_records_the_return(client_for, alice, person_a
         f"/api/v1/return-cases/{case_id}/advance/", {"stage": "counselling"}, format="json"
     )
     assert backwards.status_code == 400
+
+
+@pytest.mark.parametrize("stage", ["cancelled", "closed"])
+def test_a_partner_cannot_cancel_or_close_a_case_iom_opened_for_its_person(
+    client_for, alice, officer, person_a, stage
+):
+    case = return_case_open(
+        beneficiary=person_a, country="GN", acting_user=officer, opened_on=datetime.date(2023, 5, 1)
+    )
+    return_case_advance(
+        return_case=case, stage="returned", acting_user=officer, on=datetime.date(2023, 6, 1)
+    )
+    client = client_for(alice)
+    assert client.get(f"/api/v1/return-cases/{case.pk}/").status_code == 200
+    answer = client.post(
+        f"/api/v1/return-cases/{case.pk}/advance/", {"stage": stage}, format="json"
+    )
+    assert answer.status_code == 403
+    case.refresh_from_db()
+    assert (case.stage, case.closed_on, case.version) == ("returned", None, 2)
 
 
 def test_projects_are_read_only_except_for_iom(client_for, alice, officer, donor_user, project):

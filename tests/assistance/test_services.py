@@ -15,6 +15,7 @@ from assistance.services import (
     referral_respond,
     return_case_advance,
     return_case_open,
+    return_case_reintegrate,
 )
 from beneficiaries.models import Beneficiary
 from core.exceptions import ConflictError
@@ -277,6 +278,57 @@ class TestReturnCases:
         with pytest.raises(PermissionDenied):
             return_case_advance(return_case=case, stage="returned", acting_user=charlie)
         assert ReturnCase.objects.get().stage == "counselling"
+
+    @pytest.mark.parametrize("stage", ["cancelled", "pre_departure"])
+    def test_the_persons_organisation_reads_but_does_not_move_iom_s_case(
+        self, officer, alice, person, stage
+    ):
+        case = return_case_open(
+            beneficiary=person, country="GN", acting_user=officer, opened_on=DAY
+        )
+        assert ReturnCase.objects.visible_to(alice).filter(pk=case.pk).exists()
+        with pytest.raises(PermissionDenied):
+            return_case_advance(return_case=case, stage=stage, acting_user=alice, on=DAY)
+        case.refresh_from_db()
+        assert (case.stage, case.closed_on, case.version) == ("counselling", None, 1)
+        assert person.assistances.count() == 1  # the counselling row only
+
+    def test_nor_closes_it_once_returned_nor_records_in_it(self, officer, alice, person):
+        case = return_case_open(
+            beneficiary=person, country="GN", acting_user=officer, opened_on=DAY
+        )
+        return_case_advance(return_case=case, stage="returned", acting_user=officer, on=DAY)
+        with pytest.raises(PermissionDenied):
+            return_case_advance(return_case=case, stage="closed", acting_user=alice, on=DAY)
+        with pytest.raises(PermissionDenied):
+            return_case_reintegrate(
+                return_case=case, subtype="cash", delivered_on=DAY, acting_user=alice
+            )
+        with pytest.raises(PermissionDenied):
+            record(alice, person, category="reintegration", subtype="cash", return_case=case)
+        case.refresh_from_db()
+        assert case.stage == "returned" and not case.assistances.filter(category="reintegration")
+
+    def test_the_case_s_organisation_moves_it_and_iom_may_too(self, alice, officer, person):
+        case = return_case_open(beneficiary=person, country="GN", acting_user=alice, opened_on=DAY)
+        case = return_case_advance(return_case=case, stage="returned", acting_user=alice, on=DAY)
+        assert (
+            return_case_reintegrate(
+                return_case=case, subtype="cash", delivered_on=DAY, acting_user=alice
+            ).return_case
+            == case
+        )
+        case = return_case_advance(return_case=case, stage="closed", acting_user=officer, on=DAY)
+        assert case.stage == "closed"
+
+    def test_reintegration_waits_for_the_return(self, alice, person):
+        case = return_case_open(beneficiary=person, country="GN", acting_user=alice, opened_on=DAY)
+        with pytest.raises(ValidationError) as error:
+            return_case_reintegrate(
+                return_case=case, subtype="cash", delivered_on=DAY, acting_user=alice
+            )
+        assert "retour effectué" in str(error.value)
+        assert not case.assistances.filter(category="reintegration").exists()
 
 
 class TestActivities:

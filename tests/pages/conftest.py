@@ -20,6 +20,8 @@ from tests.partners.factories import (
 SECRET_FIRST_NAME = "Zenabou"
 SECRET_LAST_NAME = "Quixotera"
 SECRET_REF = "A-SECRET-001"
+# What partner A wrote in its own assistance: never shown to a partner the person is referred to.
+SECRET_NOTE = "Note médicale réservée à A"
 
 
 @pytest.fixture
@@ -55,6 +57,7 @@ def partner_world(alice, a_person, project):
         subtype="consultation",
         delivered_on=datetime.date(2024, 2, 1),
         project=project,
+        notes=SECRET_NOTE,
         acting_user=alice,
     )
     activity = assistance_services.activity_record(
@@ -70,6 +73,7 @@ def partner_world(alice, a_person, project):
         category="psychosocial",
         consent=True,
         to_organisation=partner_c,
+        referred_on=datetime.date(2024, 2, 10),
         acting_user=alice,
     )
     public_referral = assistance_services.referral_create(
@@ -77,6 +81,7 @@ def partner_world(alice, a_person, project):
         category="medical",
         consent=True,
         to_structure="Hôpital Al Farabi",
+        referred_on=datetime.date(2024, 2, 15),
         acting_user=alice,
     )
     return_case = assistance_services.return_case_open(
@@ -96,6 +101,25 @@ def partner_world(alice, a_person, project):
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
     }
+
+
+@pytest.fixture
+def receiving_world(partner_world):
+    """Partner C accepted A's referral: carol (C's caseworker) now sees the person, and has
+    recorded one assistance of her own. A's assistances (a consultation with its notes, a
+    group session, a public-health referral, an AVRR counselling) stay A's."""
+    carol = partner_world["caseworker_c"]
+    referral = assistance_services.referral_respond(
+        referral=partner_world["referral"], accept=True, acting_user=carol
+    )
+    own = assistance_services.assistance_record(
+        beneficiary=partner_world["beneficiary"],
+        category="psychosocial",
+        subtype="listening",
+        delivered_on=datetime.date(2024, 2, 20),
+        acting_user=carol,
+    )
+    return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
 
 
 def _import_batch(alice, organisation):

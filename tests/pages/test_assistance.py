@@ -323,6 +323,26 @@ def test_return_case_moves_through_its_stages(client, alice, person):
     assert going_back.status_code == 400
 
 
+def test_a_case_opened_by_iom_is_read_not_moved_by_the_persons_organisation(
+    client, alice, officer, person
+):
+    case = services.return_case_open(
+        beneficiary=person, country="GN", acting_user=officer, opened_on=datetime.date(2024, 1, 10)
+    )
+    client.force_login(alice)
+    page = client.get(reverse("assistance:return_detail", args=[case.pk]))
+    assert page.status_code == 200
+    assert reverse("assistance:return_advance", args=[case.pk]) not in page.text
+    for name, data in (
+        ("assistance:return_advance", {"stage": "cancelled", "on": "2024-02-01"}),
+        ("assistance:return_reintegration", {"subtype": "cash", "delivered_on": "2024-02-01"}),
+    ):
+        assert client.post(reverse(name, args=[case.pk]), data).status_code == 404
+    case.refresh_from_db()
+    assert (case.stage, case.closed_on) == ("counselling", None)
+    assert case.assistances.count() == 1
+
+
 def test_lists_of_referrals_and_returns_have_bounded_queries(
     client, alice, partner_a, partner_b, django_assert_max_num_queries
 ):

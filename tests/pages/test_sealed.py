@@ -13,6 +13,7 @@ How a URL's object is chosen, generically:
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -20,8 +21,10 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import translation
+from django.utils.formats import date_format
 
-from tests.pages.conftest import SECRET_FIRST_NAME, SECRET_LAST_NAME, SECRET_REF
+from tests.pages.conftest import SECRET_FIRST_NAME, SECRET_LAST_NAME, SECRET_NOTE, SECRET_REF
 
 # The REST API has its own tenancy matrix (tests/api/test_tenancy_matrix.py); this walks pages.
 SKIPPED_PREFIXES = ("api/", "static/")
@@ -311,3 +314,135 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, partner_world, alice):
             url,
             response.status_code,
         )
+
+
+# --- What a partner the person was referred to may see --------------------------------------
+#
+# Once partner C accepts A's referral, carol (C's caseworker) sees the person, but of the
+# person's assistances only those C delivered (`Assistance.objects.visible_to`). Every value a
+# page derives from assistances (a "last assistance" column, a date filter, a count, a sort
+# key) must come from those rows: the dates of A's rows are a secret like their notes.
+
+# The date filters of the lists; a page ignores those it does not know.
+DATE_RANGE_PARAMS = ("assisted", "delivered", "referred")
+
+
+def _renderings(day: datetime.date) -> set[str]:
+    return {
+        day.isoformat(),
+        date_format(day, "SHORT_DATE_FORMAT"),
+        date_format(day, "DATE_FORMAT"),
+    }
+
+
+def _hidden_dates(world, user) -> set[datetime.date]:
+    """The dates of the person's assistances `user` may not see, none of which any page or
+    filter may reveal (the fixture keeps them apart from every date the user may see)."""
+    from assistance.models import Assistance, Referral
+
+    person = world["beneficiary"]
+    rows = Assistance.objects.filter(beneficiary=person)
+    visible = rows.filter(pk__in=Assistance.objects.visible_to(user).values("pk"))
+    hidden = set(rows.exclude(pk__in=visible.values("pk")).values_list("delivered_on", flat=True))
+    seen = set(visible.values_list("delivered_on", flat=True))
+    seen |= set(Referral.objects.visible_to(user).values_list("referred_on", flat=True))
+    seen |= {person.registered_on, person.date_of_birth, datetime.date.today()}
+    assert hidden and not hidden & seen, "the fixture must keep hidden and visible dates apart"
+    return hidden
+
+
+def _visible_object(model, user):
+    manager = model._default_manager
+    if not hasattr(manager, "visible_to"):
+        return None
+    return manager.visible_to(user).order_by("pk").first()
+
+
+def _pages_as_seen_by(user):
+    """(url, is_list) of every page the user may open, aimed at objects they may see."""
+    pages = []
+    for chain, entry in all_page_patterns():
+        if _describe(chain[0]).startswith("admin/"):
+            continue  # IOM staff only: the other walks check that partners are sent away
+        values, reachable = {}, True
+        for name in _kwarg_names(chain):
+            target = _kwarg_target(name, entry, chain)
+            if target is None:
+                values[name] = NON_OBJECT_KWARGS[name]
+                continue
+            model, field = target
+            obj = _visible_object(model, user)
+            if obj is None:
+                reachable = False
+                break
+            values[name] = getattr(obj, field)
+        if reachable:
+            url = "/" + "".join(_substitute(p, values) for p in chain)
+            pages.append((url, not _kwarg_names(chain)))
+    return pages
+
+
+def test_a_receiving_partner_sees_nothing_derived_from_the_senders_assistances(
+    client, receiving_world
+):
+    world = receiving_world
+    carol = world["carol"]
+    hidden = _hidden_dates(world, carol)
+    client.force_login(carol)
+    problems, lists_checked = [], 0
+    with translation.override("fr"):
+        markers = {text for day in hidden for text in _renderings(day)} | {SECRET_NOTE}
+        for url, is_list in _pages_as_seen_by(carol):
+            response = client.get(url)
+            body = response.content.decode(errors="replace")
+            if response.status_code >= 500:
+                problems.append(f"GET {url}: server error")
+            shown = sorted(m for m in markers if m in body)
+            if shown:
+                problems.append(f"GET {url}: shows {shown}")
+            if not is_list:
+                continue
+            for day in sorted(hidden):
+                # Filtered to a day when only A assisted the person, a list has nothing to show.
+                query = {}
+                for prefix in DATE_RANGE_PARAMS:
+                    query |= {f"{prefix}_from": day.isoformat(), f"{prefix}_to": day.isoformat()}
+                filtered = client.get(url, query)
+                if filtered.status_code >= 500:
+                    problems.append(f"GET {url} {query}: server error")
+                page = filtered.context and filtered.context.get("page_obj")
+                if page is not None:
+                    lists_checked += 1
+                    if page.paginator.count:
+                        problems.append(
+                            f"GET {url} on {day}: lists {list(page.object_list)} through "
+                            f"assistances carol may not see"
+                        )
+    assert problems == [], "\n".join(problems)
+    assert lists_checked >= 3 * len(hidden), "the people, assistance and referral lists"
+
+
+def test_the_people_list_shows_the_last_assistance_the_viewer_may_see(client, receiving_world):
+    """The list's "Dernière assistance" column, for the receiving partner and the owner: each
+    sees the latest of the rows they may see."""
+    from assistance.models import Assistance
+
+    person = receiving_world["beneficiary"]
+    carol, owner = receiving_world["carol"], person.created_by
+    last = {}
+    for user in (carol, owner):
+        client.force_login(user)
+        response = client.get(reverse("beneficiaries:list"))
+        shown = {p.pk: p.last_assisted for p in response.context["page_obj"]}
+        may_see = (
+            Assistance.objects.visible_to(user)
+            .delivered()
+            .filter(beneficiary=person)
+            .order_by("-delivered_on")
+            .values_list("delivered_on", flat=True)
+            .first()
+        )
+        assert shown[person.pk] == may_see
+        last[user] = may_see
+    # A assisted the person after carol did: only the owner sees that later date.
+    assert last[carol] == receiving_world["own_assistance"].delivered_on < last[owner]

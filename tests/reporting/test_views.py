@@ -107,6 +107,30 @@ def test_drilldown_is_scoped_to_the_viewer(client, charlie, world, django_assert
     assert "Awa" not in response.content.decode()
 
 
+def test_a_partners_drilldown_is_classified_by_rows_it_may_see(client, partner_a, charlie, world):
+    """A person A registered and referred to B: she was 17 at A's consultation, 18 at B's. B's
+    drill-down must not list its row under "girls": that would tell B of A's earlier row."""
+    from beneficiaries.models import BeneficiaryAccess
+
+    person = BeneficiaryFactory(organisation=partner_a, sex="F", date_of_birth=D(2005, 5, 15))
+    BeneficiaryAccess.objects.create(
+        beneficiary=person, organisation=charlie.membership.organisation
+    )
+    AssistanceFactory(beneficiary=person, project=world["project"], delivered_on=D(2023, 5, 2))
+    own = AssistanceFactory(
+        beneficiary=person,
+        provider=charlie.membership.organisation,
+        project=world["project"],
+        delivered_on=D(2023, 6, 2),
+    )
+    client.force_login(charlie)
+    url, figure = "/rapports/assistances/", {**QUERY, "indicator": "medical_persons"}
+    girls = client.get(url, {**figure, "cell": "girls"})
+    assert own not in list(girls.context["page_obj"])
+    women = client.get(url, {**figure, "cell": "women"})
+    assert own in list(women.context["page_obj"])
+
+
 def test_donors_never_reach_the_drilldown(client, donor_user, world):
     client.force_login(donor_user)
     response = client.get("/rapports/assistances/", {**QUERY, "indicator": "assistances_delivered"})

@@ -70,3 +70,16 @@ def officer(iom):
 @pytest.fixture
 def donor_user(donor):
     return member(donor, Role.DONOR, username="donor-user")
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Set the moment `core.clock` gives (timezone-aware): `frozen_clock(datetime(…, tzinfo=…))`."""
+    from core import clock
+
+    def freeze(moment):
+        assert moment.tzinfo is not None, "freeze the clock with an aware datetime"
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        return moment
+
+    return freeze

@@ -67,7 +67,7 @@ def table_line(text: str, label: str) -> list[str]:
 
 
 @pytest.fixture
-def rendered(project, known_data):
+def rendered(project, known_data, exact_figures):
     project.title = "Protection des migrants vulnérables"
     project.budget = 151500
     project.save()
@@ -130,7 +130,7 @@ def test_every_text_is_translated():
     assert check_complete() == []
 
 
-def test_xlsx_has_one_sheet_per_section_and_the_same_figures(project, known_data):
+def test_xlsx_has_one_sheet_per_section_and_the_same_figures(project, known_data, exact_figures):
     workbook = load_workbook(io.BytesIO(render_xlsx(document(project, "fr"))))
     assert workbook.sheetnames[:2] == ["Projet", "Chiffres clés"]
     assert "Santé physique et mentale" in workbook.sheetnames

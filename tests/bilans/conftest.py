@@ -2,7 +2,6 @@
 figures are worked out by hand in the tests."""
 
 import datetime
-import importlib
 
 import pytest
 
@@ -81,32 +80,3 @@ def exact_figures(project):
     project.small_cell_threshold = 0
     project.save(update_fields=["small_cell_threshold"])
     return project
-
-
-def _seed_reference_data() -> None:
-    """The rows data migrations seed (cities, the indicator catalogue), when missing."""
-    from django.apps import apps
-
-    from partners.models import City
-    from reporting.models import Indicator
-
-    for model, migration in (
-        (City, "partners.migrations.0002_seed_regions_and_cities"),
-        (Indicator, "reporting.migrations.0002_seed_default_catalogue"),
-    ):
-        if not model.objects.exists():
-            importlib.import_module(migration).seed(apps, None)
-
-
-@pytest.fixture
-def committing_db(django_db_setup, django_db_blocker):
-    """With `transactional_db` listed after it: a database that commits for real, as a
-    request does, so `on_commit` runs an eager task before the response is built.
-
-    Such a database is flushed after the test, rows seeded by data migrations included: they
-    are seeded before the test and again after the flush, for the tests that follow."""
-    with django_db_blocker.unblock():
-        _seed_reference_data()
-    yield
-    with django_db_blocker.unblock():
-        _seed_reference_data()

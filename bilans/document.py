@@ -136,19 +136,36 @@ class Document:
     version: int | None
     checksum: str
     generated_on: str
-    small_cell_threshold: int
+    small_cell_threshold: int  # the k the figures were protected with (0: none)
     key_figures: list[dict]
     sections: list[Section]
     avrr: Section | None
     methodology: list[str]
+    project_threshold: int = 0  # the project's k, for the figures donors receive
 
     @property
     def rtl(self) -> bool:
         return self.language == "ar"
 
     @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+    @property
     def suppressed(self) -> bool:
         return self.small_cell_threshold >= 2
+
+    @property
+    def small_cells_note(self) -> str:
+        """What the methodology says of small counts, with the k actually applied: hidden
+        from 1 to k−1, or none hidden (k of 0 or 1), or none in an internal, raw version."""
+        t = self.texts
+        k = self.small_cell_threshold
+        if k >= 2:
+            return t["small_cells_one" if k == 2 else "small_cells"].format(k=k, km1=k - 1)
+        if self.project_threshold >= 2:
+            return t["small_cells_raw"].format(k=self.project_threshold)
+        return t["small_cells_none"].format(k=self.project_threshold)
 
 
 def format_number(value, language: str) -> str:
@@ -325,6 +342,7 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
         checksum=checksum,
         generated_on=long_date(generated_at.date(), language) if generated_at else "",
         small_cell_threshold=k,
+        project_threshold=int(context.get("small_cell_threshold") or 0),
         key_figures=key_figures,
         sections=ordered,
         avrr=avrr,

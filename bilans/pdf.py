@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from bilans.document import Document, format_number
@@ -23,58 +24,63 @@ _SEX_COLOURS = {key: colour for key, _label, colour in SEX_SERIES}
 _COUNTRY_COLOURS = {key: colour for key, _label, colour in SEX_BY_COUNTRY_SERIES}
 
 
-def svg_text(text: str, rtl: bool, *, cut: bool = True) -> str:
-    """Text for an SVG drawn by WeasyPrint, which lays SVG text out glyph by glyph with
-    neither shaping nor bidi: right-to-left text is shaped (Arabic presentation forms) and
-    put in visual order here. Browsers need none of this (the web pages pass text as is)."""
-    if cut and len(text) > 32:  # reporting.charts would cut the visual string at the wrong end
-        text = text[:31] + "…"
-    if not rtl:
-        return text
+def visual_order(text: str) -> str:
+    """A line of right-to-left text shaped (Arabic presentation forms) and put in visual
+    order, for WeasyPrint, which lays SVG text out glyph by glyph with neither shaping nor
+    bidi. Browsers need none of this (the web pages pass text as is)."""
     from arabic_reshaper import reshape
     from bidi import get_display
 
     return get_display(reshape(text))
 
 
-def sex_bars_svg(rows, labels, *, title: str = "", rtl: bool = False) -> str:
-    """Women / girls / men / boys / unknown bars, one per indicator row (reporting.charts)."""
+def _chart_options(rtl: bool, pdf: bool) -> dict:
+    """Mirrored in right-to-left documents; for WeasyPrint, text in visual order."""
+    return {"rtl": rtl, "visual": visual_order if rtl and pdf else None}
+
+
+def sex_bars_svg(rows, labels, *, title: str = "", rtl: bool = False, pdf: bool = False) -> str:
+    """Women / girls / men / boys / unknown bars, one per indicator row (reporting.charts),
+    each followed by its published total."""
     if not rows or not any(isinstance(r.cells[-1], int) and r.cells[-1] for r in rows):
         return ""
     keys = ("women", "girls", "men", "boys", "unknown")
-    series = [
-        (key, svg_text(label, rtl), _SEX_COLOURS[key])
-        for key, label in zip(keys, labels, strict=True)
+    series = [(key, label, _SEX_COLOURS[key]) for key, label in zip(keys, labels, strict=True)]
+    data = [
+        (row.label, {**dict(zip(keys, row.cells[:5], strict=True)), "total": row.cells[-1]})
+        for row in rows
     ]
-    data = [(svg_text(row.label, rtl), dict(zip(keys, row.cells[:5], strict=True))) for row in rows]
-    title = svg_text(title, rtl, cut=False)
-    return bar_chart(data, series, title=title or " ", width=680, label_width=250)
+    return bar_chart(
+        data, series, title=title or " ", width=680, label_width=250, **_chart_options(rtl, pdf)
+    )
 
 
-def country_bars_svg(table, texts, *, rtl: bool = False) -> str:
+def country_bars_svg(table, texts, *, rtl: bool = False, pdf: bool = False) -> str:
     """Returns by country (F / M / unknown), the biggest first (reporting.charts)."""
     rows = [row for row in table.rows if isinstance(row.cells[-1], int) and row.cells[-1]][:12]
     if not rows:
         return ""
     keys = ("F", "M", "unknown")
     names = (texts["female"], texts["male"], texts["unknown"])
-    series = [
-        (key, svg_text(name, rtl), _COUNTRY_COLOURS[key])
-        for key, name in zip(keys, names, strict=True)
+    series = [(key, name, _COUNTRY_COLOURS[key]) for key, name in zip(keys, names, strict=True)]
+    data = [
+        (row.label, {**dict(zip(keys, row.cells[:3], strict=True)), "total": row.cells[-1]})
+        for row in rows
     ]
-    data = [(svg_text(row.label, rtl), dict(zip(keys, row.cells[:3], strict=True))) for row in rows]
-    title = svg_text(table.title, rtl, cut=False)
-    return bar_chart(data, series, title=title, width=680, label_width=230)
+    return bar_chart(
+        data, series, title=table.title, width=680, label_width=230, **_chart_options(rtl, pdf)
+    )
 
 
 def dashboard_charts(doc: Document) -> dict[str, str]:
-    """The SVG chart of the key figures and of each section, for the web dashboard."""
+    """The SVG chart of the key figures and of each section, for a web page (mirrored when
+    the document is right to left, whatever the page's language)."""
     sex_labels = [doc.texts[name] for name in ("women", "girls", "men", "boys", "unknown")]
     key_rows = [kf["row"] for kf in doc.key_figures]
     title = doc.texts["chart_title"]
-    charts = {"key": sex_bars_svg(key_rows, sex_labels, title=title)}
+    charts = {"key": sex_bars_svg(key_rows, sex_labels, title=title, rtl=doc.rtl)}
     for section in doc.sections:
-        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, title=title)
+        charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, title=title, rtl=doc.rtl)
     return charts
 
 
@@ -104,7 +110,13 @@ def _with_text(rows, language: str):
 
 
 def html_for(doc: Document) -> str:
-    """The HTML the PDF is printed from (also handy to look at in a browser)."""
+    """The HTML the PDF is printed from (also handy to look at in a browser), in the
+    document's language whatever the language of the request that renders it."""
+    with translation.override(doc.language):
+        return _html_for(doc)
+
+
+def _html_for(doc: Document) -> str:
     t = doc.texts
     language = doc.language
     sex_headers = [t[name] for name in ("women", "girls", "men", "boys", "unknown")] + [t["total"]]
@@ -135,7 +147,7 @@ def html_for(doc: Document) -> str:
             _with_text(table.rows, language)
         section.number = f"{number:02d}"
         section.chart = sex_bars_svg(
-            section.chart_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl
+            section.chart_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl, pdf=True
         )
         sections.append(section)
     avrr = doc.avrr
@@ -144,8 +156,9 @@ def html_for(doc: Document) -> str:
         avrr.number = f"{number:02d}"
         for table in avrr.tables:
             _with_text(table.rows, language)
-        avrr.chart = country_bars_svg(avrr.tables[0], t, rtl=doc.rtl) if avrr.tables else ""
-    k = doc.small_cell_threshold
+        avrr.chart = (
+            country_bars_svg(avrr.tables[0], t, rtl=doc.rtl, pdf=True) if avrr.tables else ""
+        )
     footer = (
         f"{doc.project['code']} · {t['version']} {doc.version or '—'} · "
         f"{t['checksum']} {doc.checksum[:16]}"
@@ -160,7 +173,9 @@ def html_for(doc: Document) -> str:
             "page_css": css_string(t["page"]),
             "of_css": css_string(t["of"]),
             "key_rows": key_rows,
-            "key_chart": sex_bars_svg(key_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl),
+            "key_chart": sex_bars_svg(
+                key_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl, pdf=True
+            ),
             "footer_side": "right" if doc.rtl else "left",
             "page_side": "left" if doc.rtl else "right",
             "sex_headers": sex_headers,
@@ -169,7 +184,7 @@ def html_for(doc: Document) -> str:
             "sections": sections,
             "avrr": avrr,
             "method_number": f"{number + 1:02d}",
-            "small_cells_note": t["small_cells"].format(k=k, km1=k - 1) if k >= 2 else "",
+            "small_cells_note": doc.small_cells_note,
         },
     )
 

@@ -3,10 +3,11 @@ services and for `manage.py bilan --format pdf|xlsx`."""
 
 from __future__ import annotations
 
-from django.utils import timezone, translation
+from django.utils import translation
 
 from assistance.choices import SUBTYPE_LABELS
 from bilans.document import build_context, build_document, figures_checksum
+from core import clock
 from partners.models import Project
 from reporting.engine import bilan as engine_bilan
 from reporting.models import Indicator
@@ -70,7 +71,7 @@ def render_bilan(project: Project, period: Period, *, organisation=None, languag
         language=language,
         version=None,
         checksum=figures_checksum(figures),
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
     )
     if fmt == "pdf":
         from bilans.pdf import render_pdf

@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +27,7 @@ from bilans.document import figures_checksum
 from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus, TaskState
 from bilans.rendering import document_context, freeze_figures, render_files
 from bilans.selectors import next_version
+from core import clock
 from core.access import actor_for
 from core.audit import audit_create, audit_log
 from core.models import AuditEntry
@@ -155,7 +155,7 @@ def bilan_generate(*, snapshot_id: int) -> BilanSnapshot | None:
     # The version is only known under the lock; it is printed in the PDF, so render with the
     # version the series would get now and re-render in the (rare) case another request of
     # the same series committed meanwhile.
-    generated_at = timezone.now()
+    generated_at = clock.now()
     expected = next_version(snapshot)
     pdf_bytes, xlsx_bytes = render_files(
         figures=figures,
@@ -249,7 +249,7 @@ def bilan_publish(*, snapshot: BilanSnapshot, acting_user) -> BilanSnapshot:
         raise ValidationError(_("Ce bilan n'est pas encore généré : il ne peut pas être publié."))
     current.status = SnapshotStatus.PUBLISHED
     current.published_by = acting_user
-    current.published_at = timezone.now()
+    current.published_at = clock.now()
     current.save(update_fields=["status", "published_by", "published_at"])
     audit_log(
         actor=acting_user,
@@ -290,7 +290,7 @@ def period_reopen(*, closed_period: ClosedPeriod, reason: str, acting_user) -> C
     if current.reopened_at is not None:
         raise ValidationError(_("Cette période est déjà rouverte."))
     current.reopened_by = acting_user
-    current.reopened_at = timezone.now()
+    current.reopened_at = clock.now()
     current.reopen_reason = reason
     current.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
     audit_log(
@@ -313,7 +313,7 @@ def previous_quarter(today: datetime.date) -> tuple[str, Period]:
 def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[BilanSnapshot]:
     """Draft bilans of the quarter just ended for every project active in it, and one notice
     per IOM officer. Safe to run again: the request ids derive from project and quarter."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     label, period = previous_quarter(today)
     projects = Project.objects.filter(start__lte=period.end, end__gte=period.start).order_by("code")
     drafts = []
@@ -360,7 +360,7 @@ def bilan_check_facts() -> bool:
         drift.unexpected,
     )
     _notify_officers(
-        key=f"facts-drift:{timezone.localdate().isoformat()}",
+        key=f"facts-drift:{clock.today().isoformat()}",
         message=_(
             "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
             "(%(missing)s, %(unexpected)s). Ne publiez aucun bilan avant que l'équipe technique "
@@ -392,7 +392,7 @@ def _notify_officers(*, key: str, message: str, link: str = "") -> None:
 def notification_read(*, notification: Notification, acting_user) -> None:
     """Mark one of the user's notices read."""
     Notification.objects.visible_to(acting_user).filter(pk=notification.pk).update(
-        read_at=timezone.now()
+        read_at=clock.now()
     )
 
 

@@ -121,6 +121,20 @@ TEXTS: dict[str, dict[str, str]] = {
             "« <{k} », et d'autres cases par « x » lorsque leur valeur permettrait de retrouver "
             "un effectif masqué par soustraction. Les totaux publiés restent exacts."
         ),
+        "small_cells_one": (
+            "Pour protéger les personnes, les effectifs égaux à 1 sont remplacés par « <2 », "
+            "et d'autres cases par « x » lorsque leur valeur permettrait de retrouver un "
+            "effectif masqué par soustraction. Les totaux publiés restent exacts."
+        ),
+        "small_cells_none": (
+            "Aucun effectif n'est masqué dans ce bilan : le seuil des petits effectifs du "
+            "projet est de {k}, si bien que les petits effectifs, 1 compris, sont publiés tels "
+            "quels."
+        ),
+        "small_cells_raw": (
+            "Version interne, réservée à l'OIM : aucun effectif n'y est masqué. Les bilans "
+            "remis au bailleur remplacent les effectifs inférieurs à {k} par « <{k} »."
+        ),
         "counting_rules": "Règles de comptage",
         "disclaimer": (
             "Bilan établi à partir des données enregistrées par l'OIM et ses partenaires. Il ne "
@@ -250,6 +264,19 @@ TEXTS: dict[str, dict[str, str]] = {
             "cells by “x” where their value would reveal a hidden count by subtraction. "
             "Published totals remain exact."
         ),
+        "small_cells_one": (
+            "To protect individuals, counts of 1 are replaced by “<2”, and other cells by “x” "
+            "where their value would reveal a hidden count by subtraction. Published totals "
+            "remain exact."
+        ),
+        "small_cells_none": (
+            "No count is hidden in this report: the project's small-cell threshold is {k}, "
+            "so small counts, 1 included, are published as they are."
+        ),
+        "small_cells_raw": (
+            "Internal version, for IOM only: no count is hidden in it. The reports given to "
+            "the donor replace counts below {k} by “<{k}”."
+        ),
         "counting_rules": "Counting rules",
         "disclaimer": (
             "Report drawn from the data recorded by IOM and its partners. It contains no "
@@ -374,6 +401,19 @@ TEXTS: dict[str, dict[str, str]] = {
             "لحماية الأشخاص، تُستبدل الأعداد من 1 إلى {km1} بالرمز «<{k}»، وتُستبدل خانات أخرى "
             "بالرمز «x» عندما تسمح قيمتها باستنتاج عدد محجوب بالطرح. وتبقى المجاميع المنشورة "
             "صحيحة."
+        ),
+        "small_cells_one": (
+            "لحماية الأشخاص، تُستبدل الأعداد المساوية لـ 1 بالرمز «<2»، وتُستبدل خانات أخرى "
+            "بالرمز «x» عندما تسمح قيمتها باستنتاج عدد محجوب بالطرح. وتبقى المجاميع المنشورة "
+            "صحيحة."
+        ),
+        "small_cells_none": (
+            "لا يُحجب أي عدد في هذه الحصيلة: عتبة الأعداد الصغيرة في المشروع هي {k}، لذلك "
+            "تُنشر الأعداد الصغيرة كما هي، بما فيها العدد 1."
+        ),
+        "small_cells_raw": (
+            "نسخة داخلية خاصة بالمنظمة الدولية للهجرة: لا يُحجب فيها أي عدد. أما الحصائل "
+            "المسلَّمة للجهة المانحة فتستبدل الأعداد الأقل من {k} بالرمز «<{k}»."
         ),
         "counting_rules": "قواعد الاحتساب",
         "disclaimer": (

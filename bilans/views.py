@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,9 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from bilans import selectors, services
 from bilans.document import build_document
 from bilans.forms import BilanRequestForm, PeriodCloseForm, PortalPeriodForm, ReopenForm
-from bilans.models import BilanSnapshot, ClosedPeriod, Notification
+from bilans.models import BilanSnapshot, ClosedPeriod, Notification, TaskState
 from bilans.pdf import dashboard_charts
 from bilans.rendering import document_context
+from core import clock
 from core.access import actor_for
 from reporting.engine import bilan as engine_bilan
 from reporting.periods import Period
@@ -64,7 +64,7 @@ def bilan_list(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Bilan demandé : sa génération a commencé."))
+            _say_requested(request, snapshot)
             return redirect("bilans:detail", bilansnapshot_id=snapshot.pk)
     snapshots = selectors.snapshots_for(request.user)
     project = request.GET.get("project")
@@ -78,6 +78,19 @@ def bilan_list(request):
         {"form": form, "page_obj": page, "notices": notices},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _say_requested(request, snapshot: BilanSnapshot) -> None:
+    """Tell what happened to a requested bilan. With no broker (no REDIS_URL) Celery runs the
+    task eagerly when the request commits, so the bilan is already generated; with a worker
+    it has only started, and the page it redirects to follows its progress."""
+    snapshot.refresh_from_db(fields=["task_state", "version"])
+    if snapshot.task_state == TaskState.DONE:
+        messages.success(
+            request, _("Bilan généré : version %(version)s.") % {"version": snapshot.version}
+        )
+    else:
+        messages.success(request, _("Bilan demandé : sa génération a commencé."))
 
 
 def _officer_snapshot(request, snapshot_id: int) -> BilanSnapshot:
@@ -141,7 +154,7 @@ def bilan_regenerate(request, bilansnapshot_id: int):
         language=snapshot.language,
         acting_user=request.user,
     )
-    messages.success(request, _("Nouvelle version demandée."))
+    _say_requested(request, new)
     return redirect("bilans:detail", bilansnapshot_id=new.pk)
 
 
@@ -262,7 +275,7 @@ def portal_project(request, code: str):
     if form.is_bound and form.is_valid():
         period = form.cleaned_data["period"]
     if period is None:
-        period = Period(project.start, max(project.start, min(project.end, timezone.localdate())))
+        period = Period(project.start, max(project.start, min(project.end, clock.today())))
     language = (get_language() or "fr")[:2]
     language = language if language in ("fr", "en", "ar") else "fr"
     data = engine_bilan(project, period)

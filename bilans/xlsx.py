@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -93,7 +94,12 @@ class _Sheet:
 
 def render_xlsx(doc: Document) -> bytes:
     """The XLSX bytes of `doc`: project, key figures, one sheet per indicator family,
-    returns, methodology."""
+    returns, methodology; in the document's language whatever the request's."""
+    with translation.override(doc.language):
+        return _render_xlsx(doc)
+
+
+def _render_xlsx(doc: Document) -> bytes:
     t = doc.texts
     wb = Workbook()
     used: set[str] = set()
@@ -153,10 +159,9 @@ def render_xlsx(doc: Document) -> bytes:
     method.title(t["methodology"])
     for paragraph in doc.methodology:
         method.paragraph(paragraph)
-    if doc.suppressed:
-        k = doc.small_cell_threshold
-        method.row += 1
-        method.paragraph(t["small_cells"].format(k=k, km1=k - 1))
+    method.row += 1
+    method.paragraph(t["small_cells_title"])
+    method.paragraph(doc.small_cells_note)
     method.widths(16, 16)
 
     buffer = io.BytesIO()

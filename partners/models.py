@@ -126,6 +126,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(start__lte=day, end__gte=day)
 
 
+# DESIGN.md §3: donor-facing counts from 1 to k−1 are printed "<k"; a new project hides
+# counts below 5 unless an IOM officer decides otherwise.
+DEFAULT_SMALL_CELL_THRESHOLD = 5
+
+
 class Project(UserTextMixin, models.Model):
     """A donor-funded project, implemented by partners in some cities over a period."""
 
@@ -159,7 +164,7 @@ class Project(UserTextMixin, models.Model):
     )
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("seuil des petits effectifs (k)"),
-        default=0,
+        default=DEFAULT_SMALL_CELL_THRESHOLD,
         help_text=_(
             "Les effectifs de 1 à k−1 sont masqués dans les sorties destinées aux "
             "bailleurs. 0 : pas de masquage."

@@ -10,8 +10,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.countries import country_name
 from partners.models import City, Organisation
 from reporting import charts
@@ -102,19 +104,22 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
         City.objects.filter(pk__in=[k for k in by_city if k]).values_list("pk", "name")
     )
 
+    rtl = get_language_bidi()
     built = {}
     built["by_indicator"] = charts.bar_chart(
         [(r.indicator.label(), {c: getattr(r, c) for c in SEX_CLASSES}) for r in results.values()],
         title=_("Femmes, filles, hommes et garçons par indicateur"),
         label_width=260,
+        rtl=rtl,
     )
-    months = period.months()
+    # The trend stops at the current month: months to come are not zeros.
+    months = period.months(until=clock.today())
     points = []
     for month in months:
         figures = by_month.get(month, {})
         points.append(
             (
-                date_format(month, "M Y"),
+                date_format(month, "N Y"),
                 {SERVICES_DELIVERED: figures[SERVICES_DELIVERED].total if figures else 0},
             )
         )
@@ -122,6 +127,7 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
         points,
         [(SERVICES_DELIVERED, _("Assistances délivrées"), "#0072B2")],
         title=_("Assistances délivrées par mois"),
+        rtl=rtl,
     )
     reached = results.get(PERSONS_REACHED)
     if reached is not None:
@@ -132,14 +138,17 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
                 if band != "unknown"
             ],
             title=_("Pyramide des âges des personnes atteintes"),
+            rtl=rtl,
         )
     built["by_partner"] = charts.bar_chart(
         _grouped_rows(by_provider, SERVICES_DELIVERED, partner_names),
         title=_("Assistances délivrées par partenaire"),
+        rtl=rtl,
     )
     built["by_city"] = charts.bar_chart(
         _grouped_rows(by_city, SERVICES_DELIVERED, city_names),
         title=_("Assistances délivrées par ville"),
+        rtl=rtl,
     )
     returns = results.get(AVRR_RETURNS)
     if returns is not None and returns.by_country:
@@ -150,5 +159,6 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
             ),
             charts.SEX_BY_COUNTRY_SERIES,
             title=_("Retours volontaires assistés par pays"),
+            rtl=rtl,
         )
     return {"results": results, "rows": indicator_rows(results, query), "charts": built}

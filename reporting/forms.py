@@ -6,9 +6,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.forms import ALL_CHOICES_LABEL, AccessibleFormMixin
 from partners.choices import OrganisationKind
 from partners.models import City, Organisation, Project
@@ -83,7 +83,7 @@ class ReportFilterForm(AccessibleFormMixin, forms.Form):
                 project = data["project"]
                 data["resolved_period"] = Period(project.start, project.end)
             else:
-                year = timezone.localdate().year
+                year = clock.today().year
                 data["resolved_period"] = Period(
                     datetime.date(year, 1, 1), datetime.date(year, 12, 31)
                 )

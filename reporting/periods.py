@@ -28,10 +28,12 @@ class Period:
     def __contains__(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
 
-    def months(self) -> list[datetime.date]:
-        """First day of every calendar month the period touches, in order."""
+    def months(self, *, until: datetime.date | None = None) -> list[datetime.date]:
+        """First day of every calendar month the period touches, in order; with `until`
+        (today), none after the month of that day: a month not begun has no figures yet."""
+        last = self.end if until is None else min(self.end, until)
         months, day = [], self.start.replace(day=1)
-        while day <= self.end:
+        while day <= last:
             months.append(day)
             day = (day + datetime.timedelta(days=32)).replace(day=1)
         return months

@@ -4,6 +4,8 @@ alice and bob are caseworkers of partner A; charlie is a caseworker of partner B
 nothing of A's people. `officer` is an IOM officer; `donor_user` works for the donor.
 """
 
+import importlib
+
 import pytest
 
 from partners.choices import Role
@@ -70,3 +72,46 @@ def officer(iom):
 @pytest.fixture
 def donor_user(donor):
     return member(donor, Role.DONOR, username="donor-user")
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Set the moment `core.clock` gives (timezone-aware): `frozen_clock(datetime(…, tzinfo=…))`."""
+    from core import clock
+
+    def freeze(moment):
+        assert moment.tzinfo is not None, "freeze the clock with an aware datetime"
+        monkeypatch.setattr(clock, "now", lambda: moment)
+        return moment
+
+    return freeze
+
+
+def seed_reference_data() -> None:
+    """The rows data migrations seed (cities, the indicator catalogue), when missing: a
+    transactional test database is flushed after each test, those rows included."""
+    from django.apps import apps
+
+    from partners.models import City
+    from reporting.models import Indicator
+
+    for model, migration in (
+        (City, "partners.migrations.0002_seed_regions_and_cities"),
+        (Indicator, "reporting.migrations.0002_seed_default_catalogue"),
+    ):
+        if not model.objects.exists():
+            importlib.import_module(migration).seed(apps, None)
+
+
+@pytest.fixture
+def committing_db(django_db_setup, django_db_blocker):
+    """With `transactional_db` (or `live_server`) listed after it: a database that commits
+    for real, as a request does, so `on_commit` runs an eager task before the response.
+
+    Such a database is flushed after the test, rows seeded by data migrations included: they
+    are seeded before the test and again after the flush, for the tests that follow."""
+    with django_db_blocker.unblock():
+        seed_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        seed_reference_data()

@@ -70,3 +70,13 @@ def fast_render(monkeypatch):
     from bilans import services
 
     monkeypatch.setattr(services, "render_files", lambda **kwargs: (b"%PDF-1.7 test", b"PK test"))
+
+
+@pytest.fixture
+def exact_figures(project):
+    """The project without small-cell protection (k = 0), for tests that read the exact small
+    counts of `known_data` (a new project hides counts below 5; that protection is tested on
+    its own in test_pdf.py and tests/reporting/test_suppression.py)."""
+    project.small_cell_threshold = 0
+    project.save(update_fields=["small_cell_threshold"])
+    return project

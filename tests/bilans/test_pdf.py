@@ -1,9 +1,11 @@
 """The bilan PDF and XLSX from known data (issue 6): the figures a donor reads, in French and
 in Arabic, checked in the text pdftotext extracts."""
 
+import html
 import io
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.management import call_command
@@ -11,13 +13,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from bilans.document import build_document, figures_checksum
-from bilans.pdf import html_for, render_pdf
+from bilans.pdf import html_for, render_pdf, visual_order
 from bilans.rendering import document_context, freeze_figures, render_bilan
 from bilans.texts import TEXTS, check_complete
 from bilans.xlsx import render_xlsx, safe
 from reporting.periods import parse_period
 
 Q2 = parse_period("2023-Q2")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
@@ -67,7 +70,7 @@ def table_line(text: str, label: str) -> list[str]:
 
 
 @pytest.fixture
-def rendered(project, known_data):
+def rendered(project, known_data, exact_figures):
     project.title = "Protection des migrants vulnérables"
     project.budget = 151500
     project.save()
@@ -117,6 +120,22 @@ def test_html_is_right_to_left_in_arabic_only(project, known_data):
     assert 'dir="ltr"' in html_for(document(project, "fr"))
 
 
+def test_arabic_pdf_charts_run_right_to_left_with_whole_labels(project, known_data):
+    doc = document(project, "ar")
+    charts = [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", html_for(doc), re.S)]  # noqa: S314
+    assert len(charts) == 2  # key figures and health (the returns are all under k = 5)
+    for chart in charts:
+        width = float(chart.get("viewBox").split()[2])
+        bars = [r for r in chart.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+        # The label column is on the right; the bars grow leftwards from it.
+        assert max(float(r.get("x")) + float(r.get("width")) for r in bars) <= width - 230
+        assert not any("…" in (t.text or "") for t in chart.iter(f"{SVG}text"))
+    shown = " ".join(t.text for t in charts[1].iter(f"{SVG}text"))
+    label = doc.sections[0].chart_rows[-1].label  # the longest: public health referrals
+    assert len(label) > 40
+    assert all(visual_order(word) in shown for word in label.split())
+
+
 def test_small_cells_are_hidden_and_explained(project, known_data):
     project.small_cell_threshold = 3
     project.save()
@@ -126,11 +145,45 @@ def test_small_cells_are_hidden_and_explained(project, known_data):
     assert table_line(text, "Bénéficiaires atteints")[-1] == "8"
 
 
+@pytest.mark.parametrize(
+    ("k", "language", "expected"),
+    [
+        (5, "fr", "Pour protéger les personnes, les effectifs de 1 à 4 sont remplacés par « <5 »"),
+        (5, "en", "To protect individuals, counts from 1 to 4 are replaced by “<5”"),
+        (5, "ar", "لحماية الأشخاص، تُستبدل الأعداد من 1 إلى 4 بالرمز «<5»"),
+        (2, "fr", "les effectifs égaux à 1 sont remplacés par « <2 »"),
+        (0, "fr", "Aucun effectif n'est masqué dans ce bilan : le seuil des petits effectifs du "
+                  "projet est de 0"),
+        (1, "en", "No count is hidden in this report: the project's small-cell threshold is 1"),
+        (0, "ar", "لا يُحجب أي عدد في هذه الحصيلة: عتبة الأعداد الصغيرة في المشروع هي 0"),
+    ],
+)  # fmt: skip
+def test_the_methodology_states_the_small_cell_threshold(project, known_data, k, language,
+                                                        expected):  # fmt: skip
+    project.small_cell_threshold = k
+    project.save(update_fields=["small_cell_threshold"])
+    doc = document(project, language)
+    method = html_for(doc).split('<section class="page method">')[1]
+    assert expected in html.unescape(method)
+    sheet = load_workbook(io.BytesIO(render_xlsx(doc))).worksheets[-1]
+    assert expected in " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+    if language != "ar":  # pdftotext gives right-to-left lines in visual order
+        assert expected in " ".join(pdf_text(render_pdf(doc)).split())
+
+
+def test_a_raw_internal_bilan_says_nothing_is_hidden(project, known_data):
+    text = render_bilan(project, Q2, fmt="xlsx", raw=True)
+    sheet = load_workbook(io.BytesIO(text)).worksheets[-1]
+    method = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
+    assert "Version interne, réservée à l'OIM : aucun effectif n'y est masqué." in method
+    assert "inférieurs à 5 par « <5 »" in method
+
+
 def test_every_text_is_translated():
     assert check_complete() == []
 
 
-def test_xlsx_has_one_sheet_per_section_and_the_same_figures(project, known_data):
+def test_xlsx_has_one_sheet_per_section_and_the_same_figures(project, known_data, exact_figures):
     workbook = load_workbook(io.BytesIO(render_xlsx(document(project, "fr"))))
     assert workbook.sheetnames[:2] == ["Projet", "Chiffres clés"]
     assert "Santé physique et mentale" in workbook.sheetnames

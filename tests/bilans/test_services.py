@@ -35,7 +35,9 @@ def generate(officer, media, django_capture_on_commit_callbacks):
     return run
 
 
-def test_generation_freezes_figures_checksum_and_files(generate, project, known_data, media):
+def test_generation_freezes_figures_checksum_and_files(
+    generate, project, known_data, media, exact_figures
+):
     snapshot = generate(project)
     assert snapshot.task_state == TaskState.DONE and snapshot.progress == 100
     assert snapshot.status == SnapshotStatus.DRAFT and snapshot.version == 1

@@ -1,11 +1,17 @@
 """The bilans pages: officers generate, follow, review and publish; periods close and reopen;
 notices; the donor portal (issue 6)."""
 
+import re
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from bilans import services
 from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus
+from bilans.texts import TEXTS
 from reporting.periods import parse_period
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
@@ -40,6 +46,65 @@ def test_officer_generates_follows_and_publishes(
     with django_capture_on_commit_callbacks(execute=True):
         officer_client.post(f"/bilans/{snapshot.pk}/regenerer/")
     assert sorted(BilanSnapshot.objects.values_list("version", flat=True)) == [1, 2]
+
+
+def test_an_arabic_bilan_previewed_from_a_french_page_is_arabic_and_right_to_left(
+    officer_client, officer, project, known_data, django_capture_on_commit_callbacks, fast_render
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot = services.bilan_request(
+            project=project, period=parse_period("2023-Q2"), acting_user=officer, language="ar"
+        )
+    snapshot.refresh_from_db()
+    page = officer_client.get(f"/bilans/{snapshot.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = page.content.decode()
+    assert '<html lang="fr" dir="ltr">' in html and "Télécharger le PDF" in html  # the page
+    document = html[html.index('<div class="bilan-document"') :]
+    assert document.startswith('<div class="bilan-document" lang="ar" dir="rtl">')
+    assert f"<h2>{TEXTS['ar']['key_figures']}</h2>" in document
+    assert f"<h2>{TEXTS['ar']['family_health']}</h2>" in document
+    # The methodology's word on small counts, with the project's k (5), in Arabic too.
+    assert TEXTS["ar"]["small_cells_title"] in document and "Protection" not in document
+    assert "تُستبدل الأعداد من 1 إلى 4 بالرمز «&lt;5»" in document
+    # Its charts are drawn right to left, whatever the page's direction, and every label is
+    # printed whole (wrapped over lines, never cut with an ellipsis).
+    charts = [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", document, re.S)]  # noqa: S314
+    assert len(charts) == 2 and all(chart.get("direction") == "rtl" for chart in charts)
+    shown = " ".join(t.text for chart in charts for t in chart.iter(f"{SVG}text"))
+    assert "…" not in shown
+    labels = snapshot.context["indicators"]
+    for code in ("psychosocial_persons", "public_health_referrals_completed_persons"):
+        assert labels[code]["label"] in shown
+
+
+def test_an_eager_generation_says_the_bilan_is_generated(
+    committing_db, transactional_db, officer_client, project, known_data, fast_render
+):
+    # No REDIS_URL: Celery runs the task when the request commits, before the response.
+    response = officer_client.post(
+        "/bilans/", {"project": project.pk, "period": "2023-Q2", "language": "fr"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Bilan généré : version 1." in page
+    assert "commencé" not in page and "Génération en cours" not in page
+    snapshot = BilanSnapshot.objects.get()
+    response = officer_client.post(f"/bilans/{snapshot.pk}/regenerer/", follow=True)
+    assert "Bilan généré : version 2." in response.content.decode()
+
+
+def test_a_queued_generation_says_it_started_and_shows_progress(
+    officer_client, project, known_data, fast_render, django_capture_on_commit_callbacks
+):
+    # With a worker, the task is only queued when the response is built.
+    with django_capture_on_commit_callbacks() as queued:
+        response = officer_client.post(
+            "/bilans/", {"project": project.pk, "period": "2023-Q2", "language": "fr"}, follow=True
+        )
+    page = response.content.decode()
+    assert len(queued) == 1
+    assert "Bilan demandé : sa génération a commencé." in page
+    assert "Génération en cours…" in page and 'hx-trigger="every 2s"' in page
+    assert "générée" not in page and "Bilan généré" not in page
 
 
 def test_progress_polls_while_the_task_runs_and_stops_when_done(officer_client, officer, project):
@@ -129,11 +194,21 @@ def test_admin_lists_bilans_read_only(client, officer, project):
     officer.is_staff = officer.is_superuser = True
     officer.save()
     client.force_login(officer)
-    services.bilan_request(project=project, period=parse_period("2023-Q2"), acting_user=officer)
+    snapshot = services.bilan_request(
+        project=project, period=parse_period("2023-Q2"), acting_user=officer
+    )
     for url in (
         "/admin/bilans/bilansnapshot/",
         "/admin/bilans/closedperiod/",
         "/admin/bilans/notification/",
     ):
         assert client.get(url).status_code == 200
+    listed = client.get("/admin/bilans/bilansnapshot/")
+    assert listed.context["cl"].result_count == 1 and str(project) in listed.content.decode()
     assert client.get("/admin/bilans/bilansnapshot/add/").status_code == 403
+    change = f"/admin/bilans/bilansnapshot/{snapshot.pk}/change/"
+    assert 'name="_save"' not in client.get(change).content.decode()  # shown, not editable
+    client.post(change, {"language": "ar", "status": "published"})
+    snapshot.refresh_from_db()
+    assert (snapshot.language, snapshot.status) == ("fr", SnapshotStatus.DRAFT)
+    assert client.post(f"/admin/bilans/bilansnapshot/{snapshot.pk}/delete/").status_code == 403

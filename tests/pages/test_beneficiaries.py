@@ -260,7 +260,10 @@ def test_a_shared_person_is_readable_but_not_editable(client, charlie, alice, pa
     )
     referral_respond(referral=referral, accept=True, acting_user=charlie)
     client.force_login(charlie)
-    assert client.get(reverse("beneficiaries:detail", args=[person.pk])).status_code == 200
+    page = client.get(reverse("beneficiaries:detail", args=[person.pk]))
+    assert page.status_code == 200
+    assert person.first_name in page.text and person.beneficiary_ref in page.text
+    assert reverse("beneficiaries:edit", args=[person.pk]) not in page.text  # no edit link
     assert client.get(reverse("beneficiaries:edit", args=[person.pk])).status_code == 404
 
 

@@ -90,16 +90,22 @@ def test_caseworker_is_refused_and_anonymous_must_sign_in(alice, data):
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "message"),
     [
-        {"project": "JPN-PROT"},
-        {"project": "JPN-PROT", "period": "2023-Q9"},
-        {"project": "JPN-PROT", "start": "2023-05-01"},
-        {"project": "JPN-PROT", "start": "2023-09-01", "end": "2023-05-01"},
-        {"project": "JPN-PROT", "period": "2023", "start": "2023-01-01", "end": "2023-02-01"},
+        ({"project": "JPN-PROT"}, "Donnez « period », ou « start » et « end »."),
+        ({"project": "JPN-PROT", "period": "2023-Q9"}, "Période invalide « 2023-Q9 »"),
+        ({"project": "JPN-PROT", "start": "2023-05-01"}, "Donnez « period », ou « start »"),
+        (
+            {"project": "JPN-PROT", "start": "2023-09-01", "end": "2023-05-01"},
+            "La fin de la période précède son début.",
+        ),
+        (
+            {"project": "JPN-PROT", "period": "2023", "start": "2023-01-01", "end": "2023-02-01"},
+            "pas les deux",
+        ),
     ],
 )
-def test_bad_periods_answer_400_with_a_message(officer, data, params):
+def test_bad_periods_answer_400_with_a_message(officer, data, params, message):
     response = get(officer, **params)
     assert response.status_code == 400
-    assert response.json()
+    assert message in " ".join(response.json()["non_field_errors"])

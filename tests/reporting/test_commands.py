@@ -11,6 +11,9 @@ from tests.beneficiaries.factories import BeneficiaryFactory
 
 @pytest.fixture
 def rows(project, partner_a):
+    # Exact small figures (k = 0); the threshold has a test of its own below.
+    project.small_cell_threshold = 0
+    project.save(update_fields=["small_cell_threshold"])
     for day in (datetime.date(2023, 4, 1), datetime.date(2023, 7, 1)):
         AssistanceFactory(
             beneficiary=BeneficiaryFactory(organisation=partner_a),
@@ -29,13 +32,19 @@ def test_bilan_json_to_stdout(rows):
 
 
 def test_bilan_to_a_file_with_dates_and_organisation(rows, tmp_path):
-    target = tmp_path / "bilan.json"
-    call_command(
-        "bilan", "--project", "JPN-PROT", "--start", "2023-01-01", "--end", "2023-12-31",
-        "--organisation", "partner-b", "--output", str(target), stderr=StringIO(),
-    )  # fmt: skip
-    data = json.loads(target.read_text(encoding="utf-8"))
-    assert data["indicators"]["assistances_delivered"]["total"] == 0
+    def bilan(*organisation):
+        target = tmp_path / "bilan.json"
+        call_command(
+            "bilan", "--project", "JPN-PROT", "--start", "2023-01-01", "--end", "2023-12-31",
+            *organisation, "--output", str(target), stderr=StringIO(),
+        )  # fmt: skip
+        return json.loads(target.read_text(encoding="utf-8"))
+
+    data = bilan()
+    assert (data["start"], data["end"]) == ("2023-01-01", "2023-12-31")
+    assert data["indicators"]["assistances_delivered"]["total"] == 2  # both rows of partner A
+    assert bilan("--organisation", "partner-a")["indicators"]["assistances_delivered"]["total"] == 2
+    assert bilan("--organisation", "partner-b")["indicators"]["assistances_delivered"]["total"] == 0
 
 
 def test_bilan_applies_the_projects_small_cell_threshold_unless_raw(rows):

@@ -3,14 +3,18 @@
 import csv
 import datetime
 import io
+import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
+from reporting.periods import Period
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 
 D = datetime.date
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
@@ -62,9 +66,46 @@ def test_dashboard_query_count_does_not_grow_with_data(
         assert client.get("/rapports/", QUERY).status_code == 200
 
 
-def test_dashboard_without_filters_uses_the_current_year(client, officer, world):
+def casablanca(*args) -> datetime.datetime:
+    """A moment in Morocco (UTC+1 outside Ramadan)."""
+    return datetime.datetime(*args, tzinfo=ZoneInfo("Africa/Casablanca"))
+
+
+def trend_months(response) -> list[str]:
+    """The months the monthly trend plots, from its accessible description."""
+    desc = ET.fromstring(str(response.context["data"]["charts"]["trend"])).find(f"{SVG}desc")  # noqa: S314
+    return [point.rsplit(" ", 1)[0] for point in desc.text.split(": ", 1)[1].split(", ")]
+
+
+def test_dashboard_without_filters_uses_the_current_year(client, officer, world, frozen_clock):
+    # 23:30 UTC on 31 December 2022 is already 2023 in Casablanca.
+    frozen_clock(datetime.datetime(2022, 12, 31, 23, 30, tzinfo=datetime.UTC))
     client.force_login(officer)
-    assert client.get("/rapports/").status_code == 200
+    response = client.get("/rapports/")
+    assert response.context["period"] == Period(D(2023, 1, 1), D(2023, 12, 31))
+    body = response.content.decode()
+    assert "Du 1 janvier 2023 au 31 décembre 2023 inclus." in body
+    reached = next(
+        r for r in response.context["data"]["rows"] if r["code"] == "beneficiaries_reached"
+    )
+    assert reached["cells"][0]["value"] == 2  # the girl and the man, both assisted in 2023
+
+
+def test_monthly_trend_stops_at_the_current_month(client, officer, world, frozen_clock):
+    client.force_login(officer)
+    # 1 June 2023, 00:30 in Casablanca (23:30 UTC the day before): June has begun.
+    frozen_clock(datetime.datetime(2023, 5, 31, 23, 30, tzinfo=datetime.UTC))
+    response = client.get("/rapports/", {"project": "JPN-PROT", "period": "2023"})
+    assert trend_months(response) == ["jan. 2023", "fév. 2023", "mars 2023", "avr. 2023",
+                                      "mai 2023", "juin 2023"]  # fmt: skip
+    # The period's end comes first: the whole quarter, and nothing after it.
+    frozen_clock(casablanca(2024, 3, 10, 12, 0))
+    response = client.get("/rapports/", QUERY)
+    assert trend_months(response) == ["avr. 2023", "mai 2023", "juin 2023"]
+    # A period that has not begun has no trend yet: the chart says so.
+    frozen_clock(casablanca(2023, 3, 15, 12, 0))
+    trend = str(client.get("/rapports/", QUERY).context["data"]["charts"]["trend"])
+    assert "Aucune donnée sur la période." in trend and "<polyline" not in trend
 
 
 def test_dashboard_reports_bad_filters(client, officer, world):
@@ -141,6 +182,9 @@ def test_drilldown_with_a_bad_link_says_so(client, officer, world):
     client.force_login(officer)
     response = client.get("/rapports/assistances/", {"indicator": "nope"})
     assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ce lien est incomplet ou invalide." in body
+    assert "<li>indicator : " in body  # which part of the link is wrong
 
 
 def test_csv_export_has_an_hxl_row_and_neutralised_cells(client, officer, world):

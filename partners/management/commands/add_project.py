@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from partners.choices import OrganisationKind
 from partners.management.commands._base import OperationsCommand, parse_date
-from partners.models import City, Organisation
+from partners.models import DEFAULT_SMALL_CELL_THRESHOLD, City, Organisation
 from partners.services import project_upsert
 
 
@@ -27,6 +27,14 @@ class Command(OperationsCommand):
         parser.add_argument("--cities", help="comma-separated city codes")
         parser.add_argument("--budget")
         parser.add_argument("--currency")
+        parser.add_argument(
+            "--small-cell-threshold",
+            type=int,
+            help=(
+                "k: donor outputs print counts from 1 to k-1 as <k (a new project: "
+                f"{DEFAULT_SMALL_CELL_THRESHOLD}; 0 or 1: nothing hidden)"
+            ),
+        )
 
     def handle(
         self,
@@ -40,6 +48,7 @@ class Command(OperationsCommand):
         cities=None,
         budget=None,
         currency=None,
+        small_cell_threshold=None,
         **options,
     ):
         donor_obj = Organisation.objects.filter(slug=donor).first()
@@ -70,6 +79,8 @@ class Command(OperationsCommand):
                 amount = Decimal(budget)
             except InvalidOperation as exc:
                 raise CommandError(f"--budget: '{budget}' is not a number.") from exc
+        if small_cell_threshold is not None and small_cell_threshold < 0:
+            raise CommandError("--small-cell-threshold: must be 0 or more.")
         start_date, end_date = parse_date(start, "--start"), parse_date(end, "--end")
         if end_date < start_date:
             raise CommandError("--end is before --start.")
@@ -83,6 +94,7 @@ class Command(OperationsCommand):
             cities=city_objs,
             budget=amount,
             currency=currency,
+            small_cell_threshold=small_cell_threshold,
         )
         verb = "created" if created else "updated"
         self.stdout.write(f"Project {project.code} {verb}.")

@@ -29,7 +29,7 @@ from assistance.services import (
 from beneficiaries.choices import LegalStatus, Sex, Vulnerability
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register_many
-from partners.models import City, Organisation
+from partners.models import DEFAULT_SMALL_CELL_THRESHOLD, City, Organisation
 from partners.services import organisation_upsert, project_upsert, user_upsert
 
 DEMO_PASSWORD = "demo-iom-2026"  # noqa: S105 (demo accounts, printed by make run)
@@ -251,6 +251,7 @@ class Command(BaseCommand):
             currency="USD",
             partners=[self.orgs[s] for s in ("smso-oujda", "inclusion-casa", "emploi-solidaire")],
             cities=[cities[c] for c in ("oujda", "casablanca", "rabat", "tanger")],
+            small_cell_threshold=DEFAULT_SMALL_CELL_THRESHOLD,
         )
         self.projects["EU-AVRR"], _ = project_upsert(
             code="EU-AVRR",
@@ -262,6 +263,7 @@ class Command(BaseCommand):
             currency="EUR",
             partners=[self.orgs["iom-maroc"]],
             cities=[cities[c] for c in ("rabat", "oujda", "casablanca", "tanger", "fes")],
+            small_cell_threshold=DEFAULT_SMALL_CELL_THRESHOLD,
         )
         self.projects["EU-MHPSS"], _ = project_upsert(
             code="EU-MHPSS",
@@ -273,6 +275,7 @@ class Command(BaseCommand):
             currency="EUR",
             partners=[self.orgs["nour-tanger"], self.orgs["smso-oujda"]],
             cities=[cities[c] for c in ("tanger", "oujda")],
+            small_cell_threshold=DEFAULT_SMALL_CELL_THRESHOLD,
         )
         self.cities = cities
 

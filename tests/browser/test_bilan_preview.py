@@ -1,0 +1,58 @@
+"""An Arabic bilan reviewed by an IOM officer whose pages are in French, in a real browser, on
+a desktop and on a 390 px phone: the document reads right to left, its chart labels sit
+beside their bars (not over them), and nothing is wider than the screen."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from bilans import services
+from reporting.periods import parse_period
+from tests.assistance.factories import AssistanceFactory
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.browser.conftest import PASSWORD
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_arabic_bilan_previewed_from_a_french_page(
+    committing_db, page, live_server, settings, tmp_path, officer, project, partner_a, width
+):
+    settings.MEDIA_ROOT = tmp_path
+    for i in range(12):
+        AssistanceFactory(
+            beneficiary=BeneficiaryFactory(organisation=partner_a, sex="FM"[i % 2]),
+            project=project,
+            category="psychosocial" if i % 3 else "medical",
+            subtype="specialised" if i % 3 else "consultation",
+            delivered_on=datetime.date(2023, 5, 10),
+        )
+    snapshot = services.bilan_request(
+        project=project, period=parse_period("2023-Q2"), acting_user=officer, language="ar"
+    )  # generated at once: Celery is eager and the database commits
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", officer.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form:has(#id_username) button[type=submit]")
+    page.goto(f"{live_server.url}/bilans/{snapshot.pk}/")
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    document = page.locator(".bilan-document")
+    expect(document).to_have_attribute("dir", "rtl")
+    expect(document.locator("h2").first).to_have_text("الأرقام الرئيسية")
+    assert document.locator("h2").first.evaluate("h => getComputedStyle(h).direction") == "rtl"
+    # In the health chart, the labels are to the right of the bars (not over them), whole.
+    chart = document.locator("section:nth-of-type(2) svg")
+    bars_end, labels_start = chart.evaluate(
+        """svg => {
+            const bars = [...svg.querySelectorAll("rect")].filter(r => r.querySelector("title"));
+            const labels = [...svg.querySelectorAll("text")]
+                .filter(t => t.textContent.startsWith("الأشخاص"));
+            return [Math.max(...bars.map(r => r.getBoundingClientRect().right)),
+                    Math.min(...labels.map(t => t.getBoundingClientRect().left))];
+        }"""
+    )
+    assert labels_start >= bars_end
+    assert "…" not in chart.evaluate("svg => svg.textContent")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

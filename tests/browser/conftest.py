@@ -23,7 +23,12 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is started, and Django then keeps its connections per asyncio context
+# rather than per thread. Left running for the rest of the session, it made the tests that
+# follow open a connection that the final teardown could not see (and so not drop the test
+# database: "being accessed by other users").
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

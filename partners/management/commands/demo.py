@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assistance.choices import SUBTYPES, Category, Outcome, Status
+from assistance.choices import SUBTYPES, Category, DeclineReason, Outcome, Status
 from assistance.models import Assistance
 from assistance.services import (
     assistance_record_many,
@@ -486,6 +486,29 @@ class Command(BaseCommand):
                     referral_record_outcome(
                         referral=referral, acting_user=casa, outcome=Outcome.SERVICE_RECEIVED
                     )
+            elif person.pk % 2:
+                referral_respond(
+                    referral=referral,
+                    accept=False,
+                    acting_user=casa,
+                    decline_reason=DeclineReason.NO_CAPACITY,
+                    decline_note="Notre juriste est absente jusqu'à la fin du mois.",
+                )
+        # Casablanca refers some of its people to Oujda: the Oujda caseworker's inbox has
+        # referrals waiting for an answer, and some already accepted.
+        casa_people = Beneficiary.objects.filter(organisation=self.orgs["inclusion-casa"])
+        for n, person in enumerate(casa_people.order_by("id")[:6]):
+            referral = referral_create(
+                beneficiary=person,
+                category=Category.MEDICAL if n % 2 else Category.PSYCHOSOCIAL,
+                consent=True,
+                to_organisation=self.orgs["smso-oujda"],
+                acting_user=casa,
+                reason="Installation à Oujda : suivi à poursuivre",
+                referred_on=recent + datetime.timedelta(days=n),
+            )
+            if n % 3 == 2:
+                referral_respond(referral=referral, accept=True, acting_user=caseworker)
         for person in oujda_people[12:24]:
             referral = referral_create(
                 beneficiary=person,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from core.access import forget_actor
 from core.audit import audit_log, diff, snapshot
 from core.models import AuditEntry
+from partners.choices import Role
 from partners.models import City, Membership, Organisation, Project, ReferenceSequence
 
 ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active"})
@@ -186,14 +188,38 @@ def _end_api_access(user) -> None:
     Token.objects.filter(user=user).delete()
 
 
+# The apps whose models IOM officers manage in the admin.
+ADMIN_APP_LABELS = ["partners", "beneficiaries", "assistance", "reporting", "bilans", "core"]
+
+
+def _sync_admin_access(membership: Membership) -> None:
+    """The admin is for IOM officers (DESIGN.md section 5): a user is staff, with the
+    permissions of the project's models, exactly while their membership is an active IOM
+    officer's. Every write of a membership ends here, so promoting someone opens the admin to
+    them and demoting or revoking them closes it (a superuser stays staff)."""
+    user = membership.user
+    officer = membership.is_active and membership.role == Role.IOM_OFFICER
+    permissions = Permission.objects.filter(content_type__app_label__in=ADMIN_APP_LABELS)
+    if officer:
+        user.user_permissions.add(*permissions)
+    else:
+        user.user_permissions.remove(*permissions)
+    is_staff = officer or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+
+
 @transaction.atomic
 def membership_create(
     *, user, organisation: Organisation, role: str, is_active: bool = True, acting_user=None
 ):
-    """Give an existing user their place: one organisation and one role."""
+    """Give an existing user their place: one organisation and one role (and the admin, to
+    an IOM officer)."""
     membership = Membership(user=user)
     fields = {"organisation": organisation, "role": role, "is_active": is_active}
     changes = _apply(membership, fields)
+    _sync_admin_access(membership)
     forget_actor(user)
     audit_log(
         actor=acting_user, instance=membership, action=AuditEntry.Action.CREATE, changes=changes
@@ -204,10 +230,12 @@ def membership_create(
 @transaction.atomic
 def membership_update(*, membership: Membership, acting_user=None, **fields) -> Membership:
     """Change a user's organisation or role, or revoke (`is_active=False`) or restore their
-    access. A revoked user is signed out of pages and API on their next request."""
+    access. A revoked user is signed out of pages and API on their next request; the admin
+    follows the role (IOM officers only)."""
     _check_editable(fields, MEMBERSHIP_EDITABLE, "membership_update")
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     changes = _apply(membership, fields)
+    _sync_admin_access(membership)
     forget_actor(membership.user)
     if not membership.is_active or "organisation_id" in changes:
         _end_api_access(membership.user)
@@ -244,7 +272,6 @@ def user_upsert(
     user.email = email or user.email
     user.first_name = first_name or user.first_name
     user.last_name = last_name or user.last_name
-    user.is_staff = role == "iom_officer"  # IOM officers use the admin
     if password:
         if validate:
             try:
@@ -256,8 +283,6 @@ def user_upsert(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    if user.is_staff:
-        _grant_admin_permissions(user)
     membership = Membership.objects.filter(user=user).first()
     if membership is None:
         membership_create(user=user, organisation=organisation, role=role, acting_user=acting_user)
@@ -269,24 +294,8 @@ def user_upsert(
             is_active=True,
             acting_user=acting_user,
         )
+    user.refresh_from_db(fields=["is_staff"])  # set by the membership's service
     return user, created
-
-
-def _grant_admin_permissions(user) -> None:
-    """IOM officers manage every model of the project's apps in the admin."""
-    from django.contrib.auth.models import Permission
-
-    perms = Permission.objects.filter(
-        content_type__app_label__in=[
-            "partners",
-            "beneficiaries",
-            "assistance",
-            "reporting",
-            "bilans",
-            "core",
-        ]
-    )
-    user.user_permissions.add(*perms)
 
 
 @transaction.atomic

@@ -14,22 +14,45 @@ from rest_framework.test import APIClient
 
 from core.admin import ServiceAdminMixin
 from core.models import AuditEntry
+from partners.choices import Role
 from partners.models import Membership, Organisation, Project
+from partners.services import membership_update, user_upsert
 from tests.partners.factories import PASSWORD
 
 
-@pytest.fixture
-def officer_client(client, officer):
-    officer.is_staff = True
-    officer.is_superuser = True
-    officer.save()
-    client.force_login(officer)
+def upserted(username: str, organisation, role: str):
+    """A user made as `manage.py add_user` makes one (not a superuser)."""
+    user, _created = user_upsert(
+        username=username, organisation=organisation, role=role, password=PASSWORD
+    )
+    return user
+
+
+def admin_client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
     return client
+
+
+@pytest.fixture
+def officer_client(iom):
+    """An IOM officer signed in, made by the operations command's service: the admin as
+    officers really get it, so a missing permission or scope shows here."""
+    upserted("leila", iom, Role.IOM_OFFICER)
+    return admin_client("leila")
 
 
 def change_url(instance) -> str:
     meta = instance._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[instance.pk])
+
+
+def assert_no_admin(client: Client, *urls: str) -> None:
+    """Every admin page sends the user to the admin's sign-in page."""
+    for url in (reverse("admin:index"), *urls):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
 
 
 def _form_value(value):
@@ -95,6 +118,77 @@ def assert_signed_out(username: str, browser: Client, token: APIClient) -> None:
         "/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json"
     )
     assert again.status_code == 400
+
+
+# --- Who has the admin ---------------------------------------------------------------------
+
+
+def test_an_officer_demoted_in_the_admin_loses_it_and_cannot_promote_themself_back(
+    officer_client, iom, partner_a
+):
+    leila = Membership.objects.get(user__username="leila")
+    url = change_url(leila)
+
+    post_change(officer_client, leila, organisation=partner_a, role=Role.CASEWORKER)
+
+    assert_no_admin(officer_client, url)
+    response = officer_client.post(url, {"organisation": iom.pk, "role": Role.IOM_OFFICER})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    leila.refresh_from_db()
+    assert (leila.organisation, leila.role) == (partner_a, Role.CASEWORKER)
+    user = leila.user
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not user.has_perm("partners.change_membership")
+
+
+def test_an_officer_demoted_by_the_service_loses_the_admin(officer_client, partner_a):
+    leila = Membership.objects.get(user__username="leila")
+    membership_update(membership=leila, organisation=partner_a, role=Role.CASEWORKER)
+    assert_no_admin(officer_client, change_url(leila))
+
+
+def test_a_revoked_officer_loses_the_admin(officer_client):
+    leila = Membership.objects.get(user__username="leila")
+    membership_update(membership=leila, is_active=False)
+    assert_no_admin(officer_client, change_url(leila))
+    assert not Membership.objects.get(pk=leila.pk).user.is_staff
+
+
+def test_a_stale_staff_flag_opens_nothing(partner_a):
+    """Defence in depth: is_staff and every permission set by hand on a caseworker (a
+    restored backup, a script) still give no admin: the live membership decides."""
+    from django.contrib.auth.models import Permission
+
+    alice = upserted("alice", partner_a, Role.CASEWORKER)
+    alice.is_staff = True
+    alice.save(update_fields=["is_staff"])
+    alice.user_permissions.add(*Permission.objects.all())
+    assert_no_admin(admin_client("alice"), change_url(alice.membership))
+
+
+def test_promoting_someone_in_the_admin_gives_them_the_admin(officer_client, iom, partner_a):
+    alice = upserted("alice", partner_a, Role.CASEWORKER)
+    client = admin_client("alice")
+    assert_no_admin(client)
+
+    post_change(officer_client, alice.membership, organisation=iom, role=Role.IOM_OFFICER)
+
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(change_url(alice.membership)).status_code == 200
+    assert client.get(reverse("admin:beneficiaries_beneficiary_changelist")).status_code == 200
+
+
+def test_promoting_someone_through_the_service_gives_them_the_admin(iom, partner_a):
+    alice = upserted("alice", partner_a, Role.CASEWORKER)
+    membership_update(membership=alice.membership, organisation=iom, role=Role.IOM_OFFICER)
+    client = admin_client("alice")
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(change_url(alice.membership)).status_code == 200
+
+
+# --- Revoking access ------------------------------------------------------------------------
 
 
 def test_unticking_actif_revokes_a_membership_and_signs_the_user_out(officer_client, alice):

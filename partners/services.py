@@ -260,11 +260,14 @@ def user_upsert(
     first_name: str = "",
     last_name: str = "",
     validate: bool = True,
+    reactivate: bool = False,
     acting_user=None,
 ):
-    """Create the user `username` with its membership, or update role, organisation and
-    password, restoring the membership's access (ops commands). The password is checked by
-    Django's validators unless `validate` is False (demo accounts)."""
+    """Create the user `username` with an active membership, or update its role,
+    organisation and password (ops commands). A membership revoked in the admin stays revoked
+    unless `reactivate` is True: a deployment script that runs again must not undo a
+    revocation. The password is checked by Django's validators unless `validate` is False
+    (demo accounts)."""
     User = get_user_model()
     user = User.objects.select_for_update().filter(username=username).first()
     created = user is None
@@ -291,7 +294,7 @@ def user_upsert(
             membership=membership,
             organisation=organisation,
             role=role,
-            is_active=True,
+            **({"is_active": True} if reactivate else {}),
             acting_user=acting_user,
         )
     user.refresh_from_db(fields=["is_staff"])  # set by the membership's service

@@ -68,7 +68,20 @@ def _form_value(value):
 
 
 def post_change(client, instance, **changes):
-    """Post the admin change form of `instance` as shown, with `changes` typed in."""
+    """Post the admin change form of `instance` as shown, with `changes` typed in; it saves."""
+    response = post_form(client, instance, **changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def post_refused(client, instance, **changes):
+    """Post as post_change; the form comes back with its errors, nothing saved."""
+    response = post_form(client, instance, **changes)
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors
+
+
+def post_form(client, instance, **changes):
     url = change_url(instance)
     page = client.get(url)
     assert page.status_code == 200
@@ -86,9 +99,7 @@ def post_change(client, instance, **changes):
             payload.pop(name, None)
         else:
             payload[name] = _form_value(value)
-    response = client.post(url, payload)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
+    return client.post(url, payload)
 
 
 def signed_in(username: str) -> tuple[Client, APIClient]:
@@ -250,18 +261,50 @@ def test_editing_an_organisation_slug_renames_it_and_creates_nothing(officer_cli
     assert entry.changes["slug"] == ["partner-a", "smso-oujda"]
 
 
-def test_editing_a_project_code_and_partners_keeps_one_project(officer_client, project, partner_b):
+def test_a_project_code_is_read_only_and_partners_edits_keep_one_project(
+    officer_client, project, partner_b
+):
     before = Project.objects.count()
+    page = officer_client.get(change_url(project))
+    assert "code" not in page.context["adminform"].form.fields
+    assert "JPN-PROT" in page.text
 
     post_change(officer_client, project, code="JPN-PROT-2", partners=[partner_b])
 
     assert Project.objects.count() == before
     project.refresh_from_db()
-    assert project.code == "JPN-PROT-2"
+    assert project.code == "JPN-PROT"
     assert list(project.partners.values_list("slug", flat=True)) == ["partner-b"]
     entry = AuditEntry.objects.get(model="partners.project", object_id=str(project.pk))
-    assert entry.changes["code"] == ["JPN-PROT", "JPN-PROT-2"]
+    assert "code" not in entry.changes
     assert entry.changes["partners"] == [["partner-a", "partner-b"], ["partner-b"]]
+
+
+# --- The services' refusals show on the form -------------------------------------------------
+
+
+def test_a_kind_its_members_contradict_is_refused_on_the_form(officer_client, partner_a, alice):
+    errors = post_refused(officer_client, partner_a, kind="donor", name="Renommée")
+    assert "rôle impossible" in str(errors["kind"])
+    partner_a.refresh_from_db()
+    assert (partner_a.kind, partner_a.name) == ("partner", "Partenaire A")
+    assert not AuditEntry.objects.filter(model="partners.organisation").exists()
+
+
+def test_an_officer_cannot_close_iom_from_the_admin(officer_client, iom):
+    errors = post_refused(officer_client, iom, is_active=False)
+    assert "votre propre organisation" in str(errors["is_active"])
+    iom.refresh_from_db()
+    assert iom.is_active
+    assert officer_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_donor_is_refused_as_a_project_partner_on_the_form(officer_client, project, donor):
+    errors = post_refused(officer_client, project, partners=[donor], title="Autre")
+    assert "ne peut pas mettre en œuvre un projet" in str(errors["partners"])
+    project.refresh_from_db()
+    assert project.title != "Autre"
+    assert set(project.partners.values_list("slug", flat=True)) == {"partner-a", "partner-b"}
 
 
 def _service_admins():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
@@ -15,6 +15,7 @@ from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id, require_writer
+from core.text import plain_text
 from partners.models import ReferenceSequence
 
 # Fields a caller may set; ownership, merge state and bookkeeping are the services' business.
@@ -54,19 +55,51 @@ def _check_fields(fields: dict) -> None:
 @transaction.atomic
 def beneficiary_register(*, acting_user, organisation=None, **fields) -> Beneficiary:
     """Register a person in the acting user's organisation (an IOM officer may name one).
-    Without a `beneficiary_ref`, the organisation's next reference is given."""
+    Without a `beneficiary_ref` (or one of invisible characters only), the organisation's
+    next reference is given."""
     _check_fields(fields)
     organisation_id = acting_organisation_id(acting_user, organisation)
-    if not (fields.get("beneficiary_ref") or "").strip():
-        fields["beneficiary_ref"] = _allocate_reference(organisation_id)
+    allocated = not plain_text(fields.get("beneficiary_ref") or "")
+    if allocated:
+        fields["beneficiary_ref"] = _allocate_reference(organisation_id, acting_user)
     beneficiary = Beneficiary(organisation_id=organisation_id, created_by=acting_user, **fields)
     beneficiary.full_clean()
-    beneficiary.save()
+    while not _saved_with_its_reference(beneficiary):
+        if not allocated:
+            raise _reference_taken()
+        # Typed by hand in a registration that committed meanwhile: the next number.
+        beneficiary.beneficiary_ref = _allocate_reference(organisation_id, acting_user)
     audit_create(actor=acting_user, instance=beneficiary)
     return beneficiary
 
 
-def _allocate_reference(organisation_id: int) -> str:
+REFERENCE_CONSTRAINT = "beneficiary_ref_unique_per_organisation"
+
+
+def _saved_with_its_reference(beneficiary: Beneficiary) -> bool:
+    """Save `beneficiary`; False when the database refuses its reference. full_clean's
+    uniqueness check cannot see a registration that has not committed yet: when two save the
+    same reference at the same moment (typed by hand in one, typed or allocated in the other),
+    the unique constraint refuses the second once the first commits."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            beneficiary.save()
+    except IntegrityError as error:
+        if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != (
+            REFERENCE_CONSTRAINT
+        ):
+            raise
+        return False
+    return True
+
+
+def _reference_taken() -> ValidationError:
+    """The form's own message for a reference already used in the organisation."""
+    constraint = next(c for c in Beneficiary._meta.constraints if c.name == REFERENCE_CONSTRAINT)
+    return ValidationError({"beneficiary_ref": constraint.get_violation_error_message()})
+
+
+def _allocate_reference(organisation_id: int, acting_user) -> str:
     """Take the organisation's next case-file reference. Its sequence row stays locked (SELECT
     … FOR UPDATE) until the registration commits: concurrent registrations queue there and
     each gets its own number, and a registration that fails gives its number back."""
@@ -74,10 +107,15 @@ def _allocate_reference(organisation_id: int) -> str:
     sequence = locked.filter(pk=organisation_id).first()
     if sequence is None:
         # The first number ever: two first registrations may both get here; the insert of
-        # one is ignored and both then wait for the same row's lock.
-        ReferenceSequence.objects.bulk_create(
-            [reference_sequence_of(organisation_id)], ignore_conflicts=True
+        # the second waits for the first to commit, then finds its row; both then wait for
+        # that row's lock.
+        new = reference_sequence_of(organisation_id)
+        sequence, created = ReferenceSequence.objects.get_or_create(
+            organisation_id=organisation_id,
+            defaults={"prefix": new.prefix, "last_number": new.last_number},
         )
+        if created:
+            audit_create(actor=acting_user, instance=sequence)
         sequence = locked.get(pk=organisation_id)
     sequence.last_number = next_reference_number(sequence)
     sequence.save(update_fields=["last_number"])
@@ -134,7 +172,8 @@ def beneficiary_update(
         setattr(current, name, value)
     current.full_clean()
     current.version += 1
-    current.save()
+    if not _saved_with_its_reference(current):
+        raise _reference_taken()
     changes = diff(before, snapshot(current))
     if changes:
         audit_log(

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.models import AuditEntry
+
+_REFUSAL_ATTR = "_service_refusal"
 
 
 class ScopedAdminMixin:
@@ -15,9 +18,43 @@ class ServiceAdminMixin:
 
     On a change form only the fields that the update service writes (`editable_on_change`)
     can be edited; every other field is shown read-only. Nothing typed in the admin is then
-    silently ignored, and nothing is written around the services."""
+    silently ignored, and nothing is written around the services.
+
+    A service that refuses what the form accepted (a rule beyond the model's fields, such as
+    an organisation's kind that its members contradict) raises a ValidationError in
+    `save_model`: the form is then shown again with the service's reasons on its fields,
+    nothing saved, as for any other invalid input."""
 
     editable_on_change: frozenset[str] = frozenset()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            # The admin's own transaction has rolled everything back: validate the same POST
+            # again, the form adding the refusal to its errors (see get_form), and show it.
+            if request.method != "POST" or hasattr(request, _REFUSAL_ATTR):
+                raise
+            setattr(request, _REFUSAL_ATTR, refusal)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, _REFUSAL_ATTR, None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                if hasattr(refusal, "error_dict"):
+                    for field, errors in refusal.error_dict.items():
+                        self.add_error(field if field in self.fields else None, errors)
+                else:
+                    self.add_error(None, refusal)
+                return cleaned_data
+
+        return RefusedForm
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

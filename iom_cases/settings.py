@@ -32,7 +32,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.sites.IomAdminConfig",  # django.contrib.admin, for IOM officers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,12 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
-
-admin.site.site_header = _("iom_cases — administration")
-admin.site.site_title = _("iom_cases")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

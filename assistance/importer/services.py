@@ -29,7 +29,7 @@ from assistance.importer.models import ImportBatch
 from assistance.importer.reader import ImportFileError, measure, read_limited
 from core.audit import audit_log
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id
+from core.permissions import acting_organisation_id, require_record_keeper
 from core.text import plain_text
 from partners.models import Organisation, Project
 
@@ -81,11 +81,12 @@ def import_batch_create(
     """Record an uploaded file for import into `organisation`.
 
     Partner staff import only into their own organisation (PermissionDenied otherwise), with a
-    project they can see; `acting_user` None is the operator at the command line. A file over
-    a limit of settings (size, inflated size, rows) is refused with a ValidationError on
-    `file` before anything of it is parsed. The file is kept on the batch (for the
-    confirmation and the worker) unless `keep_content` is False, for a caller that processes
-    it at once (the command).
+    project they can see; `acting_user` None is the operator at the command line. Whoever
+    imports, the organisation keeps records: an active partner or IOM, never a donor nor a
+    closed one (ValidationError on `organisation`). A file over a limit of settings (size,
+    inflated size, rows) is refused with a ValidationError on `file` before anything of it is
+    parsed. The file is kept on the batch (for the confirmation and the worker) unless
+    `keep_content` is False, for a caller that processes it at once (the command).
     """
     if acting_user is not None:
         acting_organisation_id(acting_user, organisation)
@@ -94,6 +95,7 @@ def import_batch_create(
             and not Project.objects.visible_to(acting_user).filter(pk=project.pk).exists()
         ):
             raise PermissionDenied(_("Ce projet n'est pas accessible."))
+    require_record_keeper(organisation, field="organisation")
     try:
         measure(content, file_name)
     except ImportFileError as exc:

@@ -50,12 +50,9 @@ class ProjectInputSerializer(serializers.ModelSerializer):
         slug_field="slug",
         scope=lambda queryset: queryset.filter(kind=OrganisationKind.DONOR),
     )
+    # Which organisations may implement a project is partners.services' rule (a donor never).
     partners = serializers.ListField(
-        child=ScopedSlugRelatedField(
-            model=Organisation,
-            slug_field="slug",
-            scope=lambda queryset: queryset.exclude(kind=OrganisationKind.DONOR),
-        ),
+        child=ScopedSlugRelatedField(model=Organisation, slug_field="slug"),
         required=False,
     )
     cities = serializers.SlugRelatedField(
@@ -78,9 +75,7 @@ class ProjectInputSerializer(serializers.ModelSerializer):
         ]
 
     def validate_code(self, value):
-        if self.instance is not None and value != self.instance.code:
-            # Codes name projects in commands, files and published bilans.
-            raise serializers.ValidationError(_("Le code d'un projet ne change pas."))
+        # A code never changes: project_update refuses another one.
         if self.instance is None and Project.objects.filter(code=value).exists():
             raise serializers.ValidationError(_("Un projet porte déjà ce code."))
         return value

@@ -6,13 +6,14 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_reference_proposal
-from beneficiaries.services import beneficiary_register
+from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.models import AuditEntry
 from partners.models import ReferenceSequence, default_reference_prefix
 from partners.services import reference_sequence_configure
@@ -57,12 +58,28 @@ class TestAllocation:
         BeneficiaryFactory(organisation=partner_a, beneficiary_ref="PART-00012")
         assert register(alice).beneficiary_ref == "PART-00013"
 
-    def test_a_failed_registration_gives_its_number_back(self, alice):
-        with pytest.raises(Exception):  # noqa: B017 (any refusal: the transaction rolls back)
+    def test_a_reference_of_invisible_marks_only_is_numbered(self, alice):
+        assert register(alice, "\u200f").beneficiary_ref == "PART-00001"
+        assert register(alice, " \u202b\u200e ").beneficiary_ref == "PART-00002"
+
+    def test_a_failed_registration_gives_its_number_back(self, alice, partner_a):
+        register(alice)
+        with pytest.raises(ValidationError) as refused:
             beneficiary_register(
                 acting_user=alice, beneficiary_ref="", first_name="X", birth_year=1800
             )
-        assert register(alice).beneficiary_ref == "PART-00001"
+        assert "birth_year" in refused.value.message_dict
+        assert ReferenceSequence.objects.get(organisation=partner_a).last_number == 1
+        assert register(alice).beneficiary_ref == "PART-00002"
+
+    def test_the_first_number_creates_the_numbering_and_audits_it(self, alice, partner_a):
+        register(alice)
+        register(alice)
+        entry = AuditEntry.objects.get(
+            model="partners.referencesequence", object_id=str(partner_a.pk)
+        )
+        assert (entry.action, entry.actor) == ("create", alice)
+        assert entry.changes["prefix"] == [None, "PART-"]
 
     def test_a_new_prefix_continues_the_numbering(self, alice, partner_a, officer):
         register(alice)
@@ -132,6 +149,70 @@ def test_two_concurrent_registrations_get_distinct_references(race_world):
     for thread in threads:
         thread.join(20)
     assert results == {"first": "RACE-00001", "second": "RACE-00002"}
+
+
+def _while_first_holds(first_save, second_save) -> dict:
+    """Run `first_save` in a transaction kept open half a second after it saved, and
+    `second_save` meanwhile (its insert waits for the first to commit); their results."""
+    first_saved = threading.Event()
+    results = {}
+
+    def first():
+        with transaction.atomic():
+            person = first_save()
+            first_saved.set()
+            time.sleep(0.5)
+        return person.beneficiary_ref
+
+    def second():
+        first_saved.wait(5)
+        return second_save().beneficiary_ref
+
+    threads = [_in_thread(first, results, "first"), _in_thread(second, results, "second")]
+    for thread in threads:
+        thread.join(20)
+    return results
+
+
+def test_a_reference_typed_meanwhile_makes_the_allocation_take_the_next(race_world):
+    """The allocation cannot see the hand-typed reference until it commits: it then takes
+    the next number instead of failing."""
+    _organisation, (first_user, second_user) = race_world
+    results = _while_first_holds(
+        lambda: register(first_user, "RACE-00001"), lambda: register(second_user)
+    )
+    assert results == {"first": "RACE-00001", "second": "RACE-00002"}
+
+
+TAKEN = "Cette référence de dossier existe déjà dans votre organisation."
+
+
+def test_a_reference_typed_while_another_registration_takes_it_is_refused(race_world):
+    """Not a server error: the form's message, on the reference, as when it was taken long
+    before."""
+    _organisation, (first_user, second_user) = race_world
+    results = _while_first_holds(
+        lambda: register(first_user), lambda: register(second_user, "RACE-00001")
+    )
+    assert results["first"] == "RACE-00001"
+    refusal = results["second"]
+    assert isinstance(refusal, ValidationError), refusal
+    assert refusal.message_dict == {"beneficiary_ref": [TAKEN]}
+
+
+def test_a_reference_changed_to_one_just_typed_elsewhere_is_refused(race_world):
+    _organisation, (first_user, second_user) = race_world
+    person = register(second_user)
+    results = _while_first_holds(
+        lambda: register(first_user, "RACE-7"),
+        lambda: beneficiary_update(
+            beneficiary=person, acting_user=second_user, beneficiary_ref="RACE-7"
+        ),
+    )
+    assert results["first"] == "RACE-7"
+    assert results["second"].message_dict == {"beneficiary_ref": [TAKEN]}
+    person.refresh_from_db()
+    assert person.beneficiary_ref == "RACE-00001"
 
 
 def test_many_simultaneous_registrations_never_share_a_number(race_world):

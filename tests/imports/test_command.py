@@ -73,3 +73,18 @@ def test_as_a_user_the_users_rights_apply(file_of, partner_a, charlie, project):
             organisation="partner-a",
             user="charlie",
         )
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["a donor", "a closed partner"])
+def test_refuses_an_organisation_that_keeps_no_records(file_of, partner_a, donor, closed):
+    from beneficiaries.models import Beneficiary
+    from partners.services import organisation_update
+
+    if closed:
+        organisation_update(organisation=partner_a, is_active=False)
+    target = partner_a if closed else donor
+    with pytest.raises(CommandError, match="Choisissez un partenaire actif ou l'OIM"):
+        call_command("import_assistances", file_of(csv_bytes([row()])), organisation=target.slug)
+    assert not ImportBatch.objects.exists()
+    assert not Beneficiary.objects.exists()
+    assert not Assistance.objects.exists()

@@ -14,22 +14,45 @@ from rest_framework.test import APIClient
 
 from core.admin import ServiceAdminMixin
 from core.models import AuditEntry
+from partners.choices import Role
 from partners.models import Membership, Organisation, Project
+from partners.services import membership_update, user_upsert
 from tests.partners.factories import PASSWORD
 
 
-@pytest.fixture
-def officer_client(client, officer):
-    officer.is_staff = True
-    officer.is_superuser = True
-    officer.save()
-    client.force_login(officer)
+def upserted(username: str, organisation, role: str):
+    """A user made as `manage.py add_user` makes one (not a superuser)."""
+    user, _created = user_upsert(
+        username=username, organisation=organisation, role=role, password=PASSWORD
+    )
+    return user
+
+
+def admin_client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
     return client
+
+
+@pytest.fixture
+def officer_client(iom):
+    """An IOM officer signed in, made by the operations command's service: the admin as
+    officers really get it, so a missing permission or scope shows here."""
+    upserted("leila", iom, Role.IOM_OFFICER)
+    return admin_client("leila")
 
 
 def change_url(instance) -> str:
     meta = instance._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[instance.pk])
+
+
+def assert_no_admin(client: Client, *urls: str) -> None:
+    """Every admin page sends the user to the admin's sign-in page."""
+    for url in (reverse("admin:index"), *urls):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
 
 
 def _form_value(value):
@@ -45,7 +68,20 @@ def _form_value(value):
 
 
 def post_change(client, instance, **changes):
-    """Post the admin change form of `instance` as shown, with `changes` typed in."""
+    """Post the admin change form of `instance` as shown, with `changes` typed in; it saves."""
+    response = post_form(client, instance, **changes)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def post_refused(client, instance, **changes):
+    """Post as post_change; the form comes back with its errors, nothing saved."""
+    response = post_form(client, instance, **changes)
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors
+
+
+def post_form(client, instance, **changes):
     url = change_url(instance)
     page = client.get(url)
     assert page.status_code == 200
@@ -63,9 +99,7 @@ def post_change(client, instance, **changes):
             payload.pop(name, None)
         else:
             payload[name] = _form_value(value)
-    response = client.post(url, payload)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
+    return client.post(url, payload)
 
 
 def signed_in(username: str) -> tuple[Client, APIClient]:
@@ -95,6 +129,77 @@ def assert_signed_out(username: str, browser: Client, token: APIClient) -> None:
         "/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json"
     )
     assert again.status_code == 400
+
+
+# --- Who has the admin ---------------------------------------------------------------------
+
+
+def test_an_officer_demoted_in_the_admin_loses_it_and_cannot_promote_themself_back(
+    officer_client, iom, partner_a
+):
+    leila = Membership.objects.get(user__username="leila")
+    url = change_url(leila)
+
+    post_change(officer_client, leila, organisation=partner_a, role=Role.CASEWORKER)
+
+    assert_no_admin(officer_client, url)
+    response = officer_client.post(url, {"organisation": iom.pk, "role": Role.IOM_OFFICER})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    leila.refresh_from_db()
+    assert (leila.organisation, leila.role) == (partner_a, Role.CASEWORKER)
+    user = leila.user
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not user.has_perm("partners.change_membership")
+
+
+def test_an_officer_demoted_by_the_service_loses_the_admin(officer_client, partner_a):
+    leila = Membership.objects.get(user__username="leila")
+    membership_update(membership=leila, organisation=partner_a, role=Role.CASEWORKER)
+    assert_no_admin(officer_client, change_url(leila))
+
+
+def test_a_revoked_officer_loses_the_admin(officer_client):
+    leila = Membership.objects.get(user__username="leila")
+    membership_update(membership=leila, is_active=False)
+    assert_no_admin(officer_client, change_url(leila))
+    assert not Membership.objects.get(pk=leila.pk).user.is_staff
+
+
+def test_a_stale_staff_flag_opens_nothing(partner_a):
+    """Defence in depth: is_staff and every permission set by hand on a caseworker (a
+    restored backup, a script) still give no admin: the live membership decides."""
+    from django.contrib.auth.models import Permission
+
+    alice = upserted("alice", partner_a, Role.CASEWORKER)
+    alice.is_staff = True
+    alice.save(update_fields=["is_staff"])
+    alice.user_permissions.add(*Permission.objects.all())
+    assert_no_admin(admin_client("alice"), change_url(alice.membership))
+
+
+def test_promoting_someone_in_the_admin_gives_them_the_admin(officer_client, iom, partner_a):
+    alice = upserted("alice", partner_a, Role.CASEWORKER)
+    client = admin_client("alice")
+    assert_no_admin(client)
+
+    post_change(officer_client, alice.membership, organisation=iom, role=Role.IOM_OFFICER)
+
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(change_url(alice.membership)).status_code == 200
+    assert client.get(reverse("admin:beneficiaries_beneficiary_changelist")).status_code == 200
+
+
+def test_promoting_someone_through_the_service_gives_them_the_admin(iom, partner_a):
+    alice = upserted("alice", partner_a, Role.CASEWORKER)
+    membership_update(membership=alice.membership, organisation=iom, role=Role.IOM_OFFICER)
+    client = admin_client("alice")
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(change_url(alice.membership)).status_code == 200
+
+
+# --- Revoking access ------------------------------------------------------------------------
 
 
 def test_unticking_actif_revokes_a_membership_and_signs_the_user_out(officer_client, alice):
@@ -156,18 +261,50 @@ def test_editing_an_organisation_slug_renames_it_and_creates_nothing(officer_cli
     assert entry.changes["slug"] == ["partner-a", "smso-oujda"]
 
 
-def test_editing_a_project_code_and_partners_keeps_one_project(officer_client, project, partner_b):
+def test_a_project_code_is_read_only_and_partners_edits_keep_one_project(
+    officer_client, project, partner_b
+):
     before = Project.objects.count()
+    page = officer_client.get(change_url(project))
+    assert "code" not in page.context["adminform"].form.fields
+    assert "JPN-PROT" in page.text
 
     post_change(officer_client, project, code="JPN-PROT-2", partners=[partner_b])
 
     assert Project.objects.count() == before
     project.refresh_from_db()
-    assert project.code == "JPN-PROT-2"
+    assert project.code == "JPN-PROT"
     assert list(project.partners.values_list("slug", flat=True)) == ["partner-b"]
     entry = AuditEntry.objects.get(model="partners.project", object_id=str(project.pk))
-    assert entry.changes["code"] == ["JPN-PROT", "JPN-PROT-2"]
+    assert "code" not in entry.changes
     assert entry.changes["partners"] == [["partner-a", "partner-b"], ["partner-b"]]
+
+
+# --- The services' refusals show on the form -------------------------------------------------
+
+
+def test_a_kind_its_members_contradict_is_refused_on_the_form(officer_client, partner_a, alice):
+    errors = post_refused(officer_client, partner_a, kind="donor", name="Renommée")
+    assert "rôle impossible" in str(errors["kind"])
+    partner_a.refresh_from_db()
+    assert (partner_a.kind, partner_a.name) == ("partner", "Partenaire A")
+    assert not AuditEntry.objects.filter(model="partners.organisation").exists()
+
+
+def test_an_officer_cannot_close_iom_from_the_admin(officer_client, iom):
+    errors = post_refused(officer_client, iom, is_active=False)
+    assert "votre propre organisation" in str(errors["is_active"])
+    iom.refresh_from_db()
+    assert iom.is_active
+    assert officer_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_donor_is_refused_as_a_project_partner_on_the_form(officer_client, project, donor):
+    errors = post_refused(officer_client, project, partners=[donor], title="Autre")
+    assert "ne peut pas mettre en œuvre un projet" in str(errors["partners"])
+    project.refresh_from_db()
+    assert project.title != "Autre"
+    assert set(project.partners.values_list("slug", flat=True)) == {"partner-a", "partner-b"}
 
 
 def _service_admins():

@@ -192,6 +192,38 @@ class TestAddUser:
                 "Tres-Long-Secret-42",
             )
 
+    AWA = ["add_user", "awa", "--organisation", "ms2", "--role", "caseworker"]
+
+    def test_running_again_keeps_a_revoked_access_revoked(self, org, capsys):
+        from django.test import Client
+
+        from partners.services import membership_update
+
+        run(*self.AWA, "--password", "Tres-Long-Secret-42")
+        membership = Membership.objects.get(user__username="awa")
+        assert membership.is_active, "a new user can sign in"
+        membership_update(membership=membership, is_active=False)  # revoked in the admin
+
+        run(*self.AWA, "--password", "Autre-Secret-Long-43")
+
+        assert Membership.objects.get(pk=membership.pk).is_active is False
+        assert "stays revoked" in capsys.readouterr().out
+        assert not Client().login(username="awa", password="Autre-Secret-Long-43")
+
+    def test_reactivate_restores_a_revoked_access(self, org):
+        from django.test import Client
+
+        from partners.services import membership_update
+
+        run(*self.AWA, "--password", "Tres-Long-Secret-42")
+        membership = Membership.objects.get(user__username="awa")
+        membership_update(membership=membership, is_active=False)
+
+        run(*self.AWA, "--password", "Tres-Long-Secret-42", "--reactivate")
+
+        assert Membership.objects.get(pk=membership.pk).is_active is True
+        assert Client().login(username="awa", password="Tres-Long-Secret-42")
+
     def test_bad_role(self, org):
         with pytest.raises(CommandError, match="invalid choice"):
             run("add_user", "x", "--organisation", "ms2", "--role", "king", "--password", "p")

@@ -15,8 +15,14 @@ class Command(OperationsCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--password", required=True)
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--reactivate",
+            action="store_true",
+            help="restore the access of a user whose membership was revoked (kept revoked "
+            "otherwise)",
+        )
 
-    def handle(self, *args, username, organisation, role, password, email, **options):
+    def handle(self, *args, username, organisation, role, password, email, reactivate, **options):
         organisation_obj = Organisation.objects.filter(slug=organisation).first()
         if organisation_obj is None:
             raise CommandError(f"--organisation: unknown organisation '{organisation}'.")
@@ -28,6 +34,9 @@ class Command(OperationsCommand):
             role=role,
             password=password,
             email=email,
+            reactivate=reactivate,
         )
         verb = "created" if created else "updated"
         self.stdout.write(f"User {user.username} {verb} ({role} at {organisation_obj.slug}).")
+        if not user.membership.is_active:
+            self.stdout.write("Its access stays revoked; --reactivate restores it.")

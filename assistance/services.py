@@ -608,6 +608,9 @@ def return_case_reintegrate(
         notes=notes,
         return_case=case,
         acting_user=acting_user,
+        # Provided by the case's organisation, whoever records it (as for the stages): an
+        # officer's entry on a partner's case is the partner's to see and correct.
+        provider=case.organisation_id,
     )
 
 

@@ -354,7 +354,7 @@ def referral_respond(
     if not accept:
         current.outcome = Outcome.DECLINED
         current.decline_reason = decline_reason
-        current.decline_note = (decline_note or "").strip()
+        current.decline_note = decline_note or ""
     current.full_clean()
     current.version += 1
     current.save(

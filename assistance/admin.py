@@ -9,6 +9,9 @@ from partners.models import Organisation
 @admin.register(Assistance)
 class AssistanceAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     editable_on_change = ASSISTANCE_EDITABLE
+    # The group session and the return case are linked by their own flows (the session's
+    # participants, the case's stages), never typed here.
+    editable_on_add = ASSISTANCE_EDITABLE | {"beneficiary", "provider"}
     list_display = [
         "delivered_on",
         "beneficiary",
@@ -25,7 +28,7 @@ class AssistanceAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ["beneficiary__beneficiary_ref", "beneficiary__last_name", "assistance_ref"]
     date_hierarchy = "delivered_on"
     list_select_related = ["beneficiary", "provider", "project", "city"]
-    raw_id_fields = ["beneficiary", "activity", "return_case"]
+    raw_id_fields = ["beneficiary"]
     readonly_fields = ["version", "created_by", "created_at", "updated_at"]
 
     def has_delete_permission(self, request, obj=None):

@@ -30,7 +30,7 @@ from assistance.choices import (
 from core.access import actor_for
 from core.countries import validate_country_code
 from core.models import TrackedModel
-from core.text import UserTextMixin
+from core.text import UserTextMixin, plain_text
 
 VALID_CATEGORY_SUBTYPE = reduce(
     or_, (Q(category=category, subtype__in=subtypes) for category, subtypes in SUBTYPES.items())
@@ -255,7 +255,7 @@ def decline_errors(reason: str, note: str) -> dict:
     also asked by the decline form before its confirmation step)."""
     if not reason:
         return {"decline_reason": _("Indiquez le motif du refus.")}
-    if reason == DeclineReason.OTHER and not (note or "").strip():
+    if reason == DeclineReason.OTHER and not plain_text(note or "", multiline=True):
         return {"decline_note": _("Précisez le motif du refus.")}
     return {}
 
@@ -282,7 +282,7 @@ class Referral(UserTextMixin, TrackedModel):
     """
 
     USER_TEXT_FIELDS = ("to_structure",)
-    USER_MULTILINE_FIELDS = ("reason",)
+    USER_MULTILINE_FIELDS = ("reason", "decline_note")
 
     beneficiary = models.ForeignKey(
         "beneficiaries.Beneficiary",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from assistance.models import Assistance, Referral, ReturnCase
+from assistance.models import Activity, Assistance, Referral, ReturnCase
 from core.access import actor_for
 from partners.models import Project
 
@@ -22,12 +22,31 @@ class TimelineEntry:
     item: object
 
 
+def with_visible_links(assistances: QuerySet, *, user) -> QuerySet:
+    """`assistances` annotated with the group session and the return case each row belongs to,
+    as far as `user` may see them: `visible_activity_id`, `visible_activity_title` and
+    `visible_return_case_id`, None for another organisation's record.
+
+    A person's owner sees the rows another partner delivered to the person (a session the
+    person attended at that partner's, say), not that partner's session itself: its id and
+    its title are that partner's.
+    """
+    activities = Activity.objects.visible_to(user).filter(pk=OuterRef("activity_id"))
+    cases = ReturnCase.objects.visible_to(user).filter(pk=OuterRef("return_case_id"))
+    return assistances.annotate(
+        visible_activity_id=Subquery(activities.values("pk")[:1]),
+        visible_activity_title=Subquery(activities.values("title")[:1]),
+        visible_return_case_id=Subquery(cases.values("pk")[:1]),
+    )
+
+
 def beneficiary_timeline(*, user, beneficiary) -> list[TimelineEntry]:
     """Everything the user may see of a person's file, newest first, in three queries."""
-    assistances = (
+    assistances = with_visible_links(
         Assistance.objects.visible_to(user)
         .filter(beneficiary=beneficiary)
-        .select_related("provider", "project", "activity")
+        .select_related("provider", "project"),
+        user=user,
     )
     referrals = (
         Referral.objects.visible_to(user)

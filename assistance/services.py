@@ -354,7 +354,7 @@ def referral_respond(
     if not accept:
         current.outcome = Outcome.DECLINED
         current.decline_reason = decline_reason
-        current.decline_note = (decline_note or "").strip()
+        current.decline_note = decline_note or ""
     current.full_clean()
     current.version += 1
     current.save(
@@ -608,6 +608,9 @@ def return_case_reintegrate(
         notes=notes,
         return_case=case,
         acting_user=acting_user,
+        # Provided by the case's organisation, whoever records it (as for the stages): an
+        # officer's entry on a partner's case is the partner's to see and correct.
+        provider=case.organisation_id,
     )
 
 

@@ -16,6 +16,7 @@ class BeneficiaryAccessInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     editable_on_change = EDITABLE_FIELDS
+    editable_on_add = EDITABLE_FIELDS | {"organisation"}
     list_display = [
         "beneficiary_ref",
         "last_name",

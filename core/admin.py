@@ -17,8 +17,11 @@ class ServiceAdminMixin:
     """The admin of a model written through its services.
 
     On a change form only the fields that the update service writes (`editable_on_change`)
-    can be edited; every other field is shown read-only. Nothing typed in the admin is then
-    silently ignored, and nothing is written around the services.
+    can be edited; every other field is shown read-only. On an add form only the fields the
+    create service writes (`editable_on_add`) are offered; the others (links that their own
+    flows make, such as an assistance's group session) are left out, as there is nothing yet
+    to show. Nothing typed in the admin is then silently ignored, and nothing is written
+    around the services.
 
     A service that refuses what the form accepted (a rule beyond the model's fields, such as
     an organisation's kind that its members contradict) raises a ValidationError in
@@ -26,6 +29,19 @@ class ServiceAdminMixin:
     nothing saved, as for any other invalid input."""
 
     editable_on_change: frozenset[str] = frozenset()
+    editable_on_add: frozenset[str] = frozenset()
+
+    def _not_written(self, model, written: frozenset[str], skip) -> list[str]:
+        """The model's editable fields that the service does not write."""
+        return [
+            field.name
+            for field in model._meta.get_fields()
+            if (field.concrete or field.many_to_many)
+            and field.editable
+            and not field.auto_created
+            and field.name not in written
+            and field.name not in skip
+        ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -60,16 +76,14 @@ class ServiceAdminMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is None:
             return readonly
-        for field in obj._meta.get_fields():
-            editable = (field.concrete or field.many_to_many) and field.editable
-            if (
-                editable
-                and not field.auto_created
-                and field.name not in self.editable_on_change
-                and field.name not in readonly
-            ):
-                readonly.append(field.name)
-        return readonly
+        return readonly + self._not_written(type(obj), self.editable_on_change, readonly)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or ())
+        if obj is not None:
+            return exclude or None
+        readonly = super().get_readonly_fields(request, obj)
+        return exclude + self._not_written(self.model, self.editable_on_add, [*exclude, *readonly])
 
     @staticmethod
     def changed(form, names) -> dict:

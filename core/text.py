@@ -13,12 +13,17 @@ text in `<bdi>` (and `isolate` below, where markup cannot go).
 
 `plain_text` is the one helper: the models' `clean_fields()` (through `UserTextMixin`) and the
 importer's reading of cells call it, so the pages, the API, the admin, the importer and the
-commands store the same text.
+commands store the same text; the data migrations clean the rows stored before with it too
+(`clean_stored_user_text`).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping, Sequence
 from itertools import chain
+
+logger = logging.getLogger(__name__)
 
 # U+061C ARABIC LETTER MARK, U+200E/U+200F LRM/RLM, U+202A–U+202E embeddings and overrides,
 # U+2066–U+2069 isolates.
@@ -75,17 +80,107 @@ class UserTextMixin:
     service and in the admin's forms, first passes them through `plain_text`.
 
     `USER_TEXT_FIELDS` are one-line fields, `USER_MULTILINE_FIELDS` multi-line ones.
+
+    Only the values given to the record are cleaned: a value read from the database and left
+    untouched is written back as it is. The data migrations cleaned what was stored before,
+    except a reference whose cleaned form another record already holds (two records of one
+    person, for an officer to merge): editing such a record's name must neither fail on a
+    reference nobody touched nor turn it into its twin's.
     """
 
     USER_TEXT_FIELDS: tuple[str, ...] = ()
     USER_MULTILINE_FIELDS: tuple[str, ...] = ()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        loaded = instance.__dict__  # deferred fields are not in it: they count as given
+        instance._stored_user_text = {
+            name: loaded[name]
+            for name in chain(cls.USER_TEXT_FIELDS, cls.USER_MULTILINE_FIELDS)
+            if name in loaded
+        }
+        return instance
+
     def clean_user_text(self) -> None:
-        for name in self.USER_TEXT_FIELDS:
-            setattr(self, name, plain_text(getattr(self, name)))
-        for name in self.USER_MULTILINE_FIELDS:
-            setattr(self, name, plain_text(getattr(self, name), multiline=True))
+        stored = getattr(self, "_stored_user_text", {})
+        for names, multiline in (
+            (self.USER_TEXT_FIELDS, False),
+            (self.USER_MULTILINE_FIELDS, True),
+        ):
+            for name in names:
+                value = getattr(self, name)
+                if name in stored and stored[name] == value:
+                    continue
+                setattr(self, name, plain_text(value, multiline=multiline))
 
     def clean_fields(self, exclude=None):
         self.clean_user_text()
         super().clean_fields(exclude=exclude)
+
+
+def clean_stored_user_text(
+    model,
+    *,
+    fields: Sequence[str] = (),
+    multiline_fields: Sequence[str] = (),
+    unique_within: Mapping[str, Sequence[str]] | None = None,
+    audit_model=None,
+) -> list[str]:
+    """Pass the user text of every stored row of `model` through `plain_text`, as the models
+    have done since they gained `UserTextMixin`: a data migration's step (`model` may be a
+    historical model). Returns one line per value left as it was.
+
+    `unique_within` names the unique fields with the fields of their scope, e.g.
+    `{"beneficiary_ref": ["organisation_id"]}`. A unique value whose cleaned form another row
+    of the same scope already holds, or that would be empty, is left as it is and reported:
+    the two rows are most likely one person (or one assistance) recorded twice, for an officer
+    to merge. Rows are cleaned in id order, so of two dirty twins the older gets the clean
+    value. Each changed row gets an audit entry (`audit_model`, no actor) with the old and
+    new values.
+    """
+    unique_within = dict(unique_within or {})
+    names = [*fields, *multiline_fields]
+    scope_names = sorted({name for scope in unique_within.values() for name in scope})
+    columns = ["pk", *names, *scope_names]
+    manager = model._default_manager
+    label = model._meta.label_lower
+    kept: list[str] = []
+    audit = []
+    for values in manager.order_by("pk").values_list(*columns).iterator(chunk_size=2000):
+        row = dict(zip(columns, values, strict=True))
+        changes = {}
+        for name in names:
+            cleaned = plain_text(row[name], multiline=name in multiline_fields)
+            if cleaned == row[name]:
+                continue
+            if name in unique_within:
+                scope = {field: row[field] for field in unique_within[name]}
+                twins = manager.filter(**scope, **{name: cleaned}).exclude(pk=row["pk"])
+                twin = twins.order_by("pk").values_list("pk", flat=True).first()
+                if twin is not None or not cleaned:
+                    # repr() shows the invisible characters (and keeps "é" as it is).
+                    what = f"{label} #{row['pk']}: {name} {row[name]!r} kept as it is"
+                    if twin is not None:
+                        what += f" ({cleaned!r} is #{twin}'s: merge the two records)"
+                    else:
+                        what += " (nothing would be left of it: correct it by hand)"
+                    kept.append(what)
+                    continue
+            changes[name] = cleaned
+        if changes:
+            manager.filter(pk=row["pk"]).update(**changes)
+            if audit_model is not None:
+                audit.append(
+                    audit_model(
+                        action="update",
+                        model=label,
+                        object_id=str(row["pk"]),
+                        changes={name: [row[name], new] for name, new in changes.items()},
+                    )
+                )
+    if audit:
+        audit_model._default_manager.bulk_create(audit, batch_size=2000)
+    for line in kept:
+        logger.warning(line)
+    return kept

@@ -36,7 +36,7 @@ class OrganisationAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "kind", "city", "is_active"]
     list_filter = ["kind", "is_active", "city"]
     search_fields = ["name", "slug"]
-    editable_on_change = ORGANISATION_EDITABLE
+    editable_on_change = editable_on_add = ORGANISATION_EDITABLE
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -55,6 +55,7 @@ class ProjectAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "title"]
     filter_horizontal = ["partners", "cities"]
     date_hierarchy = "start"
+    editable_on_add = PROJECT_EDITABLE | {"partners", "cities"}
     editable_on_change = PROJECT_CHANGEABLE | {"partners", "cities"}  # the code never changes
 
     def save_model(self, request, obj, form, change):
@@ -84,6 +85,7 @@ class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["organisation"]
     editable_on_change = MEMBERSHIP_EDITABLE
+    editable_on_add = MEMBERSHIP_EDITABLE | {"user"}
 
     def save_model(self, request, obj, form, change):
         if change:

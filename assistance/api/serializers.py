@@ -7,6 +7,8 @@ providing organisation and the acting user come from the request.
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assistance.choices import (
@@ -16,7 +18,7 @@ from assistance.choices import (
     ReturnDirection,
     ReturnStage,
 )
-from assistance.models import Assistance, Referral, ReturnCase
+from assistance.models import Activity, Assistance, Referral, ReturnCase
 from beneficiaries.api.serializers import CountryField
 from beneficiaries.models import Beneficiary
 from core.api.concurrency import version_field
@@ -60,10 +62,37 @@ ASSISTANCE_FIELDS = [
 ]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleLinkField(serializers.Field):
+    """The id of the group session or return case an assistance belongs to, null when the
+    viewer may not see that record (another organisation's session, for the person's owner).
+
+    Lists read it from `with_visible_links` (no query per row); a single row without that
+    annotation (a write's answer) asks `visible_to` once.
+    """
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, assistance):
+        linked_id = getattr(assistance, f"{self.field_name}_id")
+        if linked_id is None:
+            return None
+        annotated = f"visible_{self.field_name}_id"
+        if hasattr(assistance, annotated):
+            return getattr(assistance, annotated)
+        user = self.context["request"].user
+        visible = self.model.objects.visible_to(user).filter(pk=linked_id).exists()
+        return linked_id if visible else None
+
+
 class AssistanceSerializer(serializers.ModelSerializer):
     """An assistance as the API shows it."""
 
     provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    activity = VisibleLinkField(Activity)
+    return_case = VisibleLinkField(ReturnCase)
     project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     subtype = serializers.ChoiceField(choices=ALL_SUBTYPES, read_only=True)

@@ -23,6 +23,7 @@ from assistance.api.serializers import (
 )
 from assistance.filters import AssistanceFilter, ReferralFilter, ReturnCaseFilter
 from assistance.models import Assistance, Referral, ReturnCase
+from assistance.selectors import with_visible_links
 from assistance.services import (
     assistance_cancel,
     assistance_record,
@@ -95,6 +96,9 @@ class AssistanceViewSet(
     output_serializer_class = AssistanceSerializer
     create_serializer_class = AssistanceInputSerializer
     update_serializer_class = AssistanceUpdateSerializer
+
+    def get_queryset(self):
+        return with_visible_links(super().get_queryset(), user=self.request.user)
 
     def create_record(self, fields):
         return assistance_record(acting_user=self.request.user, **fields)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from assistance.api.serializers import AssistanceSerializer
 from assistance.models import Assistance
+from assistance.selectors import with_visible_links
 from beneficiaries.api.serializers import (
     BeneficiaryInputSerializer,
     BeneficiarySerializer,
@@ -104,10 +105,11 @@ class BeneficiaryViewSet(
         # The person is looked up in scope, without the people list's FilterSet.
         person = get_object_or_404(self.get_queryset(), pk=pk)
         self.check_object_permissions(request, person)
-        queryset = (
+        queryset = with_visible_links(
             Assistance.objects.visible_to(request.user)
             .filter(beneficiary=person)
-            .select_related("provider", "project", "city")
+            .select_related("provider", "project", "city"),
+            user=request.user,
         )
         page = self.paginate_queryset(queryset)
         serializer = AssistanceSerializer(page, many=True, context=self.get_serializer_context())

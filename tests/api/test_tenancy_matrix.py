@@ -683,8 +683,8 @@ def test_no_outsider_changes_partner_a_through_the_pages(role_name, world, charl
 # for a person B registered, an assistance A gave that person, A's person referred to B, the
 # referrals B sent. Seeing is not writing: only the case's organisation moves a case on, only the
 # provider corrects an assistance, only the owner edits a person, only the receiving partner
-# answers a referral. Either end of a referral records its outcome: that action is left out.
-EITHER_END_MAY_WRITE = ("outcome",)
+# answers a referral, and only the partner that accepted it records its outcome (the sender
+# does not, whether the referral was accepted or is still waiting).
 
 
 @pytest.fixture
@@ -783,12 +783,7 @@ def test_no_one_writes_what_it_may_only_read(
     baseline = fingerprint_of()
     for target in foreign_world:
         # The pages first, then the API: each must refuse on its own.
-        routes = [
-            (c, e)
-            for c, e in PAGE_ROUTES
-            if _route_model(c, e) is type(target)
-            and e.name not in {f"referral_{action}" for action in EITHER_END_MAY_WRITE}
-        ]
+        routes = [(c, e) for c, e in PAGE_ROUTES if _route_model(c, e) is type(target)]
         violations += _check_pages(
             role_name,
             user,
@@ -800,8 +795,6 @@ def test_no_one_writes_what_it_may_only_read(
         baseline = fingerprint_of()
         for route, pattern, methods in ROUTES:
             if _model_of(pattern, world["officer"]) is not type(target) or "<pk>" not in route:
-                continue
-            if any(f"/{action}/" in route for action in EITHER_END_MAY_WRITE):
                 continue
             url = "/" + _CONVERTER.sub(str(target.pk), _NAMED_GROUP.sub(str(target.pk), route))
             for method in (m for m in WRITE_METHODS if m in methods):
@@ -816,6 +809,130 @@ def test_no_one_writes_what_it_may_only_read(
                         violations.append(f"{label}: changed what it may only read")
                         baseline = after
     assert not violations, "\n".join(violations)
+
+
+# --- The outcome of a referral: its write rows ------------------------------------------------
+#
+# Only the partner that accepted a referral records whether the service was received (the sender,
+# for a referral to an outside structure, which no one answers; IOM officers too). Each row: who
+# tries, on which referral; through the API's /outcome/ and the page's referral_outcome form
+# alike, the answer is a refusal and the referral (and its linked assistance) stays as it was.
+
+OUTCOME_API_ROUTE = "api/v1/referrals/(?P<pk>[0-9]+)/outcome/"
+OUTCOME_ROWS = [
+    # (who, which referral, the API's refusal, the page's refusal)
+    ("sender", "accepted", {403}, "unchanged"),
+    ("sender", "pending", {400}, "unchanged"),
+    ("receiver", "pending", {400}, "unchanged"),
+    ("other_partner", "accepted", {404}, 404),
+    ("donor", "accepted", {403}, 404),
+    ("anonymous", "accepted", {401}, "sign_in"),
+]
+
+
+@pytest.fixture
+def outcome_world(alice, charlie, partner_a, partner_b):
+    def referral_to_b(ref):
+        return referral_create(
+            beneficiary=BeneficiaryFactory(organisation=partner_a, beneficiary_ref=ref),
+            category="medical",
+            consent=True,
+            to_organisation=partner_b,
+            acting_user=alice,
+            referred_on=datetime.date(2023, 6, 2),
+        )
+
+    from assistance.services import referral_respond
+
+    accepted = referral_to_b("A-OUT-1")
+    referral_respond(referral=accepted, accept=True, acting_user=charlie)
+    carol = _member_of_partner_c()
+    return {"accepted": accepted, "pending": referral_to_b("A-OUT-2"), "carol": carol}
+
+
+def _member_of_partner_c():
+    from partners.choices import Role
+    from tests.partners.factories import member
+
+    return member(OrganisationFactory(slug="partner-c-out", name="Partenaire C"), Role.CASEWORKER)
+
+
+def _referral_state(referral) -> dict:
+    return {
+        "referral": Referral.objects.filter(pk=referral.pk).values().get(),
+        "assistances": list(Assistance.objects.order_by("pk").values("pk", "outcome", "version")),
+    }
+
+
+def test_the_outcome_routes_are_those_of_the_matrix():
+    assert OUTCOME_API_ROUTE in {route for route, _pattern, _methods in ROUTES}
+    assert "referral_outcome" in {entry.name for _chain, entry in PAGE_ROUTES}
+
+
+@pytest.mark.parametrize(("who", "which", "api_refusal", "page_refusal"), OUTCOME_ROWS)
+def test_only_the_accepting_partner_records_an_outcome(
+    who, which, api_refusal, page_refusal, outcome_world, alice, charlie, donor_user, client_for
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    user = {
+        "sender": alice,
+        "receiver": charlie,
+        "other_partner": outcome_world["carol"],
+        "donor": donor_user,
+        "anonymous": None,
+    }[who]
+    referral = outcome_world[which]
+    before = _referral_state(referral)
+
+    api = client_for(user).post(
+        f"/api/v1/referrals/{referral.pk}/outcome/",
+        {"outcome": "service_received", "outcome_on": "2023-06-11"},
+        format="json",
+    )
+    assert api.status_code in api_refusal, api.content
+    assert _referral_state(referral) == before
+
+    browser = Client()
+    if user is not None:
+        browser.force_login(user)
+    page = browser.post(
+        reverse("assistance:referral_outcome", args=[referral.pk]),
+        {"outcome": "service_received", "outcome_on": "2023-06-11"},
+    )
+    if page_refusal == 404:
+        assert page.status_code == 404
+    elif page_refusal == "sign_in":
+        assert _is_sign_in_redirect(page)
+    else:  # back to the referral, told why
+        assert page.status_code == 302
+        assert page["Location"] == reverse("assistance:referral_detail", args=[referral.pk])
+    assert _referral_state(referral) == before
+
+
+@pytest.mark.parametrize("path", ["api", "page"])
+def test_the_accepting_partner_does_record_it(path, outcome_world, charlie, client_for):
+    """The control of the rows above: the same requests from the partner that accepted."""
+    from django.test import Client
+    from django.urls import reverse
+
+    referral = outcome_world["accepted"]
+    body = {"outcome": "service_received", "outcome_on": "2023-06-11"}
+    if path == "api":
+        answer = client_for(charlie).post(
+            f"/api/v1/referrals/{referral.pk}/outcome/", body, format="json"
+        )
+        assert answer.status_code == 200, answer.content
+    else:
+        browser = Client()
+        browser.force_login(charlie)
+        browser.post(reverse("assistance:referral_outcome", args=[referral.pk]), body)
+    referral.refresh_from_db()
+    assert (referral.outcome, referral.outcome_on) == (
+        "service_received",
+        datetime.date(2023, 6, 11),
+    )
 
 
 def test_a_receiving_partner_derives_nothing_from_the_senders_assistances(

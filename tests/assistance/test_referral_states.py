@@ -4,6 +4,7 @@ recorded only once the referral is accepted, by the partner that accepted it; fo
 to an outside structure, which no one answers, by the sender."""
 
 import datetime
+import importlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -152,3 +153,60 @@ class TestDecline:
         )
         assert accepted.status == "accepted"
         assert accepted.decline_reason == ""
+
+
+class TestReferralsStoredWithBothDestinations:
+    """The API used to accept a partner and a structure together; the migration makes such a
+    referral a partner's one again, so the partner can answer it and record its outcome."""
+
+    @staticmethod
+    def migrate():
+        from django.apps import apps
+
+        module = importlib.import_module("assistance.migrations.0007_referral_one_destination")
+        return module.clear_structure_of_partner_referrals(apps, None)
+
+    @pytest.fixture
+    def to_both(self, referral, alice, person):
+        Referral.objects.filter(pk=referral.pk).update(to_structure="CHU Oujda")
+        public = referral_create(
+            beneficiary=person,
+            category="medical",
+            consent=True,
+            to_structure="Hôpital Al Farabi",
+            acting_user=alice,
+            referred_on=DAY,
+        )
+        return referral, public
+
+    def test_the_structure_is_cleared_and_kept_in_the_audit_trail(self, to_both):
+        referral, public = to_both
+        assert self.migrate() == [referral.pk]
+        referral.refresh_from_db()
+        assert (referral.to_organisation_id is not None, referral.to_structure) == (True, "")
+        entry = AuditEntry.objects.get(
+            model="assistance.referral", object_id=str(referral.pk), actor=None
+        )
+        assert entry.changes == {"to_structure": ["CHU Oujda", ""]}
+        # A referral to a structure alone is left as it is.
+        assert Referral.objects.get(pk=public.pk).to_structure == "Hôpital Al Farabi"
+        assert self.migrate() == []
+
+    def test_the_partner_can_then_accept_and_record_the_outcome(self, to_both, charlie):
+        referral, _public = to_both
+        with pytest.raises(ValidationError):  # as it was: no one could answer it
+            referral_respond(referral=referral, accept=True, acting_user=charlie)
+        self.migrate()
+        referral_respond(referral=referral, accept=True, acting_user=charlie)
+        done = referral_record_outcome(
+            referral=referral, outcome="service_received", acting_user=charlie
+        )
+        assert (done.status, done.outcome) == ("accepted", "service_received")
+
+    def test_or_decline_it(self, to_both, charlie):
+        referral, _public = to_both
+        self.migrate()
+        declined = referral_respond(
+            referral=referral, accept=False, decline_reason="no_capacity", acting_user=charlie
+        )
+        assert declined.status == "declined"

@@ -321,6 +321,35 @@ class TestReturnCases:
         case = return_case_advance(return_case=case, stage="closed", acting_user=officer, on=DAY)
         assert case.stage == "closed"
 
+    def test_an_officer_s_reintegration_is_provided_by_the_case_s_organisation(
+        self, officer, alice, charlie, partner_b, person
+    ):
+        """A's person referred to B, whose case it is: what an officer records there is B's to
+        see on its case and to correct, as the stages' rows are."""
+        referral = referral_create(
+            beneficiary=person,
+            category="protection",
+            consent=True,
+            to_organisation=partner_b,
+            acting_user=alice,
+            referred_on=DAY,
+        )
+        referral_respond(referral=referral, accept=True, acting_user=charlie)
+        case = return_case_open(
+            beneficiary=person, country="GN", acting_user=charlie, opened_on=DAY
+        )
+        return_case_advance(return_case=case, stage="returned", acting_user=charlie, on=DAY)
+
+        row = return_case_reintegrate(
+            return_case=case, subtype="cash", delivered_on=DAY, value_mad=500, acting_user=officer
+        )
+
+        assert row.provider == partner_b
+        visible = Assistance.objects.visible_to(charlie).filter(return_case=case)
+        assert set(visible.values_list("subtype", flat=True)) >= {"return_from_morocco", "cash"}
+        corrected = assistance_update(assistance=row, acting_user=charlie, value_mad=450)
+        assert corrected.value_mad == 450
+
     def test_reintegration_waits_for_the_return(self, alice, person):
         case = return_case_open(beneficiary=person, country="GN", acting_user=alice, opened_on=DAY)
         with pytest.raises(ValidationError) as error:

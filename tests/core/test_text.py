@@ -174,6 +174,32 @@ def test_titles_and_structure_names_too(alice, partner_a):
     assert (referral.to_structure, referral.reason) == ("CHU Oujda", "Suivi\nurgent")
 
 
+def test_the_decline_note_the_sender_reads_too(alice, charlie, partner_a, partner_b):
+    referral = referral_create(
+        beneficiary=BeneficiaryFactory(organisation=partner_a),
+        category="psychosocial",
+        consent=True,
+        to_organisation=partner_b,
+        acting_user=alice,
+    )
+    declined = APIClient()
+    declined.force_authenticate(charlie)
+    url = f"/api/v1/referrals/{referral.pk}/decline/"
+    # A note of invisible characters only is no note: "other" needs words the sender can read.
+    empty = declined.post(url, {"decline_reason": "other", "decline_note": RLO}, format="json")
+    assert empty.status_code in (400, 422), empty.json()
+    answer = declined.post(
+        url,
+        {"decline_reason": "other", "decline_note": f" \u200fPlus{RLO} de place\r\nen mai "},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.json()
+    sender = APIClient()
+    sender.force_authenticate(alice)
+    read = sender.get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert read["decline_note"] == "Plus de place\nen mai"
+
+
 def test_exports_drop_them_from_records_stored_before(client, alice, partner_a):
     person = BeneficiaryFactory(organisation=partner_a, first_name="Awa")
     Beneficiary.objects.filter(pk=person.pk).update(first_name=SPOOFED)  # stored long ago

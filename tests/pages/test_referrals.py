@@ -161,13 +161,49 @@ def test_declining_asks_a_reason_then_a_confirmation(client, referral, alice, ch
     assert "Capacité atteinte (plus de place) — <bdi>Complet</bdi>" in sent.text
 
 
-def test_only_the_receiving_partner_reaches_the_decline_page(client, referral, alice, bob):
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("charlie", "form"),  # the receiving partner
+        ("alice", "back"),  # the sender: sent back to the referral, which it sees
+        ("bob", "back"),  # the sender's colleague, the same
+        ("carol", 404),  # another partner: the referral is not in its scope
+        ("donor_user", 404),
+        ("anonymous", "sign_in"),
+    ],
+)
+def test_only_the_receiving_partner_reaches_the_decline_page(
+    request, client, referral, who, expected
+):
+    if who == "carol":
+        from partners.choices import Role
+        from tests.partners.factories import OrganisationFactory, member
+
+        user = member(OrganisationFactory(slug="partner-c"), Role.CASEWORKER, username="carol")
+    else:
+        user = None if who == "anonymous" else request.getfixturevalue(who)
+    if user is not None:
+        client.force_login(user)
     decline_url = reverse("assistance:referral_decline", args=[referral.pk])
-    client.force_login(alice)
-    refused = client.post(decline_url, {"decline_reason": "no_capacity", "confirm": "1"})
-    assert refused.status_code == 302
+    detail_url = reverse("assistance:referral_detail", args=[referral.pk])
+    decline = {"decline_reason": "no_capacity", "decline_note": "Complet", "confirm": "1"}
+
+    page, post = client.get(decline_url), client.post(decline_url, decline)
+
+    if expected == "form":
+        assert page.status_code == 200
+        assert 'id="decline-form"' in page.text and 'name="decline_reason"' in page.text
+        assert post.status_code == 302 and post.url == detail_url
+    elif expected == "back":
+        for answer in (page, post):
+            assert answer.status_code == 302 and answer.url == detail_url
+    elif expected == 404:
+        assert (page.status_code, post.status_code) == (404, 404)
+    else:
+        login = reverse("login")
+        assert page.url.startswith(login) and post.url.startswith(login)
     referral.refresh_from_db()
-    assert referral.status == "pending"
+    assert referral.status == ("declined" if expected == "form" else "pending")
 
 
 # --- The inbox: "Reçus" and "Envoyés" ---------------------------------------------------------

@@ -341,3 +341,18 @@ def test_a_change_form_offers_only_what_its_service_writes(
     form = officer_client.get(change_url(instance)).context["adminform"].form
     assert set(form.fields) <= set(model_admin.editable_on_change)
     assert set(form.fields), "the change form offers nothing to edit"
+
+
+def add_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+@pytest.mark.parametrize(
+    "model_admin", [a for _m, a in _service_admins()], ids=lambda a: a.model._meta.label
+)
+def test_an_add_form_offers_only_what_its_service_writes(officer_client, model_admin):
+    """The same on the add form: a field the create service does not take (an assistance's
+    group session or return case, linked by their own flows) is not offered at all."""
+    form = officer_client.get(add_url(model_admin.model)).context["adminform"].form
+    assert set(form.fields) <= set(model_admin.editable_on_add)
+    assert set(form.fields), "the add form offers nothing to fill in"

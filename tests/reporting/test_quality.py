@@ -151,3 +151,19 @@ def test_figures_and_records_follow_the_viewers_scope(charlie, records):
     listed = quality_records(charlie, Scope(), period, "duplicates")
     assert set(listed.values_list("pk", flat=True)) == records["Partenaire B"]["duplicates"]
     assert not quality_records(charlie, Scope(), period, "no_sex").exists()
+
+
+def test_one_column_per_check_whose_records_are_what_the_check_says(client, officer, records):
+    from reporting.quality import CHECKS
+
+    client.force_login(officer)
+    html = client.get("/rapports/qualite/", QUERY).text
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', html.replace("&#x27;", "'"))
+    labels = [str(check.label) for check in CHECKS.values()]
+    assert headers == ["Partenaire", "Personnes", "Assistances", *labels]
+    for key, check in CHECKS.items():
+        page = client.get(f"/rapports/qualite/{key}/", {**QUERY, "partner": "partner-a"}).text
+        assert f"<h1>{check.label} — " in page.replace("&#x27;", "'")
+        # People: name, reference, birth…; assistances: date, person, provider…
+        assert ('<th scope="col">Naissance</th>' in page) is check.of_people, key
+        assert ('<th scope="col">Prestataire</th>' in page) is not check.of_people, key

@@ -167,3 +167,16 @@ def test_one_column_per_check_whose_records_are_what_the_check_says(client, offi
         # People: name, reference, birth…; assistances: date, person, provider…
         assert ('<th scope="col">Naissance</th>' in page) is check.of_people, key
         assert ('<th scope="col">Prestataire</th>' in page) is not check.of_people, key
+
+
+def test_records_pages_isolate_names_and_organisations(client, officer, records):
+    """User text in <bdi>, so a right-to-left name (or an override character) cannot reorder
+    the words around it (issue 11, item 20)."""
+    client.force_login(officer)
+    people = client.get("/rapports/qualite/no_sex/", {**QUERY, "partner": "partner-a"}).text
+    assert "<h1>Sexe inconnu — <bdi>Partenaire A</bdi></h1>" in people
+    assert "<bdi><strong>BAH</strong> Binta</bdi>" in people
+    assert '<td data-label="Organisation"><bdi>Partenaire A</bdi></td>' in people
+    rows = client.get("/rapports/qualite/no_project/", {**QUERY, "partner": "partner-a"}).text
+    assert "<bdi>BAH Binta</bdi>" in rows
+    assert '<td data-label="Prestataire"><bdi>Partenaire A</bdi></td>' in rows

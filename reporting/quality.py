@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, ExtractYear, Upper
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Status
 from assistance.models import Assistance
 from beneficiaries.choices import Sex
 from beneficiaries.models import Beneficiary
+from core import clock
 from reporting.engine import Scope
 from reporting.periods import Period
 
@@ -85,7 +85,7 @@ def _in_period(period: Period) -> Q:
 
 
 def _future() -> Q:
-    return Q(delivered_on__gt=timezone.localdate(), status=Status.DELIVERED)
+    return Q(delivered_on__gt=clock.today(), status=Status.DELIVERED)
 
 
 def _condition(check: str, period: Period) -> Q:

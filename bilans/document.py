@@ -152,10 +152,6 @@ class Document:
         return "rtl" if self.rtl else "ltr"
 
     @property
-    def suppressed(self) -> bool:
-        return self.small_cell_threshold >= 2
-
-    @property
     def small_cells_note(self) -> str:
         """What the methodology says of small counts, with the k actually applied: hidden
         from 1 to k−1, or none hidden (k of 0 or 1), or none in an internal, raw version."""

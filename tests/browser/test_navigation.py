@@ -79,6 +79,8 @@ def test_phone_menu_opens_with_every_entry_and_no_sideways_scroll(
 def test_laptop_menu_holds_on_one_line(page, live_server, officer, language):
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, live_server.url, "officer", None if language == "fr" else language)
+    # Measure once the fonts are in (they change the widths, and nav.js refits then).
+    page.evaluate("document.fonts.ready.then(() => true)")
     expect(page.locator("button.menu-toggle")).to_be_hidden()
     links = page.locator("nav.mainnav a")
     expect(links).to_have_count(8)

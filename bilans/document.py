@@ -152,10 +152,6 @@ class Document:
         return "rtl" if self.rtl else "ltr"
 
     @property
-    def suppressed(self) -> bool:
-        return self.small_cell_threshold >= 2
-
-    @property
     def small_cells_note(self) -> str:
         """What the methodology says of small counts, with the k actually applied: hidden
         from 1 to k−1, or none hidden (k of 0 or 1), or none in an internal, raw version."""
@@ -206,15 +202,20 @@ def _band_label(key: str, t: dict) -> str:
     return f"{key} {t['years']}"
 
 
+def _published(cells) -> int:
+    """The sum of the cells a reader sees as numbers (hidden ones, `<k` and `x`, left out)."""
+    return sum(value for value in cells if isinstance(value, int))
+
+
 def _country_table(title: str, entry: dict, t: dict, language: str) -> Table:
+    """Countries by sex, the biggest first by their published counts (a country whose total
+    is hidden still sorts by the counts a reader sees, not at the bottom)."""
     rows = []
     for code, by_sex in (entry.get("by_country") or {}).items():
         values = [by_sex.get("F", 0), by_sex.get("M", 0), by_sex.get("unknown", 0)]
         total = sum(values) if all(isinstance(v, int) for v in values) else "x"
         rows.append(Row(label=country_name(code, language) or code, cells=[*values, total]))
-    rows.sort(
-        key=lambda row: (-(row.cells[-1] if isinstance(row.cells[-1], int) else 0), row.label)
-    )
+    rows.sort(key=lambda row: (-_published(row.cells[:-1]), row.label))
     return Table(
         title=title,
         first_header=t["country"],

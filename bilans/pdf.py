@@ -56,17 +56,16 @@ def sex_bars_svg(rows, labels, *, title: str = "", rtl: bool = False, pdf: bool 
 
 
 def country_bars_svg(table, texts, *, rtl: bool = False, pdf: bool = False) -> str:
-    """Returns by country (F / M / unknown), the biggest first (reporting.charts)."""
-    rows = [row for row in table.rows if isinstance(row.cells[-1], int) and row.cells[-1]][:12]
+    """Returns by country (F / M / unknown), in the table's order (the biggest first), for
+    every country with a non-zero or hidden count (reporting.charts). Each bar ends with the
+    sum of its published counts and its hidden ones ("12 + <5"), not a bare "x" total."""
+    rows = [row for row in table.rows if any(c != 0 for c in row.cells[:3])][:12]
     if not rows:
         return ""
     keys = ("F", "M", "unknown")
     names = (texts["female"], texts["male"], texts["unknown"])
     series = [(key, name, _COUNTRY_COLOURS[key]) for key, name in zip(keys, names, strict=True)]
-    data = [
-        (row.label, {**dict(zip(keys, row.cells[:3], strict=True)), "total": row.cells[-1]})
-        for row in rows
-    ]
+    data = [(row.label, dict(zip(keys, row.cells[:3], strict=True))) for row in rows]
     return bar_chart(
         data, series, title=table.title, width=680, label_width=230, **_chart_options(rtl, pdf)
     )

@@ -109,7 +109,10 @@ def bilan_request(
             "scheduled": [None, scheduled],
         },
     )
-    transaction.on_commit(lambda: enqueue_generation(snapshot.pk))
+    # Robust: the request is saved whatever the task does. Without a broker the task runs
+    # here, eagerly; if it fails it has marked the bilan failed, and the caller says so
+    # instead of answering a 500 (the exception is logged).
+    transaction.on_commit(lambda: enqueue_generation(snapshot.pk), robust=True)
     return snapshot
 
 

@@ -82,12 +82,16 @@ def bilan_list(request):
 
 def _say_requested(request, snapshot: BilanSnapshot) -> None:
     """Tell what happened to a requested bilan. With no broker (no REDIS_URL) Celery runs the
-    task eagerly when the request commits, so the bilan is already generated; with a worker
-    it has only started, and the page it redirects to follows its progress."""
+    task eagerly when the request commits, so the bilan is already generated, or has failed;
+    with a worker it has only started, and the page it redirects to follows its progress."""
     snapshot.refresh_from_db(fields=["task_state", "version"])
     if snapshot.task_state == TaskState.DONE:
         messages.success(
             request, _("Bilan généré : version %(version)s.") % {"version": snapshot.version}
+        )
+    elif snapshot.task_state == TaskState.FAILED:
+        messages.error(
+            request, _("La génération du bilan a échoué : la cause est indiquée ci-dessous.")
         )
     else:
         messages.success(request, _("Bilan demandé : sa génération a commencé."))

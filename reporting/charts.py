@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # (key, label, colour) — Okabe-Ito palette.
@@ -206,7 +207,8 @@ def bar_chart(
             if not isinstance(value, int) or value <= 0:
                 continue
             w = plot * value / biggest
-            body.append(canvas.rect(x, bar_y, w, bar, colour, f"{name} : {_num(value)}"))
+            tip = gettext("%(label)s : %(value)s") % {"label": name, "value": _num(value)}
+            body.append(canvas.rect(x, bar_y, w, bar, colour, tip))
             x += w
         body.append(canvas.text(x + 4, bar_y + bar - 5, _end_label(values, keys), words=False))
         parts = ", ".join(f"{name} {_num(values.get(key, 0))}" for key, name, _c in series)

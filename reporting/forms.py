@@ -110,11 +110,15 @@ class DrilldownForm(ReportFilterForm):
     indicator = forms.ModelChoiceField(
         queryset=Indicator.objects.all(), to_field_name="code", label=_("Indicateur")
     )
+    # Labelled for the page that says which part of a bad link is wrong.
     cell = forms.ChoiceField(
+        label=_("Sexe et âge"),
         required=False,
         choices=[(c, c) for c in ("total", "women", "girls", "men", "boys", "unknown")],
     )
-    band = forms.CharField(required=False, max_length=10)
-    country = forms.RegexField(regex=r"^[A-Z]{2}$", required=False)
-    sex = forms.ChoiceField(required=False, choices=[(s, s) for s in ("F", "M", "unknown")])
-    subtype = forms.SlugField(required=False, max_length=32)
+    band = forms.CharField(label=_("Tranche d'âge"), required=False, max_length=10)
+    country = forms.RegexField(label=_("Pays"), regex=r"^[A-Z]{2}$", required=False)
+    sex = forms.ChoiceField(
+        label=_("Sexe"), required=False, choices=[(s, s) for s in ("F", "M", "unknown")]
+    )
+    subtype = forms.SlugField(label=_("Type"), required=False, max_length=32)

@@ -5,16 +5,17 @@ says. Both read through `visible_to(user)`."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, ExtractYear, Upper
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Status
 from assistance.models import Assistance
 from beneficiaries.choices import Sex
 from beneficiaries.models import Beneficiary
+from core import clock
 from reporting.engine import Scope
 from reporting.periods import Period
 
@@ -33,16 +34,45 @@ ASSISTANCE_CHECKS = {
     "before_registration": Q(delivered_on__lt=F("beneficiary__registered_on")),
     "future": None,  # see _future()
 }
-MISSING = tuple(PERSON_CHECKS)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One figure of the data quality page, as its column and its records page show it."""
+
+    key: str
+    label: str
+    of_people: bool  # its records are people (else assistances)
+    share: bool = False  # also shown as a share of the partner's people (or assistances)
+    note: str = ""  # what its records page says instead of the period, when it ignores it
+
+
+# In the order of the page's columns.
 CHECKS = {
-    "no_birth": _("Sans date ni année de naissance"),
-    "estimated_birth": _("Année de naissance seule"),
-    "no_sex": _("Sexe inconnu"),
-    "no_nationality": _("Sans nationalité"),
-    "no_project": _("Sans projet"),
-    "before_registration": _("Avant l'enregistrement"),
-    "future": _("Datées dans le futur"),
-    "duplicates": _("Doublons possibles"),
+    check.key: check
+    for check in (
+        Check("no_birth", _("Sans date ni année de naissance"), of_people=True, share=True),
+        Check("estimated_birth", _("Année de naissance seule"), of_people=True, share=True),
+        Check("no_sex", _("Sexe inconnu"), of_people=True, share=True),
+        Check("no_nationality", _("Sans nationalité"), of_people=True, share=True),
+        Check("no_project", _("Sans projet"), of_people=False, share=True),
+        Check("before_registration", _("Avant l'enregistrement"), of_people=False),
+        Check(
+            "future",
+            _("Datées dans le futur"),
+            of_people=False,
+            note=_("Assistances fournies datées après aujourd'hui, quelle que soit la période."),
+        ),
+        Check(
+            "duplicates",
+            _("Doublons possibles"),
+            of_people=True,
+            note=_(
+                "Fiches actives de même nom, prénom et année de naissance dans une même "
+                "organisation, quelle que soit la période."
+            ),
+        ),
+    )
 }
 
 
@@ -55,7 +85,7 @@ def _in_period(period: Period) -> Q:
 
 
 def _future() -> Q:
-    return Q(delivered_on__gt=timezone.localdate(), status=Status.DELIVERED)
+    return Q(delivered_on__gt=clock.today(), status=Status.DELIVERED)
 
 
 def _condition(check: str, period: Period) -> Q:
@@ -120,10 +150,11 @@ def data_quality(user, scope: Scope, period: Period) -> list[dict]:
     )
     duplicates = _possible_duplicates(user, [row["provider_id"] for row in figures])
     for row in figures:
-        for name in MISSING:
-            row[f"{name}_pct"] = _share(row[name], row["persons"])
-        row["no_project_pct"] = _share(row["no_project"], row["assistances"])
         row["duplicates"] = duplicates.get(row["provider_id"], 0)
+        for check in CHECKS.values():
+            if check.share:
+                whole = row["persons" if check.of_people else "assistances"]
+                row[f"{check.key}_pct"] = _share(row[check.key], whole)
         row["problems"] = (
             row["no_birth"] + row["no_sex"] + row["no_nationality"] + row["no_project"]
             + row["before_registration"] + row["future"] + row["duplicates"]
@@ -141,7 +172,7 @@ def quality_records(user, scope: Scope, period: Period, check: str) -> QuerySet:
         providers = rows.order_by().values_list("provider_id", flat=True).distinct()
         return _duplicate_records(user, list(providers))
     selected = rows.filter(_condition(check, period))
-    if check in PERSON_CHECKS:
+    if CHECKS[check].of_people:
         return (
             Beneficiary.objects.visible_to(user)
             .filter(pk__in=selected.values("beneficiary_id"))

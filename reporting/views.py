@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from assistance.models import Assistance
 from core.access import actor_for
 from reporting import exports
 from reporting.dashboard import dashboard_data
@@ -156,7 +155,11 @@ def quality(request):
             row["records_query"] = urlencode(
                 {**_filter_query(request), "partner": row["provider__slug"]}
             )
-        context.update(period=period, rows=rows)
+            row["figures"] = [
+                {"check": check, "count": row[key], "share": row.get(f"{key}_pct")}
+                for key, check in CHECKS.items()
+            ]
+        context.update(period=period, rows=rows, checks=CHECKS.values())
     return render(request, "reporting/quality.html", context)
 
 
@@ -176,9 +179,7 @@ def quality_detail(request, check: str):
         "reporting/quality_records.html",
         {
             "form": form,
-            "check": check,
-            "title": CHECKS[check],
-            "of_people": records.model is not Assistance,
+            "check": CHECKS[check],
             "partner": form.cleaned_data.get("partner"),
             "period": period,
             "page_obj": page,

@@ -36,7 +36,9 @@
   toggle.addEventListener("click", function () {
     setOpen(toggle.getAttribute("aria-expanded") !== "true");
   });
-  document.addEventListener("keydown", function (event) {
+  // Escape folds the open menu only when the focus is in the menu bar: elsewhere (a form, a
+  // dialog, the page's own shortcuts) Escape is not ours, nor is moving the focus away.
+  bar.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && bar.classList.contains("open")) {
       setOpen(false);
       toggle.focus();

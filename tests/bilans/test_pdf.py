@@ -1,6 +1,7 @@
 """The bilan PDF and XLSX from known data (issue 6): the figures a donor reads, in French and
 in Arabic, checked in the text pdftotext extracts."""
 
+import datetime
 import html
 import io
 import re
@@ -18,6 +19,8 @@ from bilans.rendering import document_context, freeze_figures, render_bilan
 from bilans.texts import TEXTS, check_complete
 from bilans.xlsx import render_xlsx, safe
 from reporting.periods import parse_period
+from tests.assistance.factories import AssistanceFactory
+from tests.beneficiaries.factories import BeneficiaryFactory
 
 Q2 = parse_period("2023-Q2")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -123,12 +126,15 @@ def test_html_is_right_to_left_in_arabic_only(project, known_data):
 def test_arabic_pdf_charts_run_right_to_left_with_whole_labels(project, known_data):
     doc = document(project, "ar")
     charts = [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", html_for(doc), re.S)]  # noqa: S314
-    assert len(charts) == 2  # key figures and health (the returns are all under k = 5)
-    for chart in charts:
+    # Key figures, health, and returns (all under k = 5: no bar, their "<5" printed).
+    assert len(charts) == 3
+    assert "<5" in [t.text for t in charts[2].iter(f"{SVG}text")]
+    for chart in charts[:2]:
         width = float(chart.get("viewBox").split()[2])
         bars = [r for r in chart.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
         # The label column is on the right; the bars grow leftwards from it.
         assert max(float(r.get("x")) + float(r.get("width")) for r in bars) <= width - 230
+    for chart in charts:
         assert not any("…" in (t.text or "") for t in chart.iter(f"{SVG}text"))
     shown = " ".join(t.text for t in charts[1].iter(f"{SVG}text"))
     label = doc.sections[0].chart_rows[-1].label  # the longest: public health referrals
@@ -224,3 +230,42 @@ def test_english_pdf(project, known_data):
     assert "Key figures" in text and "Methodology: how every figure is counted" in text
     assert re.search(r"Page 1 of \d+", text)
     assert "Méthodologie" not in text
+
+
+@pytest.fixture
+def returns_with_hidden_cells(project, partner_a):
+    """Returns from Morocco in 2023-Q2 that k = 5 hides in part: Senegal 3 women and 12 men
+    (3 → "<5"), Guinea 5 women and 9 men (5 → "x", so Senegal's 3 cannot be recovered)."""
+    for country, women, men in (("SN", 3, 12), ("GN", 5, 9)):
+        for sex, count in (("F", women), ("M", men)):
+            for _ in range(count):
+                person = BeneficiaryFactory(
+                    organisation=partner_a, sex=sex, date_of_birth=datetime.date(1990, 1, 1)
+                )
+                AssistanceFactory(
+                    beneficiary=person,
+                    project=project,
+                    category="avrr",
+                    subtype="return_from_morocco",
+                    country=country,
+                    delivered_on=datetime.date(2023, 5, 10),
+                )
+
+
+def test_the_returns_chart_keeps_countries_with_hidden_counts(project, returns_with_hidden_cells):
+    assert project.small_cell_threshold == 5
+    doc = document(project, "fr")
+    table = doc.avrr.tables[0]
+    # The biggest published count first, in the table and in the chart.
+    assert [(row.label, row.cells) for row in table.rows] == [
+        ("Sénégal", ["<5", 12, 0, "x"]),
+        ("Guinée", ["x", 9, 0, "x"]),
+    ]
+    svg = next(s for s in re.findall(r"<svg.*?</svg>", html_for(doc), re.S) if "Guinée" in s)
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]  # noqa: S314
+    assert texts.index("Sénégal") < texts.index("Guinée")
+    # Each bar ends with its hidden counts, as the sex bars do.
+    assert "12 + <5" in texts and "9 + x" in texts
+    # In the PDF: the chart's line, then the table's.
+    lines = [" ".join(line.split()) for line in pdf_text(render_pdf(doc)).splitlines()]
+    assert [line for line in lines if "Sénégal" in line] == ["Sénégal 12 + <5", "Sénégal <5 12 0 x"]

@@ -180,5 +180,5 @@ def test_the_nightly_fact_check_tells_officers_once_when_figures_drift(officer, 
     assert check_reporting_facts.delay().get() is False
     assert check_reporting_facts.delay().get() is False
     notice = Notification.objects.get(user=officer)
-    assert "(2 lignes manquantes ou fausses, 0 lignes en trop)" in notice.message
+    assert "(2 lignes manquantes ou fausses, 0 ligne en trop)" in notice.message
     assert "reporting_facts --rebuild" in notice.message

@@ -212,3 +212,25 @@ def test_admin_lists_bilans_read_only(client, officer, project):
     snapshot.refresh_from_db()
     assert (snapshot.language, snapshot.status) == ("fr", SnapshotStatus.DRAFT)
     assert client.post(f"/admin/bilans/bilansnapshot/{snapshot.pk}/delete/").status_code == 403
+
+
+def test_a_failed_eager_generation_says_it_failed(
+    committing_db, transactional_db, officer_client, project, known_data, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("WeasyPrint a perdu ses polices")
+
+    monkeypatch.setattr(services, "render_files", broken)
+    # No REDIS_URL: the task runs, and fails, when the request commits.
+    response = officer_client.post(
+        "/bilans/", {"project": project.pk, "period": "2023-Q2", "language": "fr"}, follow=True
+    )
+    assert response.status_code == 200  # not a 500: the request itself was saved
+    page = response.content.decode()
+    assert (
+        '<p class="message error" role="alert">La génération du bilan a échoué : '
+        "la cause est indiquée ci-dessous.</p>"
+    ) in page
+    assert "WeasyPrint a perdu ses polices" in page  # the cause, on the bilan's page
+    assert "commencé" not in page and "Bilan généré" not in page
+    assert BilanSnapshot.objects.get().task_state == "failed"

@@ -39,8 +39,8 @@ def one_row_import(alice, partner_a):
 @pytest.mark.parametrize(
     "language,expected",
     [
-        # French without a catalogue of its own: 0 takes the plural, as gettext does.
-        ("fr", ["1 ligne lue", "1 nouvelle · 0 modifiées · 0 inchangées"]),
+        # French: 0 and 1 take the singular (its catalogue's plural rule, n > 1).
+        ("fr", ["1 ligne lue", "1 nouvelle · 0 modifiée · 0 inchangée"]),
         ("en", ["1 row read", "1 new · 0 updated · 0 unchanged"]),
         ("ar", ["سطر واحد مقروء", "جديد: 1 · معدَّل: 0 · دون تغيير: 0"]),
     ],
@@ -73,9 +73,7 @@ def test_group_session_counts_agree(client, alice, partner_a, project):
     )
     page = response.text
     assert "Séance enregistrée pour 1 personne." in page
-    assert (
-        "1 femme · 0 filles · 0 hommes · 0 garçons · 0 personnes de sexe ou d'âge inconnu" in page
-    )
+    assert "1 femme · 0 fille · 0 homme · 0 garçon · 0 personne de sexe ou d'âge inconnu" in page
     arabic = client.get(response.request["PATH_INFO"], HTTP_ACCEPT_LANGUAGE="ar").text
     assert "امرأة واحدة · 0 فتاة · 0 رجل · 0 فتى · 0 شخص مجهول الجنس أو العمر" in arabic
 
@@ -85,8 +83,8 @@ def test_import_command_counts_agree(tmp_path, partner_a, project, capsys):
     path.write_bytes(csv_bytes([row()]))
     call_command("import_assistances", str(path), organisation="partner-a", project="JPN-PROT")
     assert (
-        "1 ligne lue ; personnes : 1 nouvelle, 0 modifiées ; "
-        "assistances : 1 nouvelle, 0 modifiées, 0 inchangées." in capsys.readouterr().out
+        "1 ligne lue ; personnes : 1 nouvelle, 0 modifiée ; "
+        "assistances : 1 nouvelle, 0 modifiée, 0 inchangée." in capsys.readouterr().out
     )
     path.write_bytes(csv_bytes([row(sex="?", aref="A-9")]))
     with pytest.raises(CommandError, match="Fichier refusé : 1 erreur, rien n'a été importé."):

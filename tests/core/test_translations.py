@@ -2,11 +2,18 @@
 in them, translated (no empty or fuzzy entry), with its placeholders intact, and the committed
 .mo files match the .po files (fresh machines may lack gettext to compile them).
 
+French is the source language, but it has a catalogue too, for its plural rule alone: without
+one, ngettext falls back to "singular when n == 1" and prints "0 modifiées" where French says
+"0 modifiée" (n > 1 takes the plural). Its singular entries stay empty (gettext then returns
+the msgid); each plural entry has msgstr[0] = msgid and msgstr[1] = msgid_plural.
+
 When a test here fails after you added or changed a string:
 
-    DEBUG=1 python manage.py makemessages -l en -l ar --ignore=.venv --ignore=var \\
+    DEBUG=1 python manage.py makemessages -l en -l ar -l fr --ignore=.venv --ignore=var \\
         --ignore=tests --ignore=benchmarks --no-obsolete
-    # translate the new entries in locale/{en,ar}/LC_MESSAGES/django.po, drop "fuzzy"
+    # translate the new entries in locale/{en,ar}/LC_MESSAGES/django.po, drop "fuzzy";
+    # in locale/fr/LC_MESSAGES/django.po, copy msgid / msgid_plural of each new plural entry
+    # into its msgstr[0] / msgstr[1], drop "fuzzy"
     DEBUG=1 python manage.py compilemessages --ignore=.venv
 """
 
@@ -151,12 +158,46 @@ def test_arabic_catalogue_is_written_in_arabic():
         for e in catalogue("ar")
         if not any(ARABIC.search(text) for text in e.msgstr.values())
         # Codes, formats and names that stay as they are in every language.
-        and e.msgid not in {"PDF", "XLSX", "iom_cases", "Français", "English", "العربية"}
+        and e.msgid
+        not in {
+            "PDF",
+            "XLSX",
+            "iom_cases",
+            "Français",
+            "English",
+            "العربية",
+            "%(label)s : %(value)s",
+        }
     ]
     assert not latin_only, "\n".join(latin_only)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+def test_french_catalogue_has_the_french_plural_rule_and_every_plural_entry():
+    header = (LOCALE / "fr" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in header
+    assert '"Language: fr\\n"' in header
+    plurals = [e for e in catalogue("fr") if e.msgid_plural]
+    assert len(plurals) > 20
+    wrong = [
+        label(e)
+        for e in plurals
+        if "fuzzy" in e.flags or e.msgstr != {0: e.msgid, 1: e.msgid_plural}
+    ]
+    assert not wrong, "fr: msgstr[0] must be the msgid, msgstr[1] the msgid_plural:\n" + "\n".join(
+        wrong
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 personne"), (1, "1 personne"), (2, "2 personnes")]
+)
+def test_french_takes_the_singular_for_zero_and_one(n, expected):
+    with translation.override("fr"):
+        text = translation.ngettext("%(counter)s personne", "%(counter)s personnes", n)
+    assert text % {"counter": n} == expected
+
+
+@pytest.mark.parametrize("lang", (*LANGS, "fr"))
 def test_compiled_catalogue_matches_the_po_file(lang):
     with (LOCALE / lang / "LC_MESSAGES" / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)._catalog  # noqa: SLF001
@@ -165,7 +206,7 @@ def test_compiled_catalogue_matches_the_po_file(lang):
         key = f"{e.msgctxt}\x04{e.msgid}" if e.msgctxt else e.msgid
         for index, text in e.msgstr.items():
             got = compiled.get((key, index)) if e.msgid_plural else compiled.get(key)
-            if got != text:
+            if got != (text or None):  # an empty msgstr (French singular) is not compiled
                 stale.append(label(e))
     assert not stale, "run compilemessages:\n" + "\n".join(stale)
 
@@ -192,7 +233,7 @@ def test_every_source_string_is_in_the_catalogues(tmp_path, settings, monkeypatc
     call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
     extracted = read_po(tmp_path / "extracted" / "en" / "LC_MESSAGES" / "django.po")
     assert len(extracted) > 500
-    for lang in LANGS:
+    for lang in (*LANGS, "fr"):
         known = {(e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue(lang)}
         missing = [
             f"{e.msgid!r}" for e in extracted if (e.msgctxt, e.msgid, e.msgid_plural) not in known

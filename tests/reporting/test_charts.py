@@ -2,6 +2,9 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
+from django.utils import translation
+
 from reporting import charts
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -38,8 +41,10 @@ def bars(svg) -> list:
 
 def test_bar_chart_tolerates_suppressed_and_empty_values():
     hidden = charts.bar_chart([("Oujda", {"women": "<5", "men": 0})], title="t")
-    # The hidden count is printed after the (empty) bar as published, never as a 0.
-    assert shown(hidden)[-1] == "<5" and "0" not in shown(hidden)[-1:]
+    # The hidden count is printed after the (empty) bar as published; no 0 appears anywhere
+    # (neither for it nor for the zero beside it, nor as "0 + <5").
+    assert shown(hidden)[-1] == "<5"
+    assert not any(text == "0" or text.startswith("0 ") for text in shown(hidden))
     assert bars(hidden) == []
     assert "Oujda: Femmes <5" in parse(hidden).find(f"{NS}desc").text
     mixed = charts.bar_chart([("Oujda", {"women": "<5", "men": 7})], title="t")
@@ -106,3 +111,13 @@ def test_line_chart_and_pyramid():
     assert len(list(root.iter(f"{NS}polyline"))) == 1
     pyramid = parse(charts.age_pyramid([("0-4", 2, 3), ("60+", 0, 1)], title="Pyramide"))
     assert "0-4: F 2, M 3" in pyramid.find(f"{NS}desc").text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Femmes : 3"), ("en", "Women: 3"), ("ar", "نساء: 3")],
+)
+def test_bar_tooltips_are_punctuated_in_the_language(language, expected):
+    with translation.override(language):
+        svg = charts.bar_chart([("Oujda", {"women": 3})], title="t")
+    assert [bar.find(f"{NS}title").text for bar in bars(svg)] == [expected]

@@ -5,8 +5,8 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
+from core import clock
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 
@@ -19,7 +19,7 @@ LINK = re.compile(r'href="(/rapports/qualite/([a-z_]+)/\?[^"]+)">(\d+)</a>')
 def records(project, partner_a, partner_b):
     """Partner A has one record behind each check, partner B a pair of duplicates; the
     cancelled and clean rows count nowhere."""
-    future = timezone.localdate() + datetime.timedelta(days=30)
+    future = clock.today() + datetime.timedelta(days=30)
     clean = BeneficiaryFactory(organisation=partner_a, first_name="Awa", last_name="Sow",
                                nationality="GN")  # fmt: skip
     AssistanceFactory(beneficiary=clean, project=project, delivered_on=D(2023, 5, 1))
@@ -151,3 +151,47 @@ def test_figures_and_records_follow_the_viewers_scope(charlie, records):
     listed = quality_records(charlie, Scope(), period, "duplicates")
     assert set(listed.values_list("pk", flat=True)) == records["Partenaire B"]["duplicates"]
     assert not quality_records(charlie, Scope(), period, "no_sex").exists()
+
+
+def test_one_column_per_check_whose_records_are_what_the_check_says(client, officer, records):
+    from reporting.quality import CHECKS
+
+    client.force_login(officer)
+    html = client.get("/rapports/qualite/", QUERY).text
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', html.replace("&#x27;", "'"))
+    labels = [str(check.label) for check in CHECKS.values()]
+    assert headers == ["Partenaire", "Personnes", "Assistances", *labels]
+    for key, check in CHECKS.items():
+        page = client.get(f"/rapports/qualite/{key}/", {**QUERY, "partner": "partner-a"}).text
+        assert f"<h1>{check.label} — " in page.replace("&#x27;", "'")
+        # People: name, reference, birth…; assistances: date, person, provider…
+        assert ('<th scope="col">Naissance</th>' in page) is check.of_people, key
+        assert ('<th scope="col">Prestataire</th>' in page) is not check.of_people, key
+
+
+def test_records_pages_isolate_names_and_organisations(client, officer, records):
+    """User text in <bdi>, so a right-to-left name (or an override character) cannot reorder
+    the words around it (issue 11, item 20)."""
+    client.force_login(officer)
+    people = client.get("/rapports/qualite/no_sex/", {**QUERY, "partner": "partner-a"}).text
+    assert "<h1>Sexe inconnu — <bdi>Partenaire A</bdi></h1>" in people
+    assert "<bdi><strong>BAH</strong> Binta</bdi>" in people
+    assert '<td data-label="Organisation"><bdi>Partenaire A</bdi></td>' in people
+    rows = client.get("/rapports/qualite/no_project/", {**QUERY, "partner": "partner-a"}).text
+    assert "<bdi>BAH Binta</bdi>" in rows
+    assert '<td data-label="Prestataire"><bdi>Partenaire A</bdi></td>' in rows
+
+
+def test_dated_in_the_future_means_after_the_clocks_today(
+    client, officer, partner_a, project, frozen_clock
+):
+    """The page reads core.clock like the dashboard, so a frozen clock freezes both."""
+    frozen_clock(datetime.datetime(2023, 6, 15, 12, tzinfo=datetime.UTC))
+    person = BeneficiaryFactory(organisation=partner_a, registered_on=D(2023, 1, 1))
+    ahead = AssistanceFactory(beneficiary=person, project=project, delivered_on=D(2023, 6, 16))
+    AssistanceFactory(beneficiary=person, project=project, delivered_on=D(2023, 6, 15))
+    client.force_login(officer)
+    rows = client.get("/rapports/qualite/", QUERY).context["rows"]
+    assert [(row["provider__name"], row["future"]) for row in rows] == [("Partenaire A", 1)]
+    listed = client.get("/rapports/qualite/future/", QUERY).text
+    assert _listed(listed, "future") == {ahead.pk}

@@ -180,11 +180,28 @@ def test_donors_never_reach_the_drilldown(client, donor_user, world):
 
 def test_drilldown_with_a_bad_link_says_so(client, officer, world):
     client.force_login(officer)
-    response = client.get("/rapports/assistances/", {"indicator": "nope"})
+    bad = {"indicator": "nope", "cell": "everyone", "country": "gn"}
+    response = client.get("/rapports/assistances/", bad)
     assert response.status_code == 400
     body = response.content.decode()
     assert "Ce lien est incomplet ou invalide." in body
-    assert "<li>indicator : " in body  # which part of the link is wrong
+    # Which part of the link is wrong, by its label in the page's language, not its key.
+    assert "<li>Indicateur : " in body
+    assert "<li>Sexe et âge : " in body
+    assert "<li>Pays : " in body
+    assert "indicator :" not in body and "cell :" not in body
+    english = client.get("/rapports/assistances/", bad, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "<li>Indicator: " in english and "<li>Country: " in english
+    arabic = client.get("/rapports/assistances/", bad, HTTP_ACCEPT_LANGUAGE="ar").text
+    assert "<li>المؤشر: " in arabic
+
+
+def test_quality_records_with_a_bad_link_name_the_wrong_filter(client, officer, world):
+    client.force_login(officer)
+    response = client.get("/rapports/qualite/no_sex/", {"period": "2023-Q9"})
+    assert response.status_code == 400
+    assert "<li>Période : " in response.text
+    assert "period :" not in response.text
 
 
 def test_csv_export_has_an_hxl_row_and_neutralised_cells(client, officer, world):

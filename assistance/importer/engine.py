@@ -385,14 +385,16 @@ def _plan(content, filename, organisation, acting_user, default_project, progres
         if missing:
             return plan
         positions = list(index.items())
-        width = max(position for _name, position in positions) + 1
         raw_rows = []
         for number, cells in table.rows:
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
+            # A row may stop before the header's last column (its last cells empty).
+            width = len(cells)
             # The same text rules as every other path (core.text), then the formula guard.
             values = {
-                name: plain_text(cells[position], multiline=name in MULTILINE_COLUMNS)
+                name: plain_text(
+                    cells[position] if position < width else "",
+                    multiline=name in MULTILINE_COLUMNS,
+                )
                 for name, position in positions
             }
             for name, text in values.items():

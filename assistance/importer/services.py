@@ -26,15 +26,16 @@ from django.utils.translation import ngettext
 
 from assistance.importer.engine import Report, RowError, run_import
 from assistance.importer.models import ImportBatch
-from assistance.importer.reader import ImportFileError, measure, read_limited
+from assistance.importer.reader import ImportFileError, cells_limit, measure, read_limited
 from core.audit import audit_log
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id
 from core.text import plain_text
 from partners.models import Organisation, Project
 
-# Processed in the request only when both small on disk and short: a few thousand rows take a
-# second or two. Anything else goes to a worker and the page shows a progress bar.
+# Processed in the request only when both small on disk and short (a few thousand rows, and
+# no more cells and shared strings than rows as wide as the contract's, twice over, hold):
+# a second or two. Anything else goes to a worker and the page shows a progress bar.
 SYNC_MAX_BYTES = 256 * 1024
 SYNC_MAX_ROWS = 2000
 PROGRESS_TIMEOUT = 6 * 3600
@@ -198,7 +199,7 @@ def import_batch_start(*, batch: ImportBatch, commit: bool) -> Report | None:
     progress). Returns the report when processed now, None when queued.
 
     Short is counted, not guessed from the size on disk: an XLSX of a few hundred kilobytes
-    may hold hundreds of thousands of rows.
+    may hold hundreds of thousands of rows, or one row of a million cells.
     """
     if batch.file_size <= SYNC_MAX_BYTES and _is_short(batch):
         return import_batch_process(batch=batch, commit=commit)
@@ -220,7 +221,8 @@ def _is_short(batch: ImportBatch) -> bool:
         shape = measure(bytes(batch.content or b""), batch.file_name, rows_up_to=SYNC_MAX_ROWS)
     except ImportFileError:
         return True  # refused at once by the reader, with its message: no work to speak of
-    return shape.rows <= SYNC_MAX_ROWS
+    most = cells_limit(SYNC_MAX_ROWS)
+    return shape.rows <= SYNC_MAX_ROWS and shape.cells <= most and shape.strings <= most
 
 
 def import_batch_run(*, batch_id: int, commit: bool) -> Report | None:

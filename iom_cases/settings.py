@@ -144,6 +144,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
 # A file above any limit is refused before it is parsed, with a message saying which one.
 IMPORT_MAX_UPLOAD_BYTES = env.get_int("IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+# Stops an upload over that limit before its body is read (core/uploads.py); then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # An XLSX is a zip: what its parts inflate to, and how much any part may be compressed.
 IMPORT_MAX_UNCOMPRESSED_BYTES = (
     env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 200, minimum=1) * 1024 * 1024

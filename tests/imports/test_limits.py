@@ -35,6 +35,7 @@ from assistance.importer.reader import ImportFileError, read_limited
 from assistance.models import Assistance
 from assistance.tasks import fail_stale_imports, process_import_batch
 from beneficiaries.models import Beneficiary
+from core import uploads
 from tests.imports import bombs
 from tests.imports.conftest import csv_bytes, row
 
@@ -131,11 +132,95 @@ def test_the_api_refuses_a_file_over_the_limit_without_reading_it(
 ):
     settings.IMPORT_MAX_UPLOAD_BYTES = 2 * MB
     response = _api_post(alice, b"x" * (2 * MB + 1))
-    assert response.status_code == 400
-    assert response.json()["file"] == [
-        "Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."
-    ]
+    assert response.status_code == 413
+    assert response.json() == {
+        "file": ["Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."]
+    }
     assert not ImportBatch.objects.exists()
+
+
+@pytest.fixture
+def upload_handlers(monkeypatch, settings, tmp_path):
+    """The size handlers of the requests made, with any file larger than nothing written to a
+    temporary file in `tmp_path` (Django's handler for large uploads)."""
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1 * MB
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    made = []
+    start = uploads.LimitedUploadHandler.__init__
+
+    def record(self, *args, **kwargs):
+        start(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(uploads.LimitedUploadHandler, "__init__", record)
+    return made
+
+
+def test_a_body_declared_over_the_limit_is_stopped_before_its_file_is_read(
+    client, officer, project, partner_a, upload_handlers, tmp_path
+):
+    client.force_login(officer)
+    response = client.post(
+        reverse("imports:upload"),
+        {
+            "file": SimpleUploadedFile("gros.csv", b"x" * (5 * MB)),
+            "organisation": partner_a.pk,  # a field after the file: never read
+            "project": "JPN-PROT",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {"file": ["Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."]}
+    [handler] = upload_handlers
+    assert handler.declared_too_large and handler.received == 0  # no byte of the file read
+    assert list(tmp_path.iterdir()) == []  # nor written anywhere
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_file_growing_past_the_limit_is_stopped_there(
+    client, alice, project, upload_handlers, tmp_path
+):
+    """The body as declared is within the margin, the file is not: read up to the limit, no
+    further, and the temporary file begun is gone."""
+    client.force_login(alice)
+    page = _plain(_upload(client, b"x" * (MB + 10_000)).content.decode())
+    assert "Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers." in page
+    [handler] = upload_handlers
+    assert not handler.declared_too_large and handler.received <= MB
+    assert list(tmp_path.iterdir()) == []
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_api_answers_413_before_reading_a_body_declared_over_the_limit(
+    alice, project, upload_handlers, tmp_path
+):
+    response = _api_post(alice, b"x" * (3 * MB))
+    assert response.status_code == 413
+    assert response.json() == {
+        "file": ["Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."]
+    }
+    [handler] = upload_handlers
+    assert handler.received == 0 and list(tmp_path.iterdir()) == []
+    english = APIClient()
+    english.force_authenticate(alice)
+    response = english.post(
+        "/api/v1/imports/",
+        {"file": SimpleUploadedFile("f.csv", b"x" * (3 * MB))},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["file"] == ["The file is larger than 1 MB: split it into several files."]
+
+
+def test_a_file_within_the_limit_still_goes_through_a_temporary_file(
+    client, alice, project, upload_handlers
+):
+    client.force_login(alice)
+    _upload(client, csv_bytes([row()]))
+    assert ImportBatch.objects.get().status == "valid"
+    [handler] = upload_handlers
+    assert handler.received == len(csv_bytes([row()]))
 
 
 def test_the_command_refuses_a_file_over_the_limit_without_reading_it(

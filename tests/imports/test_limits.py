@@ -719,6 +719,46 @@ def test_the_page_of_a_stale_import_shows_it_failed_not_a_progress_bar(client, a
     assert bar.status_code == 204  # the polling page reloads itself into the failure
 
 
+def _queued(batch, minutes):
+    """As if `batch` had been queued for a worker `minutes` ago, none having taken it yet."""
+    queued = timezone.now() - datetime.timedelta(minutes=minutes)
+    ImportBatch.objects.filter(pk=batch.pk).update(queued_at=queued)
+
+
+def test_an_import_waiting_behind_others_is_not_failed_for_the_time_it_waited(queued_batch):
+    """Queued twelve minutes ago, no worker free until now: it has not started, so its ten
+    minutes have not begun either."""
+    queued_batch.refresh_from_db()
+    assert queued_batch.started_at is None and queued_batch.queued_at is not None
+    _queued(queued_batch, 13)
+    assert fail_stale_imports.delay().get() == 0
+    process_import_batch(queued_batch.pk, False)  # a worker takes it at last
+    queued_batch.refresh_from_db()
+    assert (queued_batch.status, queued_batch.attempts) == ("valid", 1)
+    assert timezone.now() - queued_batch.started_at < datetime.timedelta(minutes=1)
+
+
+def test_an_import_no_worker_ever_started_fails_with_its_own_message(
+    client, alice, queued_batch, settings
+):
+    minutes = settings.IMPORT_QUEUE_TIMEOUT // 60
+    assert minutes == 70  # the visibility timeout (60) and the import's hard limit (10.5)
+    _queued(queued_batch, minutes + 1)
+    assert fail_stale_imports.delay().get() == 0  # within the margin
+    _queued(queued_batch, minutes + 3)
+    client.force_login(alice)
+    page = _plain(client.get(reverse("imports:detail", args=[queued_batch.pk])).content.decode())
+    queued_batch.refresh_from_db()
+    assert (queued_batch.status, queued_batch.attempts) == ("failed", 0)
+    message = (
+        "Aucun serveur de traitement n'a pris ce fichier en charge en 70 minutes : rien n'a été "
+        "importé. Déposez-le à nouveau ; si cela se répète, signalez-le à l'équipe technique."
+    )
+    assert queued_batch.errors[0]["message"] == message
+    assert html.escape(message) in page
+    assert "durée maximale" not in page
+
+
 # --- Memory: refusing a bomb reads little of it ----------------------------------------------
 
 _MEASURE = """

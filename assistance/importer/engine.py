@@ -559,6 +559,8 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
             bad = True
 
     ref = cells.get("beneficiary_ref", "")
+    if ref:
+        read("beneficiary_ref", col.read_beneficiary_ref)  # not the template's example
     person = plan.persons.get(ref) if ref else None
     if ref and person is None:
         person = plan.persons[ref] = _Person(ref, number)

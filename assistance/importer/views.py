@@ -169,7 +169,8 @@ def import_errors_csv(request, importbatch_id: int):
 @login_required
 @require_GET
 def import_template(request, fmt: str):
-    """A file to start from: the contract's headers and one example row that imports as it is."""
+    """A file to start from: the contract's headers and one example row (refused by the import
+    until it is replaced: exports.template_rows)."""
     require_case_staff(request)
     response = HttpResponse(exports.template_file(fmt), content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.TEMPLATE_NAME}.{fmt}"'

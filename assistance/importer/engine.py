@@ -1000,6 +1000,11 @@ class _CopyPipeline:
     """COPY buffers sent by a worker thread while this thread prepares the next ones, so the
     database's work overlaps Python's. Same connection, same transaction: psycopg2 serialises
     any other use of the connection meanwhile (a query simply waits for the COPY under way).
+
+    The thread never outlives the block: on leaving it, however (an error, the time limit
+    raised while waiting for the thread), the thread is stopped and waited for before the
+    transaction can roll back, so no COPY of it runs after the rollback, outside any
+    transaction, writing part of a file.
     """
 
     def __init__(self):
@@ -1007,6 +1012,8 @@ class _CopyPipeline:
         self.raw = connection.connection
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
+        self.stopped = False
+        self.copying = False
         self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
 
     def __enter__(self):
@@ -1016,21 +1023,41 @@ class _CopyPipeline:
     def _run(self) -> None:
         with self.raw.cursor() as cursor:
             while (item := self.queue.get()) is not None:
-                if self.error is None:
+                if self.error is None and not self.stopped:
+                    self.copying = True
                     try:
                         cursor.copy_expert(*item)
                     except BaseException as exc:  # re-raised in the calling thread
                         self.error = exc
+                    finally:
+                        self.copying = False
 
     def put(self, statement: str, buffer: io.StringIO) -> None:
         self.queue.put((statement, buffer))
 
     def __exit__(self, exc_type, exc, tb):
-        self.queue.put(None)
-        self.thread.join()
+        try:
+            self.queue.put(None)
+            self.thread.join()
+        except BaseException:
+            self._stop()  # interrupted while waiting (the soft time limit): stop it first
+            raise
         if self.error is not None and exc is None:
             with connection.wrap_database_errors:  # psycopg2's errors as Django's
                 raise self.error
+
+    def _stop(self) -> None:
+        """Skip what is queued, cancel the COPY under way, and wait for the thread to end."""
+        self.stopped = True
+        while True:
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
+        self.queue.put(None)
+        if self.copying:
+            self.raw.cancel()  # psycopg2: callable from another thread; ignored when idle
+        self.thread.join()
 
 
 def copy_rows(table: str, columns, rows, pipeline: _CopyPipeline | None = None) -> None:

@@ -138,9 +138,12 @@ def _too_many_rows() -> ImportFileError:
 
 def _row_too_wide(row: int | None = None) -> ImportFileError:
     return ImportFileError(
-        _(
+        ngettext(
+            "Une ligne du fichier compte plus de %(limit)s cellule, le maximum d'un tableur : "
+            "ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou en CSV.",
             "Une ligne du fichier compte plus de %(limit)s cellules, le maximum d'un tableur : "
-            "ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou en CSV."
+            "ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou en CSV.",
+            ROW_MAX_CELLS,
         )
         % {"limit": _number(ROW_MAX_CELLS)},
         row=row,
@@ -332,10 +335,14 @@ class _Workbook:
             too_big = sum(map(_elements, contents)) > WHOLE_PARTS_MAX_ELEMENTS
         if too_big:
             raise ImportFileError(
-                _(
+                ngettext(
+                    "Les styles et autres parties de ce classeur dépassent %(size)s Mo ou "
+                    "%(elements)s élément une fois décompressés : copiez les données dans un "
+                    "nouveau classeur ou enregistrez-le en CSV.",
                     "Les styles et autres parties de ce classeur dépassent %(size)s Mo ou "
                     "%(elements)s éléments une fois décompressés : copiez les données dans un "
-                    "nouveau classeur ou enregistrez-le en CSV."
+                    "nouveau classeur ou enregistrez-le en CSV.",
+                    WHOLE_PARTS_MAX_ELEMENTS,
                 )
                 % {
                     "size": _number(WHOLE_PARTS_MAX_BYTES // MB),
@@ -393,10 +400,16 @@ class _Workbook:
             raise _row_too_wide()
         if sheet.inner > max_cells:
             raise ImportFileError(
-                _(
-                    "Le classeur compte plus de %(cells)s cellules, le double de ce que %(rows)s "
-                    "lignes des colonnes du modèle demandent : supprimez les colonnes qui ne "
-                    "sont pas dans le modèle, ou découpez le fichier."
+                ngettext(
+                    "Le classeur compte plus de %(cells)s cellule, le double de ce que les "
+                    "colonnes du modèle demandent au nombre de lignes permis (%(rows)s) : "
+                    "supprimez les colonnes qui ne sont pas dans le modèle, ou découpez le "
+                    "fichier.",
+                    "Le classeur compte plus de %(cells)s cellules, le double de ce que les "
+                    "colonnes du modèle demandent au nombre de lignes permis (%(rows)s) : "
+                    "supprimez les colonnes qui ne sont pas dans le modèle, ou découpez le "
+                    "fichier.",
+                    max_cells,
                 )
                 % {"cells": _number(max_cells), "rows": _number(limit)}
             )
@@ -512,13 +525,18 @@ class _Workbook:
 
 def _too_many_elements() -> ImportFileError:
     """A part read a piece at a time costs time per element, whatever they are."""
+    count = ELEMENTS_PER_CELL * cells_limit()
     return ImportFileError(
-        _(
+        ngettext(
+            "Une partie de ce classeur compte plus de %(count)s élément, bien plus que des "
+            "cellules n'en demandent : copiez les données dans un nouveau classeur ou "
+            "enregistrez-le en CSV.",
             "Une partie de ce classeur compte plus de %(count)s éléments, bien plus que des "
             "cellules n'en demandent : copiez les données dans un nouveau classeur ou "
-            "enregistrez-le en CSV."
+            "enregistrez-le en CSV.",
+            count,
         )
-        % {"count": _number(ELEMENTS_PER_CELL * cells_limit())}
+        % {"count": _number(count)}
     )
 
 

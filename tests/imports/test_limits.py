@@ -388,9 +388,9 @@ def test_more_cells_than_the_rows_allowed_hold_is_refused(settings, do_import):
     rows = [bombs.row((*bombs.GOOD_ROW, *["x"] * 42)) for _ in range(10)]  # 4 + 460 cells
     report = do_import(bombs.workbook(rows), filename="f.xlsx")
     assert _plain(report.errors[0].message) == (
-        "Le classeur compte plus de 462 cellules, le double de ce que 10 lignes des colonnes "
-        "du modèle demandent : supprimez les colonnes qui ne sont pas dans le modèle, ou "
-        "découpez le fichier."
+        "Le classeur compte plus de 462 cellules, le double de ce que les colonnes du modèle "
+        "demandent au nombre de lignes permis (10) : supprimez les colonnes qui ne sont pas "
+        "dans le modèle, ou découpez le fichier."
     )
     rows = [bombs.row((f"B-{n}", "F", "medical", "2024-02-10", *["x"] * 41)) for n in range(10)]
     assert do_import(bombs.workbook(rows), filename="f.xlsx", dry_run=True).ok  # 454 cells

@@ -14,7 +14,7 @@ from django.conf import settings
     # The soft limit fails the batch with a message; the hard one stops a worker that does
     # not come back from it (the beat task then marks the batch failed).
     soft_time_limit=settings.IMPORT_TIME_LIMIT,
-    time_limit=settings.IMPORT_TIME_LIMIT + 30,
+    time_limit=settings.IMPORT_HARD_TIME_LIMIT,
 )
 def process_import_batch(batch_id: int, commit: bool) -> None:
     """Check (and with `commit`, import) a large uploaded file in the background."""

@@ -144,17 +144,36 @@ CELERY_BEAT_SCHEDULE = {
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
 # A file above any limit is refused before it is parsed, with a message saying which one.
 IMPORT_MAX_UPLOAD_BYTES = env.get_int("IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+# Stops an upload over that limit before its body is read (core/uploads.py); then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # An XLSX is a zip: what its parts inflate to, and how much any part may be compressed.
 IMPORT_MAX_UNCOMPRESSED_BYTES = (
     env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 200, minimum=1) * 1024 * 1024
 )
 IMPORT_MAX_COMPRESSION_RATIO = env.get_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
 IMPORT_MAX_ROWS = env.get_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
-# A check or an import running longer is stopped and marked failed (keep it well below
-# CELERY_VISIBILITY_TIMEOUT, or Redis hands a task still running to a second worker); a task
-# whose worker was lost (killed, out of memory) runs at most IMPORT_MAX_ATTEMPTS times in all.
-IMPORT_TIME_LIMIT = env.get_int("IMPORT_TIME_LIMIT_SECONDS", 600, minimum=10)
+# A check or an import running longer is stopped and marked failed, and its worker killed a
+# little later if it did not stop (the hard limit). That must come before
+# CELERY_VISIBILITY_TIMEOUT, or Redis hands a task still running to a second worker: refused
+# at start. A task whose worker was lost (killed, out of memory) runs at most
+# IMPORT_MAX_ATTEMPTS times in all.
+IMPORT_TIME_LIMIT = env.get_int("IMPORT_TIME_LIMIT_SECONDS", 600, minimum=1)
+IMPORT_HARD_TIME_LIMIT = IMPORT_TIME_LIMIT + max(IMPORT_TIME_LIMIT // 20, 1)
+if IMPORT_HARD_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"IMPORT_TIME_LIMIT_SECONDS ({IMPORT_TIME_LIMIT} s, so {IMPORT_HARD_TIME_LIMIT} s with "
+        f"the worker's hard limit) must stay below CELERY_VISIBILITY_TIMEOUT "
+        f"({_VISIBILITY_TIMEOUT} s): Redis would hand an import still running to a second worker."
+    )
 IMPORT_MAX_ATTEMPTS = env.get_int("IMPORT_MAX_ATTEMPTS", 2, minimum=1)
+# A check or import queued that no worker has started (none running, the task lost) is
+# failed once a worker lost before starting it would have had it back (Redis redelivers after
+# the visibility timeout) and run it.
+IMPORT_QUEUE_TIMEOUT = _VISIBILITY_TIMEOUT + IMPORT_HARD_TIME_LIMIT
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

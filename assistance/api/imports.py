@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from assistance.importer import exports
 from assistance.importer.engine import errors_summary
 from assistance.importer.models import ImportBatch
+from assistance.importer.reader import file_too_large
 from assistance.importer.services import (
     import_batch_create,
     import_batch_start,
@@ -29,6 +30,7 @@ from core.api.fields import ScopedSlugRelatedField
 from core.api.permissions import IsCaseworkerOrOfficer
 from core.api.schema import errors
 from core.api.views import ScopedViewSet
+from core.uploads import upload_refused
 from partners.models import Organisation, Project
 
 
@@ -122,13 +124,18 @@ class ImportInputSerializer(serializers.Serializer):
             # The import report (`errors` row by row), or field errors (no file…).
             400: OpenApiResponse(OpenApiTypes.OBJECT),
             **errors(401, 403),
+            413: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="`file` : le fichier dépasse la limite de taille ; il n'a pas été lu.",
+            ),
         },
         description=(
             "201 : importé ; 200 : `dry_run` réussi (rien d'écrit) ; 400 : fichier refusé, "
             "`errors` liste les 1 000 premières erreurs (row, column, value, message), "
             "`error_count` leur nombre total, et rien n'est écrit ; ou `file` : fichier "
-            "au-delà des limites (taille, taille décompressée, lignes) ; 202 : fichier de plus "
-            "de quelques milliers de lignes, traité en arrière-plan, suivre "
+            "au-delà des limites (taille décompressée, lignes, cellules) ; 413 : `file` : "
+            "fichier de plus de 50 Mo (`IMPORT_MAX_UPLOAD_MB`), arrêté avant d'être lu ; 202 : "
+            "fichier de plus de quelques milliers de lignes, traité en arrière-plan, suivre "
             "`GET /api/v1/imports/<id>/`."
         ),
     ),
@@ -147,7 +154,13 @@ class ImportViewSet(
         return super().get_queryset().defer("content")
 
     def create(self, request, *args, **kwargs):
-        data = ImportInputSerializer(data=request.data, context={"request": request})
+        body = request.data  # parsed here: a file over the limit is stopped, never read
+        if upload_refused(request):
+            return Response(
+                {"file": [file_too_large().message]},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        data = ImportInputSerializer(data=body, context={"request": request})
         data.is_valid(raise_exception=True)
         actor = actor_for(request.user)
         organisation = data.validated_data.get("organisation")

@@ -45,6 +45,11 @@ ASSISTANCE_COLUMNS = (
 # The order of the exported files (the import accepts any order).
 COLUMNS = PERSON_COLUMNS + ASSISTANCE_COLUMNS
 
+# The references of the template's example row (exports.template_rows). The import refuses a
+# row whose person has one, so the example never counts as a real person and delivery in a
+# donor's figures, whichever way the file comes (page, API, command).
+EXAMPLE_PREFIX = "EXEMPLE-"
+
 # Longer than any real cell: a guard against pasted documents and hostile files.
 MAX_CELL_CHARS = 5000
 
@@ -113,6 +118,12 @@ _BOOLEAN = {
     "faux": False,
     "n": False,
 }
+
+
+def read_beneficiary_ref(text: str) -> str:
+    if fold(text).startswith(fold(EXAMPLE_PREFIX)):
+        raise CellError(_("Ligne d'exemple du modèle : supprimez-la avant d'importer le fichier."))
+    return text
 
 
 def read_sex(text: str) -> str:

@@ -385,14 +385,16 @@ def _plan(content, filename, organisation, acting_user, default_project, progres
         if missing:
             return plan
         positions = list(index.items())
-        width = max(position for _name, position in positions) + 1
         raw_rows = []
         for number, cells in table.rows:
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
+            # A row may stop before the header's last column (its last cells empty).
+            width = len(cells)
             # The same text rules as every other path (core.text), then the formula guard.
             values = {
-                name: plain_text(cells[position], multiline=name in MULTILINE_COLUMNS)
+                name: plain_text(
+                    cells[position] if position < width else "",
+                    multiline=name in MULTILINE_COLUMNS,
+                )
                 for name, position in positions
             }
             for name, text in values.items():
@@ -557,6 +559,8 @@ def _convert(plan: _Plan, lookups: _Lookups, number: int, cells: dict[str, str])
             bad = True
 
     ref = cells.get("beneficiary_ref", "")
+    if ref:
+        read("beneficiary_ref", col.read_beneficiary_ref)  # not the template's example
     person = plan.persons.get(ref) if ref else None
     if ref and person is None:
         person = plan.persons[ref] = _Person(ref, number)
@@ -996,6 +1000,11 @@ class _CopyPipeline:
     """COPY buffers sent by a worker thread while this thread prepares the next ones, so the
     database's work overlaps Python's. Same connection, same transaction: psycopg2 serialises
     any other use of the connection meanwhile (a query simply waits for the COPY under way).
+
+    The thread never outlives the block: on leaving it, however (an error, the time limit
+    raised while waiting for the thread), the thread is stopped and waited for before the
+    transaction can roll back, so no COPY of it runs after the rollback, outside any
+    transaction, writing part of a file.
     """
 
     def __init__(self):
@@ -1003,6 +1012,8 @@ class _CopyPipeline:
         self.raw = connection.connection
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
+        self.stopped = False
+        self.copying = False
         self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
 
     def __enter__(self):
@@ -1012,21 +1023,41 @@ class _CopyPipeline:
     def _run(self) -> None:
         with self.raw.cursor() as cursor:
             while (item := self.queue.get()) is not None:
-                if self.error is None:
+                if self.error is None and not self.stopped:
+                    self.copying = True
                     try:
                         cursor.copy_expert(*item)
                     except BaseException as exc:  # re-raised in the calling thread
                         self.error = exc
+                    finally:
+                        self.copying = False
 
     def put(self, statement: str, buffer: io.StringIO) -> None:
         self.queue.put((statement, buffer))
 
     def __exit__(self, exc_type, exc, tb):
-        self.queue.put(None)
-        self.thread.join()
+        try:
+            self.queue.put(None)
+            self.thread.join()
+        except BaseException:
+            self._stop()  # interrupted while waiting (the soft time limit): stop it first
+            raise
         if self.error is not None and exc is None:
             with connection.wrap_database_errors:  # psycopg2's errors as Django's
                 raise self.error
+
+    def _stop(self) -> None:
+        """Skip what is queued, cancel the COPY under way, and wait for the thread to end."""
+        self.stopped = True
+        while True:
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
+        self.queue.put(None)
+        if self.copying:
+            self.raw.cancel()  # psycopg2: callable from another thread; ignored when idle
+        self.thread.join()
 
 
 def copy_rows(table: str, columns, rows, pipeline: _CopyPipeline | None = None) -> None:

@@ -4,7 +4,9 @@ round-trips (export → import gives the same people and assistances).
 Text cells that a spreadsheet would run as a formula (= + - @) are prefixed with a quote; the
 importer removes that quote again.
 
-The template files are the same columns with one example row, which imports as it is.
+The template files are the same columns with one example row, to show the forms values take;
+its references are reserved (`columns.EXAMPLE_PREFIX`): the import refuses it until it is
+replaced, so it never counts as a delivery.
 """
 
 from __future__ import annotations
@@ -118,11 +120,12 @@ def to_xlsx(header, rows, title: str) -> bytes:
 
 def template_rows() -> list[list[str]]:
     """One example row in the contract's columns (`columns.COLUMNS`), in the forms a partner
-    writes: it imports as it is into any organisation (no project: the import's default one
-    applies; delivered today, inside any running project), so a partner can try the import
-    before replacing it with their own rows."""
+    writes (no project: the import's default one applies; delivered today, inside any
+    running project). Its references are reserved: the import refuses the row, with a message
+    saying to delete it, so a partner who adds rows below it does not import a fictitious
+    person."""
     example = {
-        "beneficiary_ref": "EXEMPLE-0001",
+        "beneficiary_ref": f"{col.EXAMPLE_PREFIX}0001",
         "first_name": "Aminata",
         "last_name": _("Exemple"),
         "sex": "F",
@@ -132,7 +135,7 @@ def template_rows() -> list[list[str]]:
         "city": "oujda",
         "migrant": "yes",
         "vulnerabilities": "single_parent",
-        "assistance_ref": "EXEMPLE-A-0001",
+        "assistance_ref": f"{col.EXAMPLE_PREFIX}A-0001",
         "category": "medical",
         "subtype": "consultation",
         "delivered_on": timezone.localdate().isoformat(),
@@ -142,7 +145,7 @@ def template_rows() -> list[list[str]]:
         "quantity": "1",
         "value_mad": "150",
         "outcome": "",
-        "notes": _("Ligne d'exemple : remplacez-la par vos données."),
+        "notes": _("Ligne d'exemple : supprimez-la et écrivez vos données à sa place."),
     }
     return [[example[name] for name in col.COLUMNS]]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from core.access import actor_for
@@ -31,8 +32,10 @@ class ImportUploadForm(AccessibleFormMixin, forms.Form):
         to_field_name="code",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, refused_upload: str = "", **kwargs):
+        """`refused_upload`: why the upload was stopped (too large), if it was."""
         super().__init__(*args, **kwargs)
+        self.refused_upload = refused_upload
         self.actor = actor_for(user)
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("code")
         if self.actor.sees_everything:
@@ -42,6 +45,16 @@ class ImportUploadForm(AccessibleFormMixin, forms.Form):
             self.fields["organisation"].required = True
         else:
             del self.fields["organisation"]
+
+    def full_clean(self):
+        if self.is_bound and self.refused_upload:
+            # The upload was stopped at its file: the fields after it were never read, so
+            # the one error to show is why.
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            self.add_error("file", self.refused_upload)
+            return
+        super().full_clean()
 
     def chosen_organisation(self):
         if "organisation" in self.fields:

@@ -71,8 +71,11 @@ class ImportBatch(models.Model):
     status = models.CharField(
         _("statut"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
-    # When the current step (check or import) started, and how many times a worker started it:
-    # a batch running past the time limit is failed, and so is one whose worker kept dying.
+    # When the current step (check or import) was queued for a worker, when it started (in the
+    # request, or when a worker took it), and how many times a worker started it: a batch
+    # running past the time limit is failed, so is one no worker started long after it was
+    # queued, and one whose worker kept dying.
+    queued_at = models.DateTimeField(_("mis en file le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     rows = models.PositiveIntegerField(_("lignes"), default=0)

@@ -6,8 +6,9 @@ limits of settings before anything of it is parsed (`reader.measure`): it is ref
 when over one. Small files are then checked and imported in the request; any other goes to a
 Celery task that reports its progress (read by the page's progress bar), runs under a time
 limit, and runs again after a lost worker at most `IMPORT_MAX_ATTEMPTS` times in all. A batch
-left running past its time limit (a worker killed outright) is marked failed by the beat
-task and by the pages that show it, so none stays "running" for ever.
+left running past its time limit (a worker killed outright), or queued and never started by
+any worker (`IMPORT_QUEUE_TIMEOUT`), is marked failed by the beat task and by the pages that
+show it, so none stays "running" for ever.
 """
 
 from __future__ import annotations
@@ -26,15 +27,16 @@ from django.utils.translation import ngettext
 
 from assistance.importer.engine import Report, RowError, run_import
 from assistance.importer.models import ImportBatch
-from assistance.importer.reader import ImportFileError, measure, read_limited
+from assistance.importer.reader import ImportFileError, cells_limit, measure, read_limited
 from core.audit import audit_log
 from core.models import AuditEntry
 from core.permissions import acting_organisation_id, require_record_keeper
 from core.text import plain_text
 from partners.models import Organisation, Project
 
-# Processed in the request only when both small on disk and short: a few thousand rows take a
-# second or two. Anything else goes to a worker and the page shows a progress bar.
+# Processed in the request only when both small on disk and short (a few thousand rows, and
+# no more cells and shared strings than rows as wide as the contract's, twice over, hold):
+# a second or two. Anything else goes to a worker and the page shows a progress bar.
 SYNC_MAX_BYTES = 256 * 1024
 SYNC_MAX_ROWS = 2000
 PROGRESS_TIMEOUT = 6 * 3600
@@ -200,16 +202,17 @@ def import_batch_start(*, batch: ImportBatch, commit: bool) -> Report | None:
     progress). Returns the report when processed now, None when queued.
 
     Short is counted, not guessed from the size on disk: an XLSX of a few hundred kilobytes
-    may hold hundreds of thousands of rows.
+    may hold hundreds of thousands of rows, or one row of a million cells.
     """
     if batch.file_size <= SYNC_MAX_BYTES and _is_short(batch):
         return import_batch_process(batch=batch, commit=commit)
     from assistance.tasks import process_import_batch
 
     running = ImportBatch.Status.IMPORTING if commit else ImportBatch.Status.VALIDATING
-    # A new step (check, then import) has its own attempts and its own time.
+    # A new step (check, then import) has its own attempts and its own time, which starts when
+    # a worker takes it (`import_batch_run`): waiting in the queue is not running.
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=running, started_at=timezone.now(), attempts=0
+        status=running, queued_at=timezone.now(), started_at=None, attempts=0
     )
     batch.status = running
     cache.set(_progress_key(batch.pk), 0, PROGRESS_TIMEOUT)
@@ -222,7 +225,8 @@ def _is_short(batch: ImportBatch) -> bool:
         shape = measure(bytes(batch.content or b""), batch.file_name, rows_up_to=SYNC_MAX_ROWS)
     except ImportFileError:
         return True  # refused at once by the reader, with its message: no work to speak of
-    return shape.rows <= SYNC_MAX_ROWS
+    most = cells_limit(SYNC_MAX_ROWS)
+    return shape.rows <= SYNC_MAX_ROWS and shape.cells <= most and shape.strings <= most
 
 
 def import_batch_run(*, batch_id: int, commit: bool) -> Report | None:
@@ -259,19 +263,25 @@ def import_batch_run(*, batch_id: int, commit: bool) -> Report | None:
 
 
 def import_batch_fail_stale(*, batch_id: int | None = None) -> int:
-    """Mark failed every batch (or batch `batch_id`) still running long after its time limit:
-    its worker was killed outright or it never started. Returns how many were marked."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.IMPORT_TIME_LIMIT)
-    cutoff -= STALE_MARGIN
-    stale = ImportBatch.objects.filter(status__in=RUNNING).filter(
-        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
-    )
+    """Mark failed every batch (or batch `batch_id`) still running long after its time limit
+    (its worker was killed outright), or queued and never started by a worker long after
+    that could have happened (`IMPORT_QUEUE_TIMEOUT`: no worker running, the task lost), each
+    with its own message. Returns how many were marked."""
+    now = timezone.now()
+    running = ImportBatch.objects.filter(status__in=RUNNING)
     if batch_id is not None:
-        stale = stale.filter(pk=batch_id)
+        running = running.filter(pk=batch_id)
+    started_before = now - datetime.timedelta(seconds=settings.IMPORT_TIME_LIMIT) - STALE_MARGIN
+    queued_before = now - datetime.timedelta(seconds=settings.IMPORT_QUEUE_TIMEOUT) - STALE_MARGIN
+    overran = running.filter(started_at__lt=started_before)
+    never_started = running.filter(started_at__isnull=True).filter(
+        Q(queued_at__lt=queued_before) | Q(queued_at__isnull=True, created_at__lt=queued_before)
+    )
     marked = 0
-    for language in stale.values_list("language", flat=True).distinct():
-        with translation.override(language):
-            marked += _mark_failed(stale.filter(language=language), _time_limit_message())
+    for stale, message in ((overran, _time_limit_message), (never_started, _not_started_message)):
+        for language in stale.values_list("language", flat=True).distinct():
+            with translation.override(language):
+                marked += _mark_failed(stale.filter(language=language), message())
     return marked
 
 
@@ -282,6 +292,19 @@ def _time_limit_message() -> str:
         "importé. Découpez le fichier en plusieurs fichiers plus petits.",
         "Le traitement a dépassé la durée maximale de %(minutes)s minutes : rien n'a été "
         "importé. Découpez le fichier en plusieurs fichiers plus petits.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _not_started_message() -> str:
+    minutes = max(settings.IMPORT_QUEUE_TIMEOUT // 60, 1)
+    return ngettext(
+        "Aucun serveur de traitement n'a pris ce fichier en charge en %(minutes)s minute : "
+        "rien n'a été importé. Déposez-le à nouveau ; si cela se répète, signalez-le à "
+        "l'équipe technique.",
+        "Aucun serveur de traitement n'a pris ce fichier en charge en %(minutes)s minutes : "
+        "rien n'a été importé. Déposez-le à nouveau ; si cela se répète, signalez-le à "
+        "l'équipe technique.",
         minutes,
     ) % {"minutes": minutes}
 

@@ -23,6 +23,7 @@ from assistance.importer import columns, exports
 from assistance.importer.engine import errors_summary
 from assistance.importer.forms import ImportUploadForm
 from assistance.importer.models import ImportBatch
+from assistance.importer.reader import file_too_large
 from assistance.importer.services import (
     import_batch_create,
     import_batch_fail_stale,
@@ -31,6 +32,7 @@ from assistance.importer.services import (
     import_file_read,
 )
 from beneficiaries.views import require_case_staff
+from core.uploads import upload_refused
 from partners.models import Organisation
 
 
@@ -52,8 +54,14 @@ def _batch(request, batch_id: int) -> ImportBatch:
 @login_required
 def import_upload(request):
     actor = require_case_staff(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,  # parsed here: a file over the limit is stopped
+        user=request.user,
+        refused_upload=file_too_large().message if posted and upload_refused(request) else "",
+    )
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = import_batch_create(
@@ -161,7 +169,8 @@ def import_errors_csv(request, importbatch_id: int):
 @login_required
 @require_GET
 def import_template(request, fmt: str):
-    """A file to start from: the contract's headers and one example row that imports as it is."""
+    """A file to start from: the contract's headers and one example row (refused by the import
+    until it is replaced: exports.template_rows)."""
     require_case_staff(request)
     response = HttpResponse(exports.template_file(fmt), content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.TEMPLATE_NAME}.{fmt}"'

@@ -55,6 +55,9 @@ class Worker:
             "IOM_TEST_DATABASE": database_settings_json(),
             "REDIS_URL": broker_url,
             "CELERY_VISIBILITY_TIMEOUT": "3",
+            # No task of this worker may run longer (settings refuse an import's time limit
+            # that would): the import's must end before Redis redelivers.
+            "IMPORT_TIME_LIMIT_SECONDS": "1",
             "IOM_VAR_DIR": str(var_dir),
         }
         self.log = log

@@ -65,6 +65,17 @@ def _import_settings(**environ):
             {"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "a", "IMPORT_MAX_ROWS": "0"},
             "IMPORT_MAX_ROWS must be at least 1",
         ),
+        (
+            # Redis would hand an import still running after an hour to a second worker.
+            {"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "a", "IMPORT_TIME_LIMIT_SECONDS": "7200"},
+            "IMPORT_TIME_LIMIT_SECONDS (7200 s, so 7560 s with the worker's hard limit) must "
+            "stay below CELERY_VISIBILITY_TIMEOUT (3600 s)",
+        ),
+        (
+            {"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "a", "CELERY_VISIBILITY_TIMEOUT": "620"},
+            "IMPORT_TIME_LIMIT_SECONDS (600 s, so 630 s with the worker's hard limit) must "
+            "stay below CELERY_VISIBILITY_TIMEOUT (620 s)",
+        ),
     ],
 )
 def test_production_settings_fail_loudly(environ, message):
@@ -75,4 +86,12 @@ def test_production_settings_fail_loudly(environ, message):
 
 def test_production_settings_start_with_good_values():
     result = _import_settings(SECRET_KEY="x" * 40, ALLOWED_HOSTS="cases.example.org")
+    assert result.returncode == 0, result.stderr
+    # Imports of two hours, with Redis waiting three before it hands a task to another worker.
+    result = _import_settings(
+        SECRET_KEY="x" * 40,
+        ALLOWED_HOSTS="cases.example.org",
+        IMPORT_TIME_LIMIT_SECONDS="7200",
+        CELERY_VISIBILITY_TIMEOUT="10800",
+    )
     assert result.returncode == 0, result.stderr

@@ -5,12 +5,15 @@ gives up after a bounded number of lost workers; nothing stays "running" for eve
 zip bomb takes little memory."""
 
 import datetime
+import html
 import io
 import json
 import os
+import random
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,17 +28,23 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assistance.importer import reader, services
+from assistance.importer.columns import COLUMNS
 from assistance.importer.engine import ERRORS_KEPT
 from assistance.importer.models import ImportBatch
 from assistance.importer.reader import ImportFileError, read_limited
 from assistance.models import Assistance
 from assistance.tasks import fail_stale_imports, process_import_batch
 from beneficiaries.models import Beneficiary
+from core import uploads
 from tests.imports import bombs
 from tests.imports.conftest import csv_bytes, row
 
 MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def len_inflated(content: bytes) -> int:
+    return sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(content)).infolist())
 
 
 def _plain(text: str) -> str:
@@ -123,11 +132,95 @@ def test_the_api_refuses_a_file_over_the_limit_without_reading_it(
 ):
     settings.IMPORT_MAX_UPLOAD_BYTES = 2 * MB
     response = _api_post(alice, b"x" * (2 * MB + 1))
-    assert response.status_code == 400
-    assert response.json()["file"] == [
-        "Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."
-    ]
+    assert response.status_code == 413
+    assert response.json() == {
+        "file": ["Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."]
+    }
     assert not ImportBatch.objects.exists()
+
+
+@pytest.fixture
+def upload_handlers(monkeypatch, settings, tmp_path):
+    """The size handlers of the requests made, with any file larger than nothing written to a
+    temporary file in `tmp_path` (Django's handler for large uploads)."""
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1 * MB
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    made = []
+    start = uploads.LimitedUploadHandler.__init__
+
+    def record(self, *args, **kwargs):
+        start(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(uploads.LimitedUploadHandler, "__init__", record)
+    return made
+
+
+def test_a_body_declared_over_the_limit_is_stopped_before_its_file_is_read(
+    client, officer, project, partner_a, upload_handlers, tmp_path
+):
+    client.force_login(officer)
+    response = client.post(
+        reverse("imports:upload"),
+        {
+            "file": SimpleUploadedFile("gros.csv", b"x" * (5 * MB)),
+            "organisation": partner_a.pk,  # a field after the file: never read
+            "project": "JPN-PROT",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {"file": ["Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."]}
+    [handler] = upload_handlers
+    assert handler.declared_too_large and handler.received == 0  # no byte of the file read
+    assert list(tmp_path.iterdir()) == []  # nor written anywhere
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_file_growing_past_the_limit_is_stopped_there(
+    client, alice, project, upload_handlers, tmp_path
+):
+    """The body as declared is within the margin, the file is not: read up to the limit, no
+    further, and the temporary file begun is gone."""
+    client.force_login(alice)
+    page = _plain(_upload(client, b"x" * (MB + 10_000)).content.decode())
+    assert "Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers." in page
+    [handler] = upload_handlers
+    assert not handler.declared_too_large and handler.received <= MB
+    assert list(tmp_path.iterdir()) == []
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_api_answers_413_before_reading_a_body_declared_over_the_limit(
+    alice, project, upload_handlers, tmp_path
+):
+    response = _api_post(alice, b"x" * (3 * MB))
+    assert response.status_code == 413
+    assert response.json() == {
+        "file": ["Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."]
+    }
+    [handler] = upload_handlers
+    assert handler.received == 0 and list(tmp_path.iterdir()) == []
+    english = APIClient()
+    english.force_authenticate(alice)
+    response = english.post(
+        "/api/v1/imports/",
+        {"file": SimpleUploadedFile("f.csv", b"x" * (3 * MB))},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["file"] == ["The file is larger than 1 MB: split it into several files."]
+
+
+def test_a_file_within_the_limit_still_goes_through_a_temporary_file(
+    client, alice, project, upload_handlers
+):
+    client.force_login(alice)
+    _upload(client, csv_bytes([row()]))
+    assert ImportBatch.objects.get().status == "valid"
+    [handler] = upload_handlers
+    assert handler.received == len(csv_bytes([row()]))
 
 
 def test_the_command_refuses_a_file_over_the_limit_without_reading_it(
@@ -236,8 +329,9 @@ def test_more_shared_strings_than_a_sheet_within_the_limit_can_use(settings, do_
     assert do_import(content, filename="f.xlsx", dry_run=True).ok
 
 
-def test_styles_and_other_parts_parsed_whole_are_bounded(monkeypatch, do_import):
-    monkeypatch.setattr(reader, "WHOLE_PARTS_MAX_BYTES", 10_000)
+@pytest.mark.parametrize("limit", ["WHOLE_PARTS_MAX_BYTES", "WHOLE_PARTS_MAX_ELEMENTS"])
+def test_styles_and_other_parts_parsed_whole_are_bounded(monkeypatch, do_import, limit):
+    monkeypatch.setattr(reader, limit, 1000)
     styles = (
         b"<styleSheet>" + b"".join(b'<xf id="%d"/>' % n for n in range(1000)) + b"</styleSheet>"
     )
@@ -252,6 +346,191 @@ def test_a_central_directory_that_lies_about_sizes_is_refused(do_import):
     report = do_import(content, filename="f.xlsx")
     assert "n'est pas un classeur Excel (.xlsx) lisible" in report.errors[0].message
     assert Assistance.objects.count() == 0
+
+
+# --- The width of a row, elements behind a prefix or unknown to the reader --------------------
+
+
+def _no_parsing(monkeypatch):
+    """Fail the test if anything parses the XML of a worksheet or of the shared strings."""
+
+    def parsed(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(reader.ElementTree, "iterparse", parsed)
+
+
+def test_a_small_xlsx_with_a_row_of_a_million_cells_is_refused_at_upload(
+    client, alice, project, monkeypatch
+):
+    content = bombs.workbook([bombs.wide_row(1_000_000)])
+    assert len(content) < 1 * MB  # small on disk: it would be checked in the request
+    _no_parsing(monkeypatch)
+    client.force_login(alice)
+    page = _plain(html.unescape(_upload(client, content, name="large.xlsx").content.decode()))
+    assert (
+        "Une ligne du fichier compte plus de 16 384 cellules, le maximum d'un tableur : "
+        "ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou en CSV."
+    ) in page
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_row_as_wide_as_excel_allows_is_read(do_import):
+    content = bombs.workbook([bombs.row(bombs.GOOD_ROW)[:-6] + bombs.wide_row(16_380)[5:]])
+    assert do_import(content, filename="f.xlsx", dry_run=True).ok
+    wider = bombs.workbook([bombs.row(bombs.GOOD_ROW)[:-6] + bombs.wide_row(16_381)[5:]])
+    report = do_import(wider, filename="f.xlsx", dry_run=True)
+    assert "plus de 16" in report.errors[0].message
+
+
+def test_more_cells_than_the_rows_allowed_hold_is_refused(settings, do_import):
+    settings.IMPORT_MAX_ROWS = 10  # at most 11 rows × 21 columns × 2 = 462 cells
+    rows = [bombs.row((*bombs.GOOD_ROW, *["x"] * 42)) for _ in range(10)]  # 4 + 460 cells
+    report = do_import(bombs.workbook(rows), filename="f.xlsx")
+    assert _plain(report.errors[0].message) == (
+        "Le classeur compte plus de 462 cellules, le double de ce que les colonnes du modèle "
+        "demandent au nombre de lignes permis (10) : supprimez les colonnes qui ne sont pas "
+        "dans le modèle, ou découpez le fichier."
+    )
+    rows = [bombs.row((f"B-{n}", "F", "medical", "2024-02-10", *["x"] * 41)) for n in range(10)]
+    assert do_import(bombs.workbook(rows), filename="f.xlsx", dry_run=True).ok  # 454 cells
+
+
+def test_the_largest_workbook_the_limits_accept_is_read_whole(settings, do_import):
+    """At the limits: as many rows as allowed, twice the contract's cells, twenty distinct
+    shared strings a row (the benchmark measures it at 100,000 rows)."""
+    settings.IMPORT_MAX_ROWS = 200
+    content = bombs.largest_accepted(200, columns=COLUMNS)
+    assert reader.measure(content, "f.xlsx") == reader.Shape(
+        rows=200, cells=reader.cells_limit(), strings=4051, inflated_bytes=len_inflated(content)
+    )
+    report = do_import(content, filename="f.xlsx", dry_run=True)
+    assert (report.ok, report.rows, report.counts["assistances_new"]) == (True, 200, 200)
+
+
+def test_a_short_file_of_wide_rows_goes_to_the_worker(
+    client, alice, project, django_capture_on_commit_callbacks
+):
+    """Six rows, but more cells than 2,000 rows as wide as the contract's: counted, so not
+    checked in the request."""
+    wide = bombs.row(bombs.GOOD_ROW)[:-6] + bombs.wide_row(16_000)[5:]
+    content = bombs.workbook([wide] * 6)
+    assert len(content) <= services.SYNC_MAX_BYTES
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _upload(client, content, name="large.xlsx")
+    assert ImportBatch.objects.get().status == "validating" and len(callbacks) == 1
+
+
+def test_a_header_reaching_column_xfd_makes_no_row_16384_cells_wide():
+    header = bombs.row(bombs.HEADER)[:-6] + b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c>'
+    content = bombs.workbook([header + b"</row>", bombs.row(bombs.GOOD_ROW)], header=None)
+    table = reader.read_table(content, "f.xlsx")
+    assert len(table.headers) == 16_384
+    assert [(number, cells) for number, cells in table.rows] == [(2, list(bombs.GOOD_ROW))]
+
+
+def test_a_csv_row_wider_than_a_spreadsheet_is_refused(do_import):
+    content = csv_bytes([row()]) + b"," * 16_384 + b"\n"
+    report = do_import(content)
+    assert (report.errors[0].row, _plain(report.errors[0].message)) == (
+        3,
+        "Une ligne du fichier compte plus de 16 384 cellules, le maximum d'un tableur : "
+        "ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou en CSV.",
+    )
+
+
+def test_a_csv_row_of_millions_of_characters_is_refused_before_it_is_split(do_import):
+    """An unclosed quote, or a line of 2.5 million cells: refused before the CSV reader
+    builds a list of them."""
+    content = csv_bytes([row()]) + b"ab," * 1_000_000 + b"\n"
+    report = do_import(content)
+    assert (report.errors[0].row, _plain(report.errors[0].message)) == (
+        3,
+        "Ligne 3 illisible : elle dépasse 2 000 000 caractères (un guillemet n'est-il pas "
+        "fermé ?).",
+    )
+
+
+def test_elements_behind_a_prefix_declared_after_a_megabyte_are_counted(settings, do_import):
+    """`<x:row>` and `<x:si>` count whatever precedes the root element that binds `x`."""
+    settings.IMPORT_MAX_ROWS = 10
+    hidden = {"prefix": "x:", "preamble": bombs.comment(int(1.5 * MB))}
+    strings = (b"<x:si><x:t>%d</x:t></x:si>" % n for n in range(211))
+    content = bombs.workbook(shared_strings=strings, strings_preamble=hidden["preamble"], **hidden)
+    report = do_import(content, filename="f.xlsx")
+    assert "plus de 210 textes différents" in report.errors[0].message
+    rows = [bombs.row((f"B-{n}", "F", "medical", "2024-02-10"), prefix="x:") for n in range(11)]
+    report = do_import(bombs.workbook(rows, **hidden), filename="f.xlsx")
+    assert "plus de 10 lignes" in report.errors[0].message
+    report = do_import(bombs.workbook(rows[:10], **hidden), filename="f.xlsx", dry_run=True)
+    assert (report.ok, report.rows) == (True, 10)  # read as any other sheet
+
+
+def test_prefixed_rows_hidden_behind_a_comment_go_to_the_worker(
+    client, alice, project, django_capture_on_commit_callbacks
+):
+    rows = bombs.varied_rows(services.SYNC_MAX_ROWS + 1)
+    prefixed = (line.replace(b"<", b"<x:").replace(b"<x:/", b"</x:") for line in rows)
+    content = bombs.workbook(prefixed, prefix="x:", preamble=bombs.comment(int(1.1 * MB)))
+    assert len(content) <= services.SYNC_MAX_BYTES  # small on disk: counted, not guessed
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _upload(client, content, name="court.xlsx")
+    assert ImportBatch.objects.get().status == "validating" and len(callbacks) == 1
+
+
+def test_more_shared_strings_than_cells_are_refused(do_import):
+    """One row cannot use two million texts; a second sheet's cells may use them."""
+    strings = [b"<si><t>%x</t></si>" % n for n in range(3000)]
+    report = do_import(bombs.workbook(shared_strings=strings), filename="f.xlsx")
+    assert _plain(report.errors[0].message) == (
+        "Ce classeur contient plus de textes différents que de cellules : il n'a pas été écrit "
+        "par un tableur. Copiez les données dans un nouveau classeur ou enregistrez-le en CSV."
+    )
+    lists = [b"<row>" + b'<c t="s"><v>%d</v></c>' % n + b"</row>" for n in range(3000)]
+    content = bombs.workbook(
+        [bombs.row(bombs.GOOD_ROW)], shared_strings=strings, second_sheet=lists
+    )
+    assert do_import(content, filename="f.xlsx", dry_run=True).ok
+
+
+def test_elements_the_reader_does_not_know_are_bounded(settings, do_import):
+    settings.IMPORT_MAX_ROWS = 10  # 462 cells, so at most 4 × 462 = 1,848 elements a part
+    unknown = [b"<junk/>" * 1800]
+    assert do_import(bombs.workbook(unknown), filename="f.xlsx", dry_run=True).rows == 0
+    report = do_import(bombs.workbook(unknown * 2), filename="f.xlsx")
+    assert _plain(report.errors[0].message) == (
+        "Une partie de ce classeur compte plus de 1 848 éléments, bien plus que des cellules "
+        "n'en demandent : copiez les données dans un nouveau classeur ou enregistrez-le en CSV."
+    )
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        bombs.nested(100),  # deeper than any spreadsheet
+        # A prefix across two chunks of the count, longer than any name
+        b"<" + os.urandom(600_000).hex().encode() + b":row/>",
+        b"<row><c><is>" + b"<r><t>x</t></r>" * 5000 + b"</is></c></row>",  # a cell of 15,000
+    ],
+    ids=["deep", "long-name", "cell-of-15000-elements"],
+)
+def test_no_spreadsheets_xml_is_not_a_workbook(sheet, do_import):
+    report = do_import(bombs.workbook([sheet]), filename="f.xlsx")
+    assert "n'est pas un classeur Excel (.xlsx) lisible" in report.errors[0].message
+
+
+def test_a_document_type_is_refused_before_expat_reads_it(do_import):
+    entities = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    report = do_import(bombs.workbook(preamble=entities), filename="f.xlsx")
+    assert "n'est pas un classeur Excel (.xlsx) lisible" in report.errors[0].message
+
+
+def test_a_shared_string_index_out_of_the_table_is_not_a_crash(do_import):
+    rows = [b'<row><c t="s"><v>99</v></c></row>']
+    report = do_import(bombs.workbook(rows), filename="f.xlsx")
+    assert "n'est pas un classeur Excel (.xlsx) lisible" in report.errors[0].message
 
 
 # --- At most the first 1,000 errors, and how many there were -----------------------------------
@@ -440,6 +719,46 @@ def test_the_page_of_a_stale_import_shows_it_failed_not_a_progress_bar(client, a
     assert bar.status_code == 204  # the polling page reloads itself into the failure
 
 
+def _queued(batch, minutes):
+    """As if `batch` had been queued for a worker `minutes` ago, none having taken it yet."""
+    queued = timezone.now() - datetime.timedelta(minutes=minutes)
+    ImportBatch.objects.filter(pk=batch.pk).update(queued_at=queued)
+
+
+def test_an_import_waiting_behind_others_is_not_failed_for_the_time_it_waited(queued_batch):
+    """Queued twelve minutes ago, no worker free until now: it has not started, so its ten
+    minutes have not begun either."""
+    queued_batch.refresh_from_db()
+    assert queued_batch.started_at is None and queued_batch.queued_at is not None
+    _queued(queued_batch, 13)
+    assert fail_stale_imports.delay().get() == 0
+    process_import_batch(queued_batch.pk, False)  # a worker takes it at last
+    queued_batch.refresh_from_db()
+    assert (queued_batch.status, queued_batch.attempts) == ("valid", 1)
+    assert timezone.now() - queued_batch.started_at < datetime.timedelta(minutes=1)
+
+
+def test_an_import_no_worker_ever_started_fails_with_its_own_message(
+    client, alice, queued_batch, settings
+):
+    minutes = settings.IMPORT_QUEUE_TIMEOUT // 60
+    assert minutes == 70  # the visibility timeout (60) and the import's hard limit (10.5)
+    _queued(queued_batch, minutes + 1)
+    assert fail_stale_imports.delay().get() == 0  # within the margin
+    _queued(queued_batch, minutes + 3)
+    client.force_login(alice)
+    page = _plain(client.get(reverse("imports:detail", args=[queued_batch.pk])).content.decode())
+    queued_batch.refresh_from_db()
+    assert (queued_batch.status, queued_batch.attempts) == ("failed", 0)
+    message = (
+        "Aucun serveur de traitement n'a pris ce fichier en charge en 70 minutes : rien n'a été "
+        "importé. Déposez-le à nouveau ; si cela se répète, signalez-le à l'équipe technique."
+    )
+    assert queued_batch.errors[0]["message"] == message
+    assert html.escape(message) in page
+    assert "durée maximale" not in page
+
+
 # --- Memory: refusing a bomb reads little of it ----------------------------------------------
 
 _MEASURE = """
@@ -471,12 +790,10 @@ print(json.dumps({**figures, "refusals": refusals}))
 """
 
 
-@pytest.mark.parametrize(
-    "build", [lambda: bombs.rows_bomb(390_000), lambda: bombs.inflated_bomb(492)]
-)
-def test_refusing_a_zip_bomb_takes_little_memory(tmp_path, build):
+def _peak(tmp_path, content: bytes) -> dict:
+    """What measuring then reading `content` costs, in a fresh process."""
     path = tmp_path / "bombe.xlsx"
-    path.write_bytes(build())
+    path.write_bytes(content)
     result = subprocess.run(  # noqa: S603 (this interpreter, a script of this file)
         [sys.executable, "-c", _MEASURE, str(path)],
         cwd=ROOT,
@@ -486,7 +803,24 @@ def test_refusing_a_zip_bomb_takes_little_memory(tmp_path, build):
         # The script reads no database: a URL is parsed, never connected to.
         env={**os.environ, "DEBUG": "0", "DATABASE_URL": "postgres://unused@127.0.0.1:9/unused"},
     )
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "build", [lambda: bombs.rows_bomb(390_000), lambda: bombs.inflated_bomb(492)]
+)
+def test_refusing_a_zip_bomb_takes_little_memory(tmp_path, build):
+    figures = _peak(tmp_path, build())
     # Peak memory grows by a few megabytes, not the hundreds the file inflates to.
     assert figures["kb"] < 32 * 1024, figures
     assert len(figures["refusals"]) == 2, figures  # refused at upload and in the worker
+
+
+def test_reading_a_sheet_of_elements_no_reader_knows_takes_little_memory(tmp_path):
+    """A million elements inside the sheet's data (within the limits): openpyxl kept every
+    one (+90 MB; a 2 MB file of ten million took 900 MB), the reader drops each as it ends."""
+    pick = random.Random(1).choice
+    junk = b"".join(pick((b"<a/>", b"<b/>")) for _ in range(1_000_000))
+    figures = _peak(tmp_path, bombs.workbook([junk, bombs.row(bombs.GOOD_ROW)]))
+    assert figures["refusals"] == [], figures
+    assert figures["kb"] < 32 * 1024, figures

@@ -24,7 +24,8 @@ from bilans.texts import (
     key_figure_label,
     texts_for,
 )
-from bilans.xlsx import render_xlsx, safe
+from bilans.xlsx import render_xlsx
+from core.spreadsheets import neutralise as safe
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory

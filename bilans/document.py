@@ -13,7 +13,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from bilans.texts import long_date, texts_for
+from django.utils import translation
+
+from bilans.texts import (
+    age_band_label,
+    hidden_count_stand_in,
+    key_figure_label,
+    long_date,
+    texts_for,
+)
 from core.countries import country_name
 
 SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
@@ -158,10 +166,10 @@ class Document:
         t = self.texts
         k = self.small_cell_threshold
         if k >= 2:
-            return t["small_cells_one" if k == 2 else "small_cells"].format(k=k, km1=k - 1)
+            return t["small_cells_one" if k == 2 else "small_cells"] % {"k": k, "km1": k - 1}
         if self.project_threshold >= 2:
-            return t["small_cells_raw"].format(k=self.project_threshold)
-        return t["small_cells_none"].format(k=self.project_threshold)
+            return t["small_cells_raw"] % {"k": self.project_threshold}
+        return t["small_cells_none"] % {"k": self.project_threshold}
 
 
 def format_number(value, language: str) -> str:
@@ -194,14 +202,6 @@ def _sex_row(label: str, entry: dict, *, unit: str = "", code: str = "") -> Row:
     )
 
 
-def _band_label(key: str, t: dict) -> str:
-    if key == "unknown":
-        return t["age_unknown"]
-    if key.endswith("+"):
-        return f"{key[:-1]} {t['and_over']}"
-    return f"{key} {t['years']}"
-
-
 def _published(cells) -> int:
     """The sum of the cells a reader sees as numbers (hidden ones, `<k` and `x`, left out)."""
     return sum(value for value in cells if isinstance(value, int))
@@ -230,19 +230,34 @@ def _age_table(title: str, entry: dict, t: dict) -> Table:
         title=title,
         first_header=t["age_band"],
         headers=[t["total"]],
-        rows=[Row(label=_band_label(key, t), cells=[value]) for key, value in bands.items()],
+        rows=[Row(label=age_band_label(key), cells=[value]) for key, value in bands.items()],
     )
 
 
 def build_document(*, figures: dict, context: dict, language: str, version, checksum: str,
                    generated_at: datetime.datetime | None) -> Document:  # fmt: skip
-    """The document of a snapshot (or of fresh figures, for the command line)."""
+    """The document of a snapshot (or of fresh figures, for the command line), its words in
+    `language` whatever the request's."""
+    with translation.override(language):
+        return _build_document(
+            figures=figures,
+            context=context,
+            language=language,
+            version=version,
+            checksum=checksum,
+            generated_at=generated_at,
+        )
+
+
+def _build_document(*, figures: dict, context: dict, language: str, version, checksum: str,
+                    generated_at: datetime.datetime | None) -> Document:  # fmt: skip
     t = texts_for(language)
     start = datetime.date.fromisoformat(figures["start"])
     end = datetime.date.fromisoformat(figures["end"])
     indicators = figures["indicators"]
     meta = context["indicators"]
     sex_headers = [t[name] for name in SEX_CLASSES] + [t["total"]]
+    k = int(figures.get("small_cell_threshold") or 0)
 
     key_figures = []
     for code in KEY_CODES:
@@ -251,9 +266,7 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
             key_figures.append(
                 {
                     "code": code,
-                    "label": t[
-                        "persons_reached" if code == KEY_CODES[0] else "assistances_delivered"
-                    ],
+                    "label": key_figure_label(code, hidden_count_stand_in(entry["total"], k)),
                     "total": entry["total"],
                     "row": _sex_row(meta.get(code, {}).get("label", code), entry),
                     "bands": _age_table(meta.get(code, {}).get("label", code), entry, t),
@@ -313,7 +326,6 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
                 )
             )
 
-    k = int(figures.get("small_cell_threshold") or 0)
     methodology = [
         t[key]
         for key in (
@@ -332,7 +344,7 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
         texts=t,
         project=context["project"],
         donor=context["donor"],
-        period_label=f"{long_date(start, language)} – {long_date(end, language)}",
+        period_label=f"{long_date(start)} – {long_date(end)}",
         start=start,
         end=end,
         budget=format_budget(context.get("budget"), context.get("currency", ""), language),
@@ -341,7 +353,7 @@ def build_document(*, figures: dict, context: dict, language: str, version, chec
         organisation=context.get("organisation"),
         version=version,
         checksum=checksum,
-        generated_on=long_date(generated_at.date(), language) if generated_at else "",
+        generated_on=long_date(generated_at.date()) if generated_at else "",
         small_cell_threshold=k,
         project_threshold=int(context.get("small_cell_threshold") or 0),
         key_figures=key_figures,

@@ -1,7 +1,7 @@
 """The bilan XLSX: one sheet per section of the same document the PDF prints.
 
-Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, tab or
-carriage return) is written with a leading apostrophe-like quote so it stays text.
+Every text cell goes through the formula guard of core.spreadsheets (`neutralise`): one that
+a spreadsheet would read as a formula gets a leading quote so it stays text.
 """
 
 from __future__ import annotations
@@ -14,17 +14,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bilans.document import Document, Table
+from core.spreadsheets import neutralise
 
 BLUE = "0033A0"
 ZEBRA = "F1F4F9"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell value that cannot run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -44,19 +37,19 @@ class _Sheet:
         ws.sheet_view.rightToLeft = rtl
 
     def title(self, text: str) -> None:
-        cell = self.ws.cell(row=self.row, column=1, value=safe(text))
+        cell = self.ws.cell(row=self.row, column=1, value=neutralise(text))
         cell.font = Font(bold=True, size=14, color=BLUE)
         self.row += 2
 
     def pairs(self, pairs) -> None:
         for label, value in pairs:
-            self.ws.cell(row=self.row, column=1, value=safe(label)).font = Font(bold=True)
-            self.ws.cell(row=self.row, column=2, value=safe(value))
+            self.ws.cell(row=self.row, column=1, value=neutralise(label)).font = Font(bold=True)
+            self.ws.cell(row=self.row, column=2, value=neutralise(value))
             self.row += 1
         self.row += 1
 
     def paragraph(self, text: str) -> None:
-        cell = self.ws.cell(row=self.row, column=1, value=safe(text))
+        cell = self.ws.cell(row=self.row, column=1, value=neutralise(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=8)
         self.ws.row_dimensions[self.row].height = 15 * max(1, len(text) // 110 + 1)
@@ -64,25 +57,26 @@ class _Sheet:
 
     def table(self, table: Table, *, extra: list[str] | None = None) -> None:
         ws = self.ws
-        ws.cell(row=self.row, column=1, value=safe(table.title)).font = Font(bold=True, color=BLUE)
+        cell = ws.cell(row=self.row, column=1, value=neutralise(table.title))
+        cell.font = Font(bold=True, color=BLUE)
         self.row += 1
         headers = [table.first_header, *(extra or []), *table.headers]
         for col, header in enumerate(headers, start=1):
-            cell = ws.cell(row=self.row, column=col, value=safe(header))
+            cell = ws.cell(row=self.row, column=col, value=neutralise(header))
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor=BLUE)
         self.row += 1
         for i, row in enumerate(table.rows):
             values = [row.label, *([row.unit] if extra else []), *row.cells]
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=self.row, column=col, value=safe(value))
+                cell = ws.cell(row=self.row, column=col, value=neutralise(value))
                 if i % 2:
                     cell.fill = PatternFill("solid", fgColor=ZEBRA)
                 if col > 1 + len(extra or []):
                     cell.alignment = Alignment(horizontal="right")
             self.row += 1
         if table.note:
-            ws.cell(row=self.row, column=1, value=safe(table.note)).font = Font(italic=True)
+            ws.cell(row=self.row, column=1, value=neutralise(table.note)).font = Font(italic=True)
             self.row += 1
         self.row += 1
 

@@ -1,7 +1,7 @@
 """Exports of an indicator table: CSV with an HXL hashtag row, and XLSX.
 
-Every text cell that a spreadsheet could read as a formula (starting with =, +, -, @, or a
-tab/carriage return) is prefixed with an apostrophe, so it stays text (no formula injection).
+Every text cell goes through the formula guard of core.spreadsheets (`neutralise`): one that
+a spreadsheet could read as a formula is prefixed with an apostrophe, so it stays text.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ import io
 
 from django.utils.translation import gettext as _
 
-from core.text import plain_text
+from core.spreadsheets import neutralise
 from reporting.engine import SEX_CLASSES
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 HXL = {
     "project": "#activity+project+code",
@@ -31,16 +29,6 @@ HXL = {
     "boys": "#affected+m+children",
     "unknown": "#affected+unknown",
 }
-
-
-def neutralise(value):
-    """`value`, made inert for spreadsheets if it is text: no invisible control or bidi
-    character (core.text), a quote before what looks like a formula."""
-    if isinstance(value, str):
-        value = plain_text(value, multiline=True, strip=False)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-    return value
 
 
 def table(results: dict, *, project_code: str, start, end) -> tuple[list[str], list[str], list]:

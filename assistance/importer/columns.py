@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 from beneficiaries.choices import Sex
 from core.countries import country_code
 
+# The formula guard (core.spreadsheets), for the files exports.py writes and engine.py reads.
+from core.spreadsheets import neutralise as neutralise
+from core.spreadsheets import unneutralise as unneutralise
+
 REQUIRED = ("beneficiary_ref", "sex", "category", "delivered_on")
 PERSON_COLUMNS = (
     "beneficiary_ref",
@@ -53,9 +57,6 @@ EXAMPLE_PREFIX = "EXEMPLE-"
 # Longer than any real cell: a guard against pasted documents and hostile files.
 MAX_CELL_CHARS = 5000
 
-# Cells an export prefixes with a quote so a spreadsheet never runs them as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 class CellError(ValueError):
     """A cell whose value cannot be read; the message says why."""
@@ -72,20 +73,6 @@ def fold(text: str) -> str:
 
 def header_key(text: str) -> str:
     return "_".join(fold(text).lstrip("\ufeff").replace("-", " ").split())
-
-
-def neutralise(value: str) -> str:
-    """Formula injection: a text cell that starts like a formula gets a leading quote."""
-    if value and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    """The reverse of `neutralise`, so an exported file imports back to the same text."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 _SEX = {

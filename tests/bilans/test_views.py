@@ -8,7 +8,7 @@ import pytest
 
 from bilans import services
 from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus
-from bilans.texts import TEXTS
+from bilans.texts import texts_for
 from reporting.periods import parse_period
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -61,10 +61,10 @@ def test_an_arabic_bilan_previewed_from_a_french_page_is_arabic_and_right_to_lef
     assert '<html lang="fr" dir="ltr">' in html and "Télécharger le PDF" in html  # the page
     document = html[html.index('<div class="bilan-document"') :]
     assert document.startswith('<div class="bilan-document" lang="ar" dir="rtl">')
-    assert f"<h2>{TEXTS['ar']['key_figures']}</h2>" in document
-    assert f"<h2>{TEXTS['ar']['family_health']}</h2>" in document
+    assert f"<h2>{texts_for('ar')['key_figures']}</h2>" in document
+    assert f"<h2>{texts_for('ar')['family_health']}</h2>" in document
     # The methodology's word on small counts, with the project's k (5), in Arabic too.
-    assert TEXTS["ar"]["small_cells_title"] in document and "Protection" not in document
+    assert texts_for("ar")["small_cells_title"] in document and "Protection" not in document
     assert "تُستبدل الأعداد من 1 إلى 4 بالرمز «&lt;5»" in document
     # Its charts are drawn right to left, whatever the page's direction, and every label is
     # printed whole (wrapped over lines, never cut with an ellipsis).

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from core.access import actor_for
+from partners.access import actor_for
 
 
 def _pending_referrals(actor):

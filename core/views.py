@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from core.access import actor_for
+from partners.access import actor_for
 
 
 @login_required

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "assistance",
     "reporting",
     "bilans",
+    "web",  # the top: home page, navigation context, demo data
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.membership",
+                "web.context_processors.membership",
             ],
         },
     },

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = _("Assistances")
+
+    def ready(self):
+        # Hook (beneficiaries.hooks): a person's list, filters and file show their
+        # assistances, as far as the viewer may see them; beneficiaries may not import us.
+        from assistance import selectors, views
+        from beneficiaries import hooks
+
+        hooks.register(
+            with_last_assisted=selectors.with_last_assisted,
+            assisted_between=selectors.assisted_between,
+            person_page=views.person_page,
+        )

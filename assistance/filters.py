@@ -74,7 +74,7 @@ class ReferralFilter(django_filters.FilterSet):
         fields = ["status", "outcome", "category"]
 
     def filter_direction(self, queryset, name, value):
-        from core.access import actor_for
+        from partners.access import actor_for
 
         organisation_id = actor_for(self.request.user if self.request else None).organisation_id
         if value == "received":

@@ -21,7 +21,6 @@ from assistance.choices import (
 from assistance.models import Referral, decline_errors
 from assistance.selectors import open_projects, projects_for_entry
 from beneficiaries.models import Beneficiary
-from core.access import actor_for
 from core.forms import (
     EMPTY_CHOICE_LABEL,
     AccessibleFormMixin,
@@ -29,6 +28,7 @@ from core.forms import (
     DateInput,
     PlaceChoiceField,
 )
+from partners.access import actor_for
 from partners.models import City, Organisation
 
 

@@ -27,10 +27,10 @@ from assistance.choices import (
     Status,
     subtype_choices,
 )
-from core.access import actor_for
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin, plain_text
+from partners.access import actor_for
 
 VALID_CATEGORY_SUBTYPE = reduce(
     or_, (Q(category=category, subtype__in=subtypes) for category, subtypes in SUBTYPES.items())

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from assistance.models import Activity, Assistance, Referral, ReturnCase
-from core.access import actor_for
+from partners.access import actor_for
 from partners.models import Project
 
 

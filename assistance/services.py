@@ -26,14 +26,14 @@ from assistance.choices import (
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_share
-from bilans.selectors import assert_period_open, assert_periods_open
-from core.access import actor_for
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id, require_record_keeper, require_writer
 from core.text import plain_text
+from partners.access import actor_for
 from partners.models import Organisation, Project
+from partners.permissions import acting_organisation_id, require_record_keeper, require_writer
+from partners.selectors import assert_period_open, assert_periods_open
 
 ASSISTANCE_EDITABLE = frozenset(
     {

@@ -40,17 +40,16 @@ from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.selectors import beneficiary_timeline
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_search
-from beneficiaries.views import (
-    LAST_ENTRY_KEY,
-    form_errors_from,
-    require_case_staff,
-    visible_beneficiary,
-)
-from core.access import actor_for
+from beneficiaries.views import render_person_page, visible_beneficiary
 from core.exceptions import ConflictError
-from core.forms import ALL_CHOICES_LABEL, local_place_name
+from core.forms import ALL_CHOICES_LABEL, form_errors_from, local_place_name
+from partners.access import actor_for
+from partners.permissions import require_case_staff
 
 PAGE_SIZE = 50
+# The category, type and project of the user's last quick entry: the next person's form
+# starts from them (a day of food vouchers is one choice, not one per person).
+LAST_ENTRY_KEY = "last_quick_entry"
 
 
 def _writable_assistance(request, assistance_id: int) -> Assistance:
@@ -62,19 +61,15 @@ def _writable_assistance(request, assistance_id: int) -> Assistance:
     return get_object_or_404(queryset.select_related("beneficiary", "project"), pk=assistance_id)
 
 
-def _render_detail_with(request, person, **forms_by_name):
-    """The person's file, with a bound form that failed shown in place."""
-    actor = actor_for(request.user)
-    context = {
-        "person": person,
-        "age": person.age_on(timezone.localdate()),
-        "timeline": beneficiary_timeline(user=request.user, beneficiary=person),
-        "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
-        "quick_form": QuickAssistanceForm(user=request.user, beneficiary=person),
-        "organisation_id": actor.organisation_id,
-    }
-    context.update(forms_by_name)
-    return render(request, "beneficiaries/detail.html", context, status=400)
+def person_page(request, person, forms: dict) -> dict:
+    """What the person's file shows of their assistances: the timeline and the quick-entry
+    form, which starts from the user's last entry (registered in beneficiaries.hooks)."""
+    context = {"timeline": beneficiary_timeline(user=request.user, beneficiary=person)}
+    if "quick_form" not in forms:
+        context["quick_form"] = QuickAssistanceForm(
+            user=request.user, beneficiary=person, initial=request.session.get(LAST_ENTRY_KEY)
+        )
+    return context
 
 
 # --- Assistances ------------------------------------------------------------------------------
@@ -167,7 +162,7 @@ def assistance_create(request, beneficiary_id: int):
                 },
             )
             return redirect(reverse("beneficiaries:detail", args=[person.pk]) + "#quick-entry")
-    return _render_detail_with(request, person, quick_form=form)
+    return render_person_page(request, person, status=400, quick_form=form)
 
 
 @login_required

@@ -157,6 +157,7 @@ def accept(path: str) -> dict:
 
     django.setup()
     from assistance.importer.engine import run_import
+    from partners.access import SYSTEM
     from partners.models import Organisation, Project
 
     partner = Organisation.objects.get(slug="bench-partner")
@@ -169,6 +170,7 @@ def accept(path: str) -> dict:
         content=content,
         filename=Path(path).name,
         organisation=partner,
+        acting_user=SYSTEM,
         project=project,
         dry_run=True,
     )
@@ -331,6 +333,7 @@ def main(argv=None) -> int:
     from assistance.importer.services import import_batch_create, import_batch_process
     from assistance.models import Assistance
     from core.models import AuditEntry
+    from partners.access import SYSTEM
     from partners.choices import OrganisationKind
     from partners.models import Organisation, Project
 
@@ -361,7 +364,7 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         with connection.execute_wrapper(count):
             batch = import_batch_create(
-                acting_user=None,
+                acting_user=SYSTEM,
                 organisation=partner,
                 file_name="bench.csv",
                 content=content,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from assistance.selectors import assisted_between
+from beneficiaries import hooks
 from beneficiaries.choices import Sex, Vulnerability
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_search
@@ -112,5 +112,5 @@ class BeneficiaryFilter(django_filters.FilterSet):
             # Only the assistances the viewer may see: a partner the person was referred to
             # must not find them through the sender's dates.
             user = self.request.user if self.request else None
-            queryset = assisted_between(queryset, user=user, start=start, end=end)
+            queryset = hooks.assisted_between(queryset, user=user, start=start, end=end)
         return queryset

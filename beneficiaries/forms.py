@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from beneficiaries.choices import Vulnerability
 from beneficiaries.models import Beneficiary
-from core.access import actor_for
 from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
+from partners.access import actor_for
 from partners.models import City
 
 # The fields the form hands to beneficiary_register / beneficiary_update.

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.choices import ADULT_AGE, LegalStatus, Sex, Vulnerability
-from core.access import actor_for
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin
+from partners.access import actor_for
 
 
 def age_on(

@@ -11,7 +11,7 @@ from django.db.models import BigIntegerField, F, Max, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr, Upper
 
 from beneficiaries.models import Beneficiary
-from core.access import actor_for
+from partners.access import actor_for
 from partners.models import Organisation, ReferenceSequence, default_reference_prefix
 
 SIMILARITY_THRESHOLD = 0.45

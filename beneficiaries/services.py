@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from beneficiaries.selectors import next_reference_number, reference_sequence_of
-from core.access import actor_for
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id, require_writer
 from core.text import plain_text
+from partners.access import actor_for
 from partners.models import ReferenceSequence
+from partners.permissions import acting_organisation_id, require_writer
 
 # Fields a caller may set; ownership, merge state and bookkeeping are the services' business.
 EDITABLE_FIELDS = frozenset(

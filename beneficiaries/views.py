@@ -9,12 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.selectors import beneficiary_timeline, with_last_assisted
+from beneficiaries import hooks
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.forms import BeneficiaryForm
 from beneficiaries.models import Beneficiary
@@ -23,23 +22,13 @@ from beneficiaries.selectors import (
     beneficiary_reference_proposal,
 )
 from beneficiaries.services import beneficiary_register, beneficiary_update
-from core.access import actor_for
 from core.exceptions import ConflictError
-from core.forms import ALL_CHOICES_LABEL, country_choices, local_place_name
-from partners.models import City
+from core.forms import ALL_CHOICES_LABEL, country_choices, form_errors_from, local_place_name
+from partners.access import actor_for
+from partners.models import City, Organisation
+from partners.permissions import require_case_staff
 
 PAGE_SIZES = (25, 50, 100)
-# The category, type and project of the user's last quick entry: the next person's form
-# starts from them (a day of food vouchers is one choice, not one per person).
-LAST_ENTRY_KEY = "last_quick_entry"
-
-
-def require_case_staff(request):
-    """Personal records are for partner staff and IOM only; anyone else gets a 404."""
-    actor = actor_for(request.user)
-    if not (actor.is_partner_staff or actor.sees_everything):
-        raise Http404
-    return actor
 
 
 def visible_beneficiary(request, beneficiary_id: int) -> Beneficiary:
@@ -59,19 +48,26 @@ def editable_beneficiary(request, beneficiary_id: int) -> Beneficiary:
     return get_object_or_404(queryset.select_related("city", "organisation"), pk=beneficiary_id)
 
 
-def form_errors_from(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
+def render_person_page(request, person: Beneficiary, *, status: int = 200, **forms):
+    """The person's file: the record, and what the apps above add to it (beneficiaries.hooks:
+    the timeline, the quick-entry form). `forms` replace those of the page, e.g. a bound form
+    that failed, shown in place with its errors (status 400)."""
+    actor = actor_for(request.user)
+    context = {
+        "person": person,
+        "age": person.age_on(timezone.localdate()),
+        "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
+        "organisation_id": actor.organisation_id,
+        **hooks.person_page(request, person, forms),
+        **forms,
+    }
+    return render(request, "beneficiaries/detail.html", context, status=status)
 
 
 @login_required
 def beneficiary_list(request):
     require_case_staff(request)
-    queryset = with_last_assisted(
+    queryset = hooks.with_last_assisted(
         Beneficiary.objects.visible_to(request.user)
         .active()
         .select_related("city", "organisation"),
@@ -159,8 +155,6 @@ def beneficiary_create(request):
             "proposed_ref": proposal,
         }
         if actor.organisation_id:
-            from partners.models import Organisation
-
             org = Organisation.objects.filter(pk=actor.organisation_id).first()
             if org and org.city_id:
                 initial["city"] = org.city_id
@@ -180,25 +174,7 @@ def beneficiary_detail(request, beneficiary_id: int):
         if kept.exists():
             messages.info(request, _("Cette fiche a été fusionnée : voici la fiche conservée."))
             return redirect("beneficiaries:detail", beneficiary_id=person.merged_into_id)
-    from assistance.forms import QuickAssistanceForm
-
-    actor = actor_for(request.user)
-    return render(
-        request,
-        "beneficiaries/detail.html",
-        {
-            "person": person,
-            "age": person.age_on(timezone.localdate()),
-            "timeline": beneficiary_timeline(user=request.user, beneficiary=person),
-            "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
-            "quick_form": QuickAssistanceForm(
-                user=request.user,
-                beneficiary=person,
-                initial=request.session.get(LAST_ENTRY_KEY),
-            ),
-            "organisation_id": actor.organisation_id,
-        },
-    )
+    return render_person_page(request, person)
 
 
 @login_required

@@ -1,24 +1,14 @@
-"""Read-only admin views of bilans, closed periods and notices: every change goes through the
-bilans pages (services), never through the admin."""
+"""Read-only admin views of bilans and notices: every change goes through the bilans pages
+(services), never through the admin."""
 
 from django.contrib import admin
 
-from bilans.models import BilanSnapshot, ClosedPeriod, Notification
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from bilans.models import BilanSnapshot, Notification
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(BilanSnapshot)
-class BilanSnapshotAdmin(ReadOnlyAdmin):
+class BilanSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", "start", "end", "organisation", "language", "version", "status",
                     "task_state", "generated_at", "published_at")  # fmt: skip
     list_filter = ("status", "task_state", "language", "project")
@@ -27,14 +17,7 @@ class BilanSnapshotAdmin(ReadOnlyAdmin):
     exclude = ("figures", "context")
 
 
-@admin.register(ClosedPeriod)
-class ClosedPeriodAdmin(ReadOnlyAdmin):
-    list_display = ("project", "start", "end", "closed_by", "closed_at", "reopened_at")
-    list_filter = ("project",)
-    list_select_related = ("project", "closed_by")
-
-
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "message", "created_at", "read_at")
     list_select_related = ("user",)

@@ -1,5 +1,5 @@
-"""Writes of the bilans app: request, generate and publish a bilan; close and reopen periods;
-the quarterly drafts.
+"""Writes of the bilans app: request, generate and publish a bilan; the quarterly drafts.
+(Closing and reopening a project's period are partners.services.period_close/period_reopen.)
 
 Generation is safe to run twice (a Celery task redelivered after its worker died): the
 snapshot row exists from the request (unique `request_id`), the files are written under
@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -24,25 +24,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bilans.document import figures_checksum
-from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus, TaskState
+from bilans.models import BilanSnapshot, Notification, SnapshotStatus, TaskState
 from bilans.rendering import document_context, freeze_figures, render_files
 from bilans.selectors import next_version
 from core import clock
-from core.access import actor_for
-from core.audit import audit_create, audit_log
+from core.audit import audit_log
 from core.models import AuditEntry
-from core.text import plain_text
+from partners.access import SYSTEM, require_acting_user
 from partners.choices import Role
 from partners.models import Project
+from partners.permissions import require_officer
 from reporting.facts import facts_check
 from reporting.periods import Period, parse_period
 
 logger = logging.getLogger(__name__)
-
-
-def _require_officer(user) -> None:
-    if not actor_for(user).sees_everything:
-        raise PermissionDenied(_("Réservé aux chargé·es OIM."))
 
 
 def _enqueue(snapshot_id: int) -> None:
@@ -72,8 +67,9 @@ def bilan_request(
     With `request_id` (the quarterly schedule derives it from the project and quarter) a
     second request with the same id returns the first one instead of a second bilan.
     """
-    if acting_user is not None:
-        _require_officer(acting_user)
+    require_acting_user(acting_user)
+    if acting_user is not SYSTEM:  # the quarterly schedule
+        require_officer(acting_user)
     if language not in ("fr", "en", "ar"):
         raise ValidationError({"language": _("Langue inconnue.")})
     if organisation is not None and not project.partners.filter(pk=organisation.pk).exists():
@@ -92,7 +88,7 @@ def bilan_request(
         organisation=organisation,
         language=language,
         scheduled=scheduled,
-        requested_by=acting_user,
+        requested_by=None if acting_user is SYSTEM else acting_user,
     )
     snapshot.full_clean(exclude=["version"])
     snapshot.save()
@@ -244,7 +240,7 @@ def bilan_mark_failed(*, snapshot_id: int, error: str) -> None:
 def bilan_publish(*, snapshot: BilanSnapshot, acting_user) -> BilanSnapshot:
     """An IOM officer publishes a reviewed draft: donors can then download it. A published
     bilan never changes again (corrections make a new version)."""
-    _require_officer(acting_user)
+    require_officer(acting_user)
     current = BilanSnapshot.objects.select_for_update().get(pk=snapshot.pk)
     if current.status == SnapshotStatus.PUBLISHED:
         raise ValidationError(_("Ce bilan est déjà publié."))
@@ -259,48 +255,6 @@ def bilan_publish(*, snapshot: BilanSnapshot, acting_user) -> BilanSnapshot:
         action=AuditEntry.Action.UPDATE,
         instance=current,
         changes={"status": [SnapshotStatus.DRAFT, SnapshotStatus.PUBLISHED]},
-    )
-    return current
-
-
-@transaction.atomic
-def period_close(*, project: Project, period: Period, acting_user) -> ClosedPeriod:
-    """Close a project's period after review: its assistances are then frozen."""
-    _require_officer(acting_user)
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    overlapping = ClosedPeriod.objects.in_force().filter(
-        project=project, start__lte=period.end, end__gte=period.start
-    )
-    if overlapping.exists():
-        raise ValidationError(_("Une période clôturée de ce projet chevauche déjà ces dates."))
-    closed = ClosedPeriod(
-        project=project, start=period.start, end=period.end, closed_by=acting_user
-    )
-    closed.full_clean()
-    closed.save()
-    audit_create(actor=acting_user, instance=closed)
-    return closed
-
-
-@transaction.atomic
-def period_reopen(*, closed_period: ClosedPeriod, reason: str, acting_user) -> ClosedPeriod:
-    """Reopen a closed period (the reason is required and audited)."""
-    _require_officer(acting_user)
-    reason = plain_text(reason or "", multiline=True)
-    if not reason:
-        raise ValidationError({"reopen_reason": _("Indiquez le motif de la réouverture.")})
-    current = ClosedPeriod.objects.select_for_update().get(pk=closed_period.pk)
-    if current.reopened_at is not None:
-        raise ValidationError(_("Cette période est déjà rouverte."))
-    current.reopened_by = acting_user
-    current.reopened_at = clock.now()
-    current.reopen_reason = reason
-    current.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.UPDATE,
-        instance=current,
-        changes={"reopened": [False, True], "reason": reason},
     )
     return current
 
@@ -329,7 +283,7 @@ def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[Bila
                 bilan_request(
                     project=project,
                     period=period,
-                    acting_user=None,
+                    acting_user=SYSTEM,
                     scheduled=True,
                     request_id=request_id,
                 )
@@ -407,6 +361,4 @@ __all__ = [
     "bilan_request",
     "bilan_schedule_quarterly",
     "notification_read",
-    "period_close",
-    "period_reopen",
 ]

@@ -20,23 +20,19 @@ from django.views.decorators.http import require_GET, require_POST
 from bilans import selectors, services
 from bilans.document import build_document
 from bilans.forms import BilanRequestForm, PeriodCloseForm, PortalPeriodForm, ReopenForm
-from bilans.models import BilanSnapshot, ClosedPeriod, Notification, TaskState
+from bilans.models import BilanSnapshot, Notification, TaskState
 from bilans.pdf import dashboard_charts
 from bilans.rendering import document_context
 from core import clock
-from core.access import actor_for
+from partners import services as partner_services
+from partners.models import ClosedPeriod
+from partners.permissions import require_iom_staff, require_portal_user
 from reporting.engine import bilan as engine_bilan
 from reporting.periods import Period
 from reporting.selectors import bilan_scope_for
 from reporting.suppression import suppress_bilan
 
 PAGE_SIZE = 30
-
-
-def _require_officer(request):
-    if not actor_for(request.user).sees_everything:
-        raise Http404
-    return request.user
 
 
 def _messages_from(exc: ValidationError) -> str:
@@ -49,7 +45,7 @@ def _messages_from(exc: ValidationError) -> str:
 @login_required
 def bilan_list(request):
     """Every bilan, newest first, with the form to request one and the officer's notices."""
-    _require_officer(request)
+    require_iom_staff(request)
     form = BilanRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -98,7 +94,7 @@ def _say_requested(request, snapshot: BilanSnapshot) -> None:
 
 
 def _officer_snapshot(request, snapshot_id: int) -> BilanSnapshot:
-    _require_officer(request)
+    require_iom_staff(request)
     return get_object_or_404(selectors.snapshots_for(request.user), pk=snapshot_id)
 
 
@@ -193,11 +189,11 @@ def notification_read(request, notification_id: int):
 
 @login_required
 def period_list(request):
-    _require_officer(request)
+    require_iom_staff(request)
     form = PeriodCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.period_close(
+            partner_services.period_close(
                 project=form.cleaned_data["project"],
                 period=form.cleaned_data["period_value"],
                 acting_user=request.user,
@@ -223,12 +219,12 @@ def period_list(request):
 @login_required
 @require_POST
 def period_reopen(request, closedperiod_id: int):
-    _require_officer(request)
+    require_iom_staff(request)
     closed = get_object_or_404(ClosedPeriod, pk=closedperiod_id)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
-            services.period_reopen(
+            partner_services.period_reopen(
                 closed_period=closed, reason=form.cleaned_data["reason"], acting_user=request.user
             )
         except ValidationError as exc:
@@ -243,18 +239,11 @@ def period_reopen(request, closedperiod_id: int):
 # --- Donor portal -------------------------------------------------------------------------------
 
 
-def _require_portal_user(request):
-    actor = actor_for(request.user)
-    if not (actor.is_donor or actor.sees_everything):
-        raise Http404
-    return actor
-
-
 @login_required
 @require_GET
 def portal(request):
     """The donor's projects with their published bilans."""
-    _require_portal_user(request)
+    require_portal_user(request)
     projects = list(selectors.donor_projects(request.user))
     published = selectors.snapshots_for(request.user).published().filter(project__in=projects)
     by_project: dict[int, list[BilanSnapshot]] = {}
@@ -268,7 +257,7 @@ def portal(request):
 @require_GET
 def portal_project(request, code: str):
     """One funded project: aggregated figures (small cells hidden) and its published bilans."""
-    _require_portal_user(request)
+    require_portal_user(request)
     try:
         scope = bilan_scope_for(request.user, code)
     except PermissionDenied as exc:

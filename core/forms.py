@@ -1,5 +1,5 @@
-"""Form helpers shared by the pages: accessible errors, the blank choice of every select,
-country choices."""
+"""Form helpers shared by the pages: accessible errors, a service's errors on its form, the
+blank choice of every select, country choices."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import lru_cache
 import pycountry
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
 
 
 def local_place_name(place) -> str:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.access import actor_for
+from core import scoping
 
 
 class IomAdminSite(admin.AdminSite):
@@ -13,9 +13,9 @@ class IomAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         """Staff status is not enough: the user's live membership must be an IOM officer's
-        (core.access). A staff flag left behind by a demotion, or set by hand, opens
-        nothing."""
-        return super().has_permission(request) and actor_for(request.user).sees_everything
+        (core.scoping, answered by partners.access). A staff flag left behind by a demotion,
+        or set by hand, opens nothing."""
+        return super().has_permission(request) and scoping.sees_everything(request.user)
 
 
 class IomAdminConfig(AdminConfig):

@@ -1,29 +1,10 @@
-from django.contrib.auth.decorators import login_required
+"""The project's plumbing pages, which know no domain app: liveness and the favicon. The
+home page is web.views.home."""
+
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
-
-from core.access import actor_for
-
-
-@login_required
-def home(request):
-    """The signed-in user's start page; what it offers depends on the role: partner staff and
-    IOM get their daily shortcuts and latest records, donors only a word about their bilans."""
-    actor = actor_for(request.user)
-    context = {"recent": []}
-    if actor.is_partner_staff or actor.sees_everything:
-        from assistance.models import Assistance
-
-        context["recent"] = (
-            Assistance.objects.visible_to(request.user)
-            .filter(created_by=request.user)
-            .select_related("beneficiary")
-            .order_by("-created_at")[:8]
-        )
-    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "assistance",
     "reporting",
     "bilans",
+    "web",  # the top: home page, navigation context, demo data
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.membership",
+                "web.context_processors.membership",
             ],
         },
     },
@@ -183,8 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # A user signs in, and stays signed in, only while their membership and its organisation are
-# active (core.auth); the API's tokens follow the same rule (core.api.authentication).
-AUTHENTICATION_BACKENDS = ["core.auth.MemberBackend"]
+# active (partners.auth); the API's tokens follow the same rule (partners.api.authentication).
+AUTHENTICATION_BACKENDS = ["partners.auth.MemberBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -221,7 +222,7 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api.authentication.MemberTokenAuthentication",
+        "partners.api.authentication.MemberTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,8 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdminMixin, ServiceAdminMixin
-from partners.models import City, Membership, Organisation, Project, ReferenceSequence, Region
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
+from partners.models import (
+    City,
+    ClosedPeriod,
+    Membership,
+    Organisation,
+    Project,
+    ReferenceSequence,
+    Region,
+)
 from partners.services import (
     MEMBERSHIP_EDITABLE,
     ORGANISATION_EDITABLE,
@@ -124,3 +132,12 @@ class ReferenceSequenceAdmin(admin.ModelAdmin):
             organisation=obj.organisation, prefix=obj.prefix, acting_user=request.user
         )
         obj.pk = saved.pk
+
+
+@admin.register(ClosedPeriod)
+class ClosedPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Closed periods are closed and reopened on the bilans pages (partners' services)."""
+
+    list_display = ("project", "start", "end", "closed_by", "closed_at", "reopened_at")
+    list_filter = ("project",)
+    list_select_related = ("project", "closed_by")

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partenaires et projets")
+
+    def ready(self):
+        # Hook (core.scoping): core asks who sees everything and who works on personal
+        # records; memberships and roles are ours, so the answers are too.
+        from core import scoping
+        from partners.access import sees_everything, works_on_records
+
+        scoping.register(sees_everything=sees_everything, works_on_records=works_on_records)

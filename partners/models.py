@@ -1,4 +1,4 @@
-"""Organisations, projects, places and who belongs where."""
+"""Organisations, projects and their closed periods, places and who belongs where."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.access import actor_for
 from core.text import UserTextMixin
+from partners.access import actor_for
 from partners.choices import CURRENCIES, ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 
 
@@ -246,6 +246,71 @@ class Membership(models.Model):
                         }
                     }
                 )
+
+
+class ClosedPeriodQuerySet(models.QuerySet):
+    def in_force(self):
+        """The closures not reopened."""
+        return self.filter(reopened_at__isnull=True)
+
+    def covering(self, project_id: int, day):
+        return self.in_force().filter(project_id=project_id, start__lte=day, end__gte=day)
+
+
+class ClosedPeriod(models.Model):
+    """A project's period an IOM officer closed after review: assistances of the project
+    dated inside it can no longer be created, corrected or cancelled until it is reopened
+    (the reopening is kept here and audited). A property of the project's reporting periods,
+    so it lives below the apps that record assistances and print bilans."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.PROTECT, related_name="closed_periods"
+    )
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clôturée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("clôturée le"), auto_now_add=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rouverte par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("rouverte le"), null=True, blank=True)
+    reopen_reason = models.TextField(_("motif de réouverture"), blank=True)
+
+    objects = ClosedPeriodQuerySet.as_manager()
+
+    class Meta:
+        # Born in the bilans app; the table kept its name when the model moved here.
+        db_table = "bilans_closedperiod"
+        verbose_name = _("période clôturée")
+        verbose_name_plural = _("périodes clôturées")
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="closed_period_bounds"
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="closed_period_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.start}–{self.end}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.reopened_at is None
 
 
 def default_reference_prefix(slug: str) -> str:

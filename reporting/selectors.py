@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from assistance.models import Assistance
 from beneficiaries.choices import ADULT_AGE
-from core.access import actor_for
+from partners.access import actor_for
 from partners.choices import Role
 from partners.models import Organisation, Project
 from reporting.models import AGE_SCHEMES, Indicator, Unit, band_key

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,7 +10,8 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from core.access import actor_for
+from partners.access import actor_for
+from partners.permissions import officer_required
 from reporting import exports
 from reporting.dashboard import dashboard_data
 from reporting.engine import compute
@@ -21,19 +20,6 @@ from reporting.quality import CHECKS, data_quality, quality_records
 from reporting.selectors import assistances_behind
 
 FILTER_KEYS = ("project", "period", "start", "end", "partner", "city", "population")
-
-
-def officer_required(view):
-    """IOM officers only (DESIGN.md §5: dashboards and data quality are theirs)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not actor_for(request.user).sees_everything:
-            raise PermissionDenied(_("Réservé aux chargé·es de l'OIM."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _filter_query(request) -> dict:

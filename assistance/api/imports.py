@@ -25,16 +25,16 @@ from assistance.importer.services import (
     import_batch_start,
     import_file_read,
 )
-from core.access import actor_for
 from core.api.fields import ScopedSlugRelatedField
-from core.api.permissions import IsCaseworkerOrOfficer
+from core.api.permissions import WorksOnRecords
 from core.api.schema import errors
 from core.api.views import ScopedViewSet
 from core.uploads import upload_refused
+from partners.access import actor_for
 from partners.models import Organisation, Project
 
 
-class CanImport(IsCaseworkerOrOfficer):
+class CanImport(WorksOnRecords):
     """Imports are for partner staff and IOM officers. On a detail route the scoped queryset
     decides (a donor's `visible_to` is empty), so another's import is a 404 like a missing one.
     """

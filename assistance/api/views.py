@@ -1,5 +1,6 @@
 """Assistances, referrals and return cases through the API: scoped querysets, the shared
-FilterSets, and every write through assistance.services."""
+FilterSets, and every write through assistance.services. Also a person's assistances
+(`beneficiaries/{id}/assistances/`): the people's API lives below us and cannot list them."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from assistance.services import (
     return_case_advance,
     return_case_open,
 )
+from beneficiaries.models import Beneficiary
 from core.api.concurrency import IF_MATCH_PARAMETER, expected_version
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
@@ -281,3 +283,33 @@ class ReturnCaseViewSet(
             return Response(self.output(case).data)
 
         return self.idempotent(request, handler)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Les assistances de cette personne (celles que vous pouvez voir)",
+        description="Pour filtrer : `/api/v1/assistances/?beneficiary=<id>&…`.",
+        filters=False,
+        responses={200: AssistanceSerializer(many=True), **errors(400, 401, 403, 404)},
+    ),
+)
+class PersonAssistanceViewSet(ScopedViewSet):
+    """`GET beneficiaries/{id}/assistances/`: the assistances of one person that the user may
+    see. The URL names the person, looked up in the user's scope first (merged records
+    included, as on the person's detail), so a person out of scope is a 404 like one that
+    does not exist."""
+
+    model = Beneficiary  # what the URL's id designates
+    output_serializer_class = AssistanceSerializer  # what it answers
+    filter_backends: list = []
+
+    def list(self, request, *args, **kwargs):
+        person = self.get_object()
+        queryset = with_visible_links(
+            Assistance.objects.visible_to(request.user)
+            .filter(beneficiary=person)
+            .select_related("provider", "project", "city"),
+            user=request.user,
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.output(page, many=True).data)

@@ -38,13 +38,13 @@ from assistance.importer.reader import ImportFileError, read_table
 from assistance.models import Assistance
 from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary
-from bilans.models import ClosedPeriod
 from core.audit import diff, plain, snapshot
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id
 from core.text import plain_text
+from partners.access import SYSTEM, require_acting_user
 from partners.choices import OrganisationKind
-from partners.models import City, Project
+from partners.models import City, ClosedPeriod, Project
+from partners.permissions import acting_organisation_id
 
 LOOKUP_CHUNK = 5000
 WRITE_BATCH = 2000
@@ -313,18 +313,19 @@ def run_import(
     content: bytes,
     filename: str,
     organisation,
-    acting_user=None,
+    acting_user,
     project: Project | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> Report:
     """Validate the file, and unless `dry_run` or any row is bad, write it whole.
 
-    `acting_user` None means the operator at the command line (trusted, audited as nobody);
-    otherwise the user's rights are those of the services: partner staff write only for their
-    own organisation, with the projects they can see.
+    `acting_user` SYSTEM is the operator at the command line (trusted, audited as nobody);
+    a user's rights are those of the services: partner staff write only for their own
+    organisation, with the projects they can see. None is refused (TypeError).
     """
-    if acting_user is not None:
+    require_acting_user(acting_user)
+    if acting_user is not SYSTEM:
         acting_organisation_id(acting_user, organisation)
     progress = progress or (lambda fraction: None)
     # Hundreds of thousands of short-lived objects and no reference cycles worth collecting:
@@ -463,7 +464,7 @@ class _Lookups:
                     self.cities.setdefault(col.fold(key), city.pk)
         projects = (
             Project.objects.all()
-            if acting_user is None
+            if acting_user is SYSTEM
             else Project.objects.visible_to(acting_user)
         ).prefetch_related("partners")
         self.projects = {p.code.upper(): p for p in projects}

@@ -6,8 +6,8 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from core.access import actor_for
 from core.forms import AccessibleFormMixin
+from partners.access import actor_for
 from partners.models import Organisation, Project
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.access import actor_for
+from partners.access import actor_for
 
 
 class ImportBatchQuerySet(models.QuerySet):

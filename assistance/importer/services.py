@@ -30,9 +30,10 @@ from assistance.importer.models import ImportBatch
 from assistance.importer.reader import ImportFileError, cells_limit, measure, read_limited
 from core.audit import audit_log
 from core.models import AuditEntry
-from core.permissions import acting_organisation_id, require_record_keeper
 from core.text import plain_text
+from partners.access import SYSTEM, require_acting_user
 from partners.models import Organisation, Project
+from partners.permissions import acting_organisation_id, require_record_keeper
 
 # Processed in the request only when both small on disk and short (a few thousand rows, and
 # no more cells and shared strings than rows as wide as the contract's, twice over, hold):
@@ -83,14 +84,16 @@ def import_batch_create(
     """Record an uploaded file for import into `organisation`.
 
     Partner staff import only into their own organisation (PermissionDenied otherwise), with a
-    project they can see; `acting_user` None is the operator at the command line. Whoever
-    imports, the organisation keeps records: an active partner or IOM, never a donor nor a
-    closed one (ValidationError on `organisation`). A file over a limit of settings (size,
-    inflated size, rows) is refused with a ValidationError on `file` before anything of it is
-    parsed. The file is kept on the batch (for the confirmation and the worker) unless
-    `keep_content` is False, for a caller that processes it at once (the command).
+    project they can see; `acting_user` SYSTEM is the operator at the command line (None is
+    refused). Whoever imports, the organisation keeps records: an active partner or IOM, never
+    a donor nor a closed one (ValidationError on `organisation`). A file over a limit of
+    settings (size, inflated size, rows) is refused with a ValidationError on `file` before
+    anything of it is parsed. The file is kept on the batch (for the confirmation and the
+    worker) unless `keep_content` is False, for a caller that processes it at once (the
+    command).
     """
-    if acting_user is not None:
+    require_acting_user(acting_user)
+    if acting_user is not SYSTEM:
         acting_organisation_id(acting_user, organisation)
         if (
             project is not None
@@ -120,8 +123,12 @@ def import_batch_process(
     """Check (and with `commit`, import) the batch's file (or `content`, the same file when the
     caller still holds it); keep the outcome on the batch."""
     acting_user = batch.created_by
-    if acting_user is None and batch.source != ImportBatch.Source.COMMAND:
-        raise PermissionDenied(_("L'auteur de cet import n'existe plus."))
+    if acting_user is None:
+        # A batch of the command line without --user was the operator's; any other batch
+        # whose author is gone (deleted user) is no one's to import.
+        if batch.source != ImportBatch.Source.COMMAND:
+            raise PermissionDenied(_("L'auteur de cet import n'existe plus."))
+        acting_user = SYSTEM
     if commit and batch.status not in (
         ImportBatch.Status.VALID,
         ImportBatch.Status.IMPORTING,

@@ -31,9 +31,9 @@ from assistance.importer.services import (
     import_batch_start,
     import_file_read,
 )
-from beneficiaries.views import require_case_staff
 from core.uploads import upload_refused
 from partners.models import Organisation
+from partners.permissions import require_case_staff
 
 
 def _batch(request, batch_id: int) -> ImportBatch:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from assistance.api.serializers import AssistanceSerializer
-from assistance.models import Assistance
-from assistance.selectors import with_visible_links
 from beneficiaries.api.serializers import (
     BeneficiaryInputSerializer,
     BeneficiarySerializer,
@@ -93,27 +89,6 @@ class BeneficiaryViewSet(
         return beneficiary_update(
             beneficiary=instance, acting_user=self.request.user, expected_version=version, **fields
         )
-
-    @extend_schema(
-        summary="Les assistances de cette personne (celles que vous pouvez voir)",
-        description="Pour filtrer : `/api/v1/assistances/?beneficiary=<id>&…`.",
-        filters=False,
-        responses={200: AssistanceSerializer(many=True), **errors(400, 401, 403, 404)},
-    )
-    @action(detail=True, methods=["get"], filter_backends=[])
-    def assistances(self, request, pk=None):
-        # The person is looked up in scope, without the people list's FilterSet.
-        person = get_object_or_404(self.get_queryset(), pk=pk)
-        self.check_object_permissions(request, person)
-        queryset = with_visible_links(
-            Assistance.objects.visible_to(request.user)
-            .filter(beneficiary=person)
-            .select_related("provider", "project", "city"),
-            user=request.user,
-        )
-        page = self.paginate_queryset(queryset)
-        serializer = AssistanceSerializer(page, many=True, context=self.get_serializer_context())
-        return self.get_paginated_response(serializer.data)
 
     @extend_schema(
         summary="Chercher si une personne est déjà enregistrée (avant de l'enregistrer)",

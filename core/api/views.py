@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from core.api.concurrency import etag, expected_version
 from core.api.idempotency import run_idempotently
-from core.api.permissions import IsCaseworkerOrOfficer
+from core.api.permissions import WorksOnRecords
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -29,7 +29,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     output_serializer_class = None
     create_serializer_class = None
     update_serializer_class = None
-    permission_classes = [IsAuthenticated, IsCaseworkerOrOfficer]
+    permission_classes = [IsAuthenticated, WorksOnRecords]
     lookup_value_regex = r"[0-9]+"
     # The app's FilterSet carries its own `ordering` parameter (shared with the pages).
     filter_backends = [DjangoFilterBackend]

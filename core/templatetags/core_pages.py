@@ -44,17 +44,6 @@ def country(code):
 
 
 @register.filter
-def vulnerability(code):
-    """A vulnerability code's label."""
-    from beneficiaries.choices import Vulnerability
-
-    try:
-        return Vulnerability(code).label
-    except ValueError:
-        return code
-
-
-@register.filter
 def field_of(form, name):
     """form[name], for templates that lay fields out by name."""
     return form[name]

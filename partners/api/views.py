@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.idempotency import IDEMPOTENCY_PARAMETER, run_idempotently
-from core.api.permissions import ReadOnlyUnlessOfficer
 from core.api.schema import errors
+from partners.api.permissions import ReadOnlyUnlessOfficer
 from partners.api.serializers import (
     OrganisationSerializer,
     ProjectInputSerializer,

@@ -33,7 +33,7 @@ from rest_framework.test import APIRequestFactory
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.services import activity_record, referral_create, return_case_open
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
-from core.access import actor_for
+from partners.access import actor_for
 from partners.models import Organisation, Project
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
@@ -209,7 +209,8 @@ def _later_targets(partner_a, alice) -> dict:
 def _bilans_targets(secret_project, alice) -> dict:
     """The bilans app's objects, on a project only A implements: a draft bilan, a closed
     period, a notice to alice."""
-    from bilans.models import BilanSnapshot, ClosedPeriod, Notification
+    from bilans.models import BilanSnapshot, Notification
+    from partners.models import ClosedPeriod
 
     return {
         BilanSnapshot: BilanSnapshot.objects.create(

@@ -12,9 +12,9 @@ from assistance.services import (
     assistance_record_many,
     assistance_update,
 )
-from bilans.models import ClosedPeriod
-from bilans.services import period_close, period_reopen
 from core.models import AuditEntry
+from partners.models import ClosedPeriod
+from partners.services import period_close, period_reopen
 from reporting.periods import parse_period
 from tests.beneficiaries.factories import BeneficiaryFactory
 
@@ -102,7 +102,7 @@ def test_correcting_or_cancelling_a_closed_row_is_refused_until_reopened(
         period_reopen(closed_period=closed, reason="  ", acting_user=officer)
     period_reopen(closed_period=closed, reason="Correction du partenaire A", acting_user=officer)
     entry = AuditEntry.objects.get(
-        model="bilans.closedperiod", object_id=str(closed.pk), action="update"
+        model="partners.closedperiod", object_id=str(closed.pk), action="update"
     )
     assert entry.actor == officer
     assert entry.changes["reason"] == "Correction du partenaire A"
@@ -114,7 +114,7 @@ def test_overlapping_closes_are_refused(officer, project, closed):
     with pytest.raises(ValidationError, match="chevauche"):
         period_close(project=project, period=parse_period("2023-06"), acting_user=officer)
     assert ClosedPeriod.objects.count() == 1
-    assert AuditEntry.objects.filter(model="bilans.closedperiod", action="create").count() == 1
+    assert AuditEntry.objects.filter(model="partners.closedperiod", action="create").count() == 1
 
 
 def test_a_referral_outcome_cannot_change_a_closed_assistance(alice, officer, person, project):

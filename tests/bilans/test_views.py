@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from bilans import services
-from bilans.models import BilanSnapshot, ClosedPeriod, Notification, SnapshotStatus
+from bilans.models import BilanSnapshot, Notification, SnapshotStatus
 from bilans.texts import texts_for
+from partners.models import ClosedPeriod
 from reporting.periods import parse_period
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -199,7 +200,7 @@ def test_admin_lists_bilans_read_only(client, officer, project):
     )
     for url in (
         "/admin/bilans/bilansnapshot/",
-        "/admin/bilans/closedperiod/",
+        "/admin/partners/closedperiod/",
         "/admin/bilans/notification/",
     ):
         assert client.get(url).status_code == 200

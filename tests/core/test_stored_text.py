@@ -161,13 +161,14 @@ def test_the_migrations_clean_what_was_stored_before(alice, partner_a, partner_b
 
 def test_re_importing_the_partner_s_file_finds_the_cleaned_person(partner_a, project):
     from assistance.importer.engine import run_import
+    from partners.access import SYSTEM
 
     def do_import(content):
         return run_import(
             content=content,
             filename="suivi.csv",
             organisation=partner_a,
-            acting_user=None,
+            acting_user=SYSTEM,
             project=project,
             dry_run=False,
         )

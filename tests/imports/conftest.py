@@ -60,8 +60,9 @@ def row(ref="B-1", aref="A-1", **overrides):
 def do_import(partner_a, project):
     """Run the engine on `content` for partner A as the command-line operator."""
     from assistance.importer.engine import run_import
+    from partners.access import SYSTEM
 
-    def run(content, filename="file.csv", dry_run=False, acting_user=None, **kwargs):
+    def run(content, filename="file.csv", dry_run=False, acting_user=SYSTEM, **kwargs):
         return run_import(
             content=content,
             filename=filename,

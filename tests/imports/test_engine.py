@@ -7,6 +7,7 @@ from assistance.importer.engine import run_import
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
 from core.models import AuditEntry
+from partners.access import SYSTEM
 from tests.imports.conftest import HEADER, csv_bytes, row
 
 
@@ -110,7 +111,11 @@ def test_queries_grow_with_batches_not_rows(partner_a, project, django_assert_ma
     def run(n, prefix):
         content = csv_bytes([row(ref=f"{prefix}{i // 2}", aref=f"{prefix}{i}") for i in range(n)])
         return run_import(
-            content=content, filename="f.csv", organisation=partner_a, project=project
+            content=content,
+            filename="f.csv",
+            organisation=partner_a,
+            acting_user=SYSTEM,
+            project=project,
         )
 
     with django_assert_max_num_queries(20) as small:

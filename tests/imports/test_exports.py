@@ -11,6 +11,7 @@ from assistance.importer.engine import run_import
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
 from core.models import AuditEntry
+from partners.access import SYSTEM
 from tests.imports.conftest import csv_bytes
 from tests.partners.factories import city
 
@@ -126,7 +127,9 @@ def _facts():
 
 
 def _import(content, organisation, filename="f.csv"):
-    report = run_import(content=content, filename=filename, organisation=organisation)
+    report = run_import(
+        content=content, filename=filename, organisation=organisation, acting_user=SYSTEM
+    )
     assert report.ok, report.errors
     return report
 

@@ -24,6 +24,7 @@ from assistance.importer.services import import_batch_create, import_batch_proce
 from beneficiaries.services import beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot, Notification
+from partners import services as partner_services
 from partners.services import user_upsert
 from reporting.periods import parse_period
 from tests.pages.test_sealed import (
@@ -130,7 +131,7 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     bilan_services.bilan_generate(snapshot_id=bilan.pk)
     bilan.refresh_from_db()
     bilan_services.bilan_publish(snapshot=bilan, acting_user=officer)
-    closed = bilan_services.period_close(
+    closed = partner_services.period_close(
         project=project, period=parse_period("2023-Q1"), acting_user=officer
     )
     return {

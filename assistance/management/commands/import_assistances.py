@@ -24,6 +24,7 @@ from assistance.importer.services import (
     import_batch_process,
     import_file_read,
 )
+from partners.access import SYSTEM
 from partners.models import Organisation, Project
 
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
             project = Project.objects.filter(code__iexact=options["project"]).first()
             if project is None:
                 raise CommandError(_("Projet inconnu : %(code)s") % {"code": options["project"]})
-        user = None
+        user = SYSTEM  # the operator, unless --user names someone whose rights then apply
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 
+from partners.access import SYSTEM
 from partners.choices import OrganisationKind
 from partners.management.commands._base import OperationsCommand
 from partners.models import City
@@ -21,6 +22,8 @@ class Command(OperationsCommand):
             city_obj = City.objects.filter(code=city).first()
             if city_obj is None:
                 raise CommandError(f"--city: unknown city '{city}'.")
-        organisation, created = organisation_upsert(slug=slug, name=name, kind=kind, city=city_obj)
+        organisation, created = organisation_upsert(
+            slug=slug, name=name, kind=kind, city=city_obj, acting_user=SYSTEM
+        )
         verb = "created" if created else "updated"
         self.stdout.write(f"Organisation {organisation.slug} {verb}.")

@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import CommandError
 
+from partners.access import SYSTEM
 from partners.choices import OrganisationKind
 from partners.management.commands._base import OperationsCommand, parse_date
 from partners.models import DEFAULT_SMALL_CELL_THRESHOLD, City, Organisation
@@ -95,6 +96,7 @@ class Command(OperationsCommand):
             budget=amount,
             currency=currency,
             small_cell_threshold=small_cell_threshold,
+            acting_user=SYSTEM,
         )
         verb = "created" if created else "updated"
         self.stdout.write(f"Project {project.code} {verb}.")

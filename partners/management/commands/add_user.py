@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 
+from partners.access import SYSTEM
 from partners.choices import Role
 from partners.management.commands._base import OperationsCommand
 from partners.models import Organisation
@@ -35,6 +36,7 @@ class Command(OperationsCommand):
             password=password,
             email=email,
             reactivate=reactivate,
+            acting_user=SYSTEM,
         )
         verb = "created" if created else "updated"
         self.stdout.write(f"User {user.username} {verb} ({role} at {organisation_obj.slug}).")

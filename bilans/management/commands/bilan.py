@@ -1,4 +1,7 @@
-"""`manage.py bilan --project CODE (--period 2023-Q2 | --start D --end D) …` (DESIGN.md §4)."""
+"""`manage.py bilan --project CODE (--period 2023-Q2 | --start D --end D) …` (DESIGN.md §4).
+
+JSON straight from the reporting engine; PDF and XLSX through the donor bilans' renderers,
+which is why the command lives here, above reporting."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from bilans.rendering import render_bilan
 from partners.models import Organisation, Project
 from reporting.engine import bilan
 from reporting.periods import parse_period, period_between
@@ -58,9 +62,6 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
 
         if options["format"] != "json":
-            # The PDF and XLSX renderers live with the donor bilans (bilans.rendering).
-            from bilans.rendering import render_bilan
-
             content = render_bilan(
                 project,
                 period,

@@ -29,6 +29,8 @@ from assistance.services import (
 from beneficiaries.choices import LegalStatus, Sex, Vulnerability
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register_many
+from bilans.services import bilan_generate, bilan_publish, bilan_request, previous_quarter
+from partners.access import SYSTEM
 from partners.models import DEFAULT_SMALL_CELL_THRESHOLD, City, Organisation
 from partners.services import organisation_upsert, project_upsert, user_upsert
 
@@ -220,7 +222,7 @@ class Command(BaseCommand):
         self.orgs = {}
         for slug, name, kind, city in ORGANISATIONS:
             self.orgs[slug], _ = organisation_upsert(
-                slug=slug, name=name, kind=kind, city=cities[city]
+                slug=slug, name=name, kind=kind, city=cities[city], acting_user=SYSTEM
             )
         self.officer, _ = user_upsert(
             username="officer",
@@ -230,6 +232,7 @@ class Command(BaseCommand):
             validate=False,
             first_name="Leïla",
             last_name="Benjelloun",
+            acting_user=SYSTEM,
         )
         for username, org, role in USERS:
             user_upsert(
@@ -238,6 +241,7 @@ class Command(BaseCommand):
                 role=role,
                 password=DEMO_PASSWORD,
                 validate=False,
+                acting_user=SYSTEM,
             )
         self.projects = {}
         self.projects["JPN-PROT"], _ = project_upsert(
@@ -252,6 +256,7 @@ class Command(BaseCommand):
             partners=[self.orgs[s] for s in ("smso-oujda", "inclusion-casa", "emploi-solidaire")],
             cities=[cities[c] for c in ("oujda", "casablanca", "rabat", "tanger")],
             small_cell_threshold=DEFAULT_SMALL_CELL_THRESHOLD,
+            acting_user=SYSTEM,
         )
         self.projects["EU-AVRR"], _ = project_upsert(
             code="EU-AVRR",
@@ -264,6 +269,7 @@ class Command(BaseCommand):
             partners=[self.orgs["iom-maroc"]],
             cities=[cities[c] for c in ("rabat", "oujda", "casablanca", "tanger", "fes")],
             small_cell_threshold=DEFAULT_SMALL_CELL_THRESHOLD,
+            acting_user=SYSTEM,
         )
         self.projects["EU-MHPSS"], _ = project_upsert(
             code="EU-MHPSS",
@@ -276,6 +282,7 @@ class Command(BaseCommand):
             partners=[self.orgs["nour-tanger"], self.orgs["smso-oujda"]],
             cities=[cities[c] for c in ("tanger", "oujda")],
             small_cell_threshold=DEFAULT_SMALL_CELL_THRESHOLD,
+            acting_user=SYSTEM,
         )
         self.cities = cities
 
@@ -545,8 +552,6 @@ class Command(BaseCommand):
         """The last quarter's bilan of the Japan project, published, so the donor portal has a
         PDF to download. Generated here rather than waiting for a worker: generation is
         idempotent, so the queued task finds it done."""
-        from bilans.services import bilan_generate, bilan_publish, bilan_request, previous_quarter
-
         label, period = previous_quarter(self.today)
         snapshot = bilan_request(
             project=self.projects["JPN-PROT"], period=period, acting_user=self.officer

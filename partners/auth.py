@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from core.access import actor_for
+from partners.access import actor_for
 
 
 class MemberBackend(ModelBackend):

@@ -1,14 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
-from core.access import actor_for
+from assistance.choices import ReferralStatus
+from assistance.models import Referral
+from partners.access import actor_for
 
 
 def _pending_referrals(actor):
     if not actor.is_partner_staff:
         return 0
-    from assistance.choices import ReferralStatus
-    from assistance.models import Referral
-
     return Referral.objects.filter(
         to_organisation_id=actor.organisation_id, status=ReferralStatus.PENDING
     ).count()

@@ -4,12 +4,12 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from core.access import actor_for
+from partners.access import actor_for
 
 
 class MemberTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, refusing a user whose access was revoked (membership or
-    organisation deactivated), as core.auth.MemberBackend does for sessions and sign-in."""
+    organisation deactivated), as partners.auth.MemberBackend does for sessions and sign-in."""
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)

@@ -1,0 +1,49 @@
+"""Writes of the partners app: organisations, projects and their closed periods, users and
+their memberships (one module each; every service is importable from here).
+
+Closing and reopening a project's period (IOM officers) checks its role in the service. The
+others check none: the admin site (IOM officers only), the API's role gates and the ops
+commands (the operator's shell) decide who reaches them. `acting_user` is who the audit trail
+names: the signed-in user, or SYSTEM (the default, audited as nobody); None is refused.
+"""
+
+from partners.services.memberships import (
+    MEMBERSHIP_EDITABLE,
+    membership_create,
+    membership_update,
+    user_upsert,
+)
+from partners.services.organisations import (
+    ORGANISATION_EDITABLE,
+    organisation_create,
+    organisation_update,
+    organisation_upsert,
+    reference_sequence_configure,
+)
+from partners.services.periods import period_close, period_reopen
+from partners.services.projects import (
+    PROJECT_CHANGEABLE,
+    PROJECT_EDITABLE,
+    project_create,
+    project_update,
+    project_upsert,
+)
+
+__all__ = [
+    "MEMBERSHIP_EDITABLE",
+    "ORGANISATION_EDITABLE",
+    "PROJECT_CHANGEABLE",
+    "PROJECT_EDITABLE",
+    "membership_create",
+    "membership_update",
+    "organisation_create",
+    "organisation_update",
+    "organisation_upsert",
+    "period_close",
+    "period_reopen",
+    "project_create",
+    "project_update",
+    "project_upsert",
+    "reference_sequence_configure",
+    "user_upsert",
+]

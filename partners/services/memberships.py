@@ -1,0 +1,141 @@
+"""Writes of users and their memberships: the user's place (organisation and role), the
+admin access that follows the role, revocation, and the ops commands' upsert."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from core.audit import audit_log
+from core.models import AuditEntry
+from partners.access import SYSTEM, forget_actor, require_acting_user
+from partners.choices import Role
+from partners.models import Membership, Organisation
+from partners.services.base import apply_fields, check_editable
+
+MEMBERSHIP_EDITABLE = frozenset({"organisation", "role", "is_active"})
+
+
+def end_api_access(users) -> None:
+    """Revoked users' API tokens die with their access (their session is refused at the
+    next request by partners.auth.MemberBackend)."""
+    Token.objects.filter(user__in=users).delete()
+
+
+# The apps whose models IOM officers manage in the admin.
+ADMIN_APP_LABELS = ["partners", "beneficiaries", "assistance", "reporting", "bilans", "core"]
+
+
+def _sync_admin_access(membership: Membership) -> None:
+    """The admin is for IOM officers (DESIGN.md section 5): a user is staff, with the
+    permissions of the project's models, exactly while their membership is an active IOM
+    officer's. Every write of a membership ends here, so promoting someone opens the admin to
+    them and demoting or revoking them closes it (a superuser stays staff)."""
+    user = membership.user
+    officer = membership.is_active and membership.role == Role.IOM_OFFICER
+    permissions = Permission.objects.filter(content_type__app_label__in=ADMIN_APP_LABELS)
+    if officer:
+        user.user_permissions.add(*permissions)
+    else:
+        user.user_permissions.remove(*permissions)
+    is_staff = officer or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def membership_create(
+    *, user, organisation: Organisation, role: str, is_active: bool = True, acting_user=SYSTEM
+):
+    """Give an existing user their place: one organisation and one role (and the admin, to
+    an IOM officer)."""
+    require_acting_user(acting_user)
+    membership = Membership(user=user)
+    fields = {"organisation": organisation, "role": role, "is_active": is_active}
+    changes = apply_fields(membership, fields)
+    _sync_admin_access(membership)
+    forget_actor(user)
+    audit_log(
+        actor=acting_user, instance=membership, action=AuditEntry.Action.CREATE, changes=changes
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, acting_user=SYSTEM, **fields) -> Membership:
+    """Change a user's organisation or role, or revoke (`is_active=False`) or restore their
+    access. A revoked user is signed out of pages and API on their next request; the admin
+    follows the role (IOM officers only)."""
+    require_acting_user(acting_user)
+    check_editable(fields, MEMBERSHIP_EDITABLE, "membership_update")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    changes = apply_fields(membership, fields)
+    _sync_admin_access(membership)
+    forget_actor(membership.user)
+    if not membership.is_active or "organisation_id" in changes:
+        end_api_access([membership.user])
+    if changes:
+        audit_log(
+            actor=acting_user,
+            instance=membership,
+            action=AuditEntry.Action.UPDATE,
+            changes=changes,
+        )
+    return membership
+
+
+@transaction.atomic
+def user_upsert(
+    *,
+    username: str,
+    organisation: Organisation,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    validate: bool = True,
+    reactivate: bool = False,
+    acting_user=SYSTEM,
+):
+    """Create the user `username` with an active membership, or update its role,
+    organisation and password (ops commands). A membership revoked in the admin stays revoked
+    unless `reactivate` is True: a deployment script that runs again must not undo a
+    revocation. The password is checked by Django's validators unless `validate` is False
+    (demo accounts)."""
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(username=username).first()
+    created = user is None
+    user = user or User(username=username)
+    user.email = email or user.email
+    user.first_name = first_name or user.first_name
+    user.last_name = last_name or user.last_name
+    if password:
+        if validate:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        membership_create(user=user, organisation=organisation, role=role, acting_user=acting_user)
+    else:
+        membership_update(
+            membership=membership,
+            organisation=organisation,
+            role=role,
+            **({"is_active": True} if reactivate else {}),
+            acting_user=acting_user,
+        )
+    user.refresh_from_db(fields=["is_staff"])  # set by the membership's service
+    return user, created

@@ -1,0 +1,23 @@
+"""The home page: each role's start, drawing on every app below."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from assistance.models import Assistance
+from partners.access import actor_for
+
+
+@login_required
+def home(request):
+    """The signed-in user's start page; what it offers depends on the role: partner staff and
+    IOM get their daily shortcuts and latest records, donors only a word about their bilans."""
+    actor = actor_for(request.user)
+    context = {"recent": []}
+    if actor.works_on_records:
+        context["recent"] = (
+            Assistance.objects.visible_to(request.user)
+            .filter(created_by=request.user)
+            .select_related("beneficiary")
+            .order_by("-created_at")[:8]
+        )
+    return render(request, "web/home.html", context)

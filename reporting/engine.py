@@ -27,9 +27,10 @@ How the counting is done (so an auditor can follow it):
   country breakdown sums to the total; `by_subtype` counts a person once under every subtype
   received in the period (so it may sum to more than the total).
 - Sex `F`/`M` with a known age gives women/girls/men/boys (minor: age < 18); anything else is
-  `unknown`. The engine returns grouped counts (a few thousand rows at most) that Python only
-  folds into the published cells, so `women + girls + men + boys + unknown == total` holds by
-  construction, and likewise for `by_age_band` and `by_country`.
+  `unknown` (`beneficiaries.classify.sex_class`). The engine returns grouped counts (a few
+  thousand rows at most) that Python only folds into the published cells, so
+  `women + girls + men + boys + unknown == total` holds by construction, and likewise for
+  `by_age_band` and `by_country`.
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from assistance.choices import SUBTYPES
-from beneficiaries.choices import ADULT_AGE
+from beneficiaries.classify import SEX_CLASSES, sex_class
 from partners.models import City
 from reporting.models import Fact, FactKind, Indicator, Unit, band_keys, band_of
 from reporting.periods import Period
 
-SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
 POPULATIONS = ("all", "migrant", "national")
 GROUP_BY = {
     "provider": "f.provider_id",
@@ -72,16 +72,6 @@ class Scope:
     def __post_init__(self):
         if self.population not in POPULATIONS:
             raise ValueError(f"population must be one of {POPULATIONS}")
-
-
-def sex_class(sex: str | None, age: int | None) -> str:
-    """women / girls / men / boys, or unknown when the sex or the age is unknown."""
-    if age is None or age < 0 or sex not in ("F", "M"):
-        return "unknown"
-    minor = age < ADULT_AGE
-    if sex == "F":
-        return "girls" if minor else "women"
-    return "boys" if minor else "men"
 
 
 def _sex_key(sex: str | None) -> str:

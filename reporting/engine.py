@@ -8,6 +8,9 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
   indicator (services and persons), whatever the number of indicators.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
+- For the drill-down (`reporting.selectors.assistances_behind`), which lists the rows behind
+  one figure with the engine's own rules: `rows_in_scope_sql` (the facts in a scope, and
+  whether each qualifies for an indicator) and `age_sql` (a row's age, in SQL).
 
 How the counting is done (so an auditor can follow it):
 
@@ -165,9 +168,13 @@ def day_key(day: datetime.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _age_from_keys(ref: str, born: str = "born") -> str:
-    """Whole years from birth key `born` to yyyymmdd key `ref`; NULL if unknown (or born
-    after `ref`): (20240315 - 20060316) / 10000 = 17, the day before an 18th birthday."""
+def age_sql(ref: str, born: str) -> str:
+    """SQL: whole years from the birth key `born` to the yyyymmdd key `ref` (two column
+    expressions); NULL (unknown) when the birth is unknown or after `ref`.
+
+    (20240315 - 20060316) / 10000 = 17: the day before an 18th birthday. The SQL twin of
+    `beneficiaries.models.age_on`, so the drill-down and the engine age a row alike.
+    """
     return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
 
 
@@ -186,7 +193,10 @@ def _qualifies(indicator: Indicator, params: list) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def _where(scope: Scope, period: Period, params: list) -> str:
+def _scope_conditions(scope: Scope, period: Period, params: list) -> str:
+    """The conditions on a fact (alias `f`) of the period (bounds inclusive) and the scope
+    (DESIGN.md §3 "Periods" and "Scope"). Only `delivered` rows are in the fact table at all,
+    and each already counts for the record a merged duplicate was merged into."""
     conditions = ["f.day_key BETWEEN %s AND %s"]
     params.extend([day_key(period.start), day_key(period.end)])
     if scope.project_id is not None:
@@ -207,17 +217,22 @@ def _where(scope: Scope, period: Period, params: list) -> str:
     return " AND ".join(conditions)
 
 
-def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
-    """The scoped facts, one row per delivered assistance, with one boolean `q<i>` per
-    indicator saying whether the row qualifies (for the drill-down, which has one indicator:
-    the engine itself decides per kind, see `_masks`)."""
+def rows_in_scope_sql(indicator: Indicator, scope: Scope, period: Period) -> tuple[str, list]:
+    """The facts of `scope` and `period` (one row per delivered assistance), each with a
+    boolean `qualifies` for `indicator`: the drill-down's rows, as (sql, params).
+
+    Columns: `person` (the record counted), `aid` (assistance id), `dk` (delivery day key),
+    `subtype`, `country`, `sex`, `born` (birth day key), `qualifies`. The drill-down shows the
+    rows of one figure, so it judges each row against the indicator's lists directly; the
+    engine, which counts every indicator at once, decides per kind instead (`_masks`).
+    """
     params: list = []
-    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
-    where = _where(scope, period, params)
+    qualifies = _qualifies(indicator, params)
+    where = _scope_conditions(scope, period, params)
     sql = (
-        f"SELECT f.person_id AS person, {group_key} AS gk, f.assistance_id AS aid, "  # noqa: S608
-        "f.day_key AS dk, k.subtype, f.country, f.sex, f.born_key AS born, "
-        f"{', '.join(flags)} FROM {_F} f JOIN {_K} k ON k.id = f.kind_id WHERE {where}"
+        "SELECT f.person_id AS person, f.assistance_id AS aid, f.day_key AS dk, k.subtype, "  # noqa: S608
+        f"f.country, f.sex, f.born_key AS born, ({qualifies}) AS qualifies "
+        f"FROM {_F} f JOIN {_K} k ON k.id = f.kind_id WHERE {where}"
     )
     return sql, params
 
@@ -317,7 +332,7 @@ def _statement(
     params: list = []
     flags = _flags(indicators)
     masks, names = _masks(indicators, flags, params)
-    where = _where(scope, period, params)
+    where = _scope_conditions(scope, period, params)
     news = [f"n{n[1:]}" for n in names]
     lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
     window = ", ".join(
@@ -339,7 +354,7 @@ def _statement(
     country = "country" if any(i.by_country for i in indicators) else "''"
     groups = (
         f"g AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n FROM ("  # noqa: S608
-        f"SELECT gk, {kind} AS kind, sex, {_age_from_keys('dk')} AS age, {country} AS country, "
+        f"SELECT gk, {kind} AS kind, sex, {age_sql('dk', 'born')} AS age, {country} AS country, "
         f"{', '.join(names)}, "
         f"{window} FROM ({rows}) r WHERE {nonzero} WINDOW win AS (PARTITION BY {partition} "
         "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) w "
@@ -377,7 +392,7 @@ def _services_by_dimensions(
     params: list = []
     flags = _flags(indicators)
     masks, names = _masks(indicators, flags, params)
-    where = _where(scope, period, params)
+    where = _scope_conditions(scope, period, params)
     lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
     columns = ", ".join(f"{GROUP_BY[d]} AS g_{d}" for d in dimensions)
     keys = " ".join(
@@ -389,7 +404,7 @@ def _services_by_dimensions(
     params += bit_params
     sql = (
         f"WITH {masks}, g AS (SELECT CASE {keys} END AS gk, sex, age, {', '.join(names)}, "  # noqa: S608
-        f"count(*) AS n FROM (SELECT {columns}, f.sex, {_age_from_keys('f.day_key', 'f.born_key')} "
+        f"count(*) AS n FROM (SELECT {columns}, f.sex, {age_sql('f.day_key', 'f.born_key')} "
         f"AS age, {lookups} FROM {_F} f WHERE {where}) r WHERE {nonzero} "
         f"GROUP BY GROUPING SETS ({sets})) "
         f"SELECT g.gk, bits.ind, g.sex::varchar, g.age, sum(g.n)::bigint FROM g "

@@ -34,6 +34,18 @@ How the counting is done (so an auditor can follow it):
   thousand rows at most) that Python only folds into the published cells, so
   `women + girls + men + boys + unknown == total` holds by construction, and likewise for
   `by_age_band` and `by_country`.
+
+Where each rule lives: the statement is built part by part, one function per part, in the
+order a row goes through them (see "The statement, part by part" below):
+
+    part         built by         DESIGN.md §3
+    masks,lookup `_kind_masks`    which indicators a kind of row counts for (its lists)
+    in_scope     `_in_scope`      the period and the scope
+    classified   `_classified`    what a row is counted by: sex, age on its date, country
+    firsts       `_firsts`        persons: each person's first qualifying row
+    grouped      `_grouped`       the counting itself (a few thousand groups)
+    spread       `_spread`        services count every row, persons their first row only
+    fold         `_fold`          women/girls/men/boys/unknown and age bands (Python)
 """
 
 from __future__ import annotations
@@ -142,7 +154,7 @@ class IndicatorResult:
         return data
 
 
-# --- SQL -----------------------------------------------------------------------------------------
+# --- SQL: the shared pieces ---------------------------------------------------------------------
 # The statements are assembled from table names, fixed expressions and numbered aliases only;
 # every value (dates, ids, indicator filter codes) goes through query parameters.
 #
@@ -224,7 +236,7 @@ def rows_in_scope_sql(indicator: Indicator, scope: Scope, period: Period) -> tup
     Columns: `person` (the record counted), `aid` (assistance id), `dk` (delivery day key),
     `subtype`, `country`, `sex`, `born` (birth day key), `qualifies`. The drill-down shows the
     rows of one figure, so it judges each row against the indicator's lists directly; the
-    engine, which counts every indicator at once, decides per kind instead (`_masks`).
+    engine, which counts every indicator at once, decides per kind instead (`_kind_masks`).
     """
     params: list = []
     qualifies = _qualifies(indicator, params)
@@ -235,6 +247,17 @@ def rows_in_scope_sql(indicator: Indicator, scope: Scope, period: Period) -> tup
         f"FROM {_F} f JOIN {_K} k ON k.id = f.kind_id WHERE {where}"
     )
     return sql, params
+
+
+# --- SQL: the statement, part by part -----------------------------------------------------------
+# `_statement` is one query whose parts follow a row through DESIGN.md §3 (the table in the
+# module docstring says which rule each part holds):
+#
+#   WITH masks, lookup, in_scope, classified, firsts, grouped  SELECT … (spread)  → `_fold`
+#
+# Every part but `grouped` is read once, so PostgreSQL (12+) inlines it as the subquery it
+# names: naming the parts changes nothing in the plan, which stays one index-only scan in
+# the window's order, one window and two hash aggregates.
 
 
 def _flags(indicators: Sequence[Indicator]) -> list[tuple[int, str | None]]:
@@ -250,10 +273,11 @@ def _flags(indicators: Sequence[Indicator]) -> list[tuple[int, str | None]]:
     return flags
 
 
-def _masks(
+def _kind_masks(
     indicators: Sequence[Indicator], flags: Sequence[tuple[int, str | None]], params: list
 ) -> tuple[str, list[str]]:
-    """CTEs deciding once per fact kind (a few dozen rows) which flags it sets.
+    """Parts `masks` and `lookup`: which flags each fact kind sets, decided once per kind (a
+    few dozen rows) rather than once per row.
 
     Flag f is bit f % 62 of mask m<f // 62>. `masks` holds each kind's masks and `lookup`
     one array per mask indexed by kind id, so a row's mask is an array subscript. Returns
@@ -280,6 +304,85 @@ def _masks(
     return ctes, names
 
 
+def _in_scope(
+    names: Sequence[str], keys: dict[str, str], scope: Scope, period: Period, params: list
+) -> str:
+    """Part `in_scope`: the facts of the period and the scope, each with its kind's masks
+    (read from `lookup` by kind id) and the group keys `keys` (alias → expression on `f`).
+
+    Facts only: no join, so a project's rows are one index-only scan of
+    `reporting_fact_project`, already in (person, date, id) order for the window of `firsts`.
+    """
+    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
+    grouping = "".join(f"{expression} AS {alias}, " for alias, expression in keys.items())
+    where = _scope_conditions(scope, period, params)
+    return (
+        f"in_scope AS (SELECT f.person_id AS person, {grouping}f.day_key AS dk, "  # noqa: S608
+        "f.assistance_id AS aid, f.kind_id AS kind, f.country, f.sex, f.born_key AS born, "
+        f"{lookups} FROM {_F} f WHERE {where})"
+    )
+
+
+def _classified(names: Sequence[str], keys: Iterable[str], *, kind: bool, country: bool) -> str:
+    """Part `classified`: each row reduced to what it is counted by: the person's sex (that
+    of the record a duplicate was merged into), their age on the row's date (`age_sql`), and
+    the row's country and kind.
+
+    The sex class (women/girls/men/boys/unknown) and the age band are functions of (sex,
+    age) alone, so they are derived after counting, in Python, once per group (`_fold`)
+    rather than once per row. The country is kept only when some indicator is broken down
+    by country, the kind only when a services indicator is broken down by subtype: each
+    dimension dropped means fewer groups to count and to spread.
+    """
+    kind_column = "kind" if kind else "0"
+    country_column = "country" if country else "''"
+    return (
+        f"classified AS (SELECT person, {', '.join(keys)}, dk, aid, {kind_column} AS kind, "  # noqa: S608
+        f"sex, {age_sql('dk', 'born')} AS age, {country_column} AS country, {', '.join(names)} "
+        "FROM in_scope)"
+    )
+
+
+def _counts_somewhere(names: Sequence[str]) -> str:
+    """The condition that a row qualifies for at least one indicator (some mask bit set).
+
+    It is stated in the part that reads `classified` (`firsts`; `grouped` by dimensions),
+    where the statement had it before it was split into parts, so the planner orders the
+    scan's filters exactly as it did then."""
+    return " OR ".join(f"{n} <> 0" for n in names)
+
+
+def _firsts(names: Sequence[str], news: Sequence[str], partition: str) -> str:
+    """Part `firsts`: for each row, the bits of the indicators for which it is its person's
+    FIRST qualifying row in the period, in (date, id) order: `n = m & ~(OR of the masks m of
+    the person's earlier rows)`. One window, for every indicator at once.
+
+    A persons indicator is counted at those rows only: one count per person, at that row's
+    age and country (DESIGN.md §3 "Persons"). With a group key, the person is followed
+    within each group (a person served by two partners is first in each). A row that
+    qualifies for nothing is no one's first row: it is dropped before the window.
+    """
+    window = ", ".join(
+        f"{m} & ~COALESCE(bit_or({m}) OVER win, 0) AS {n}" for m, n in zip(names, news, strict=True)
+    )
+    return (
+        f"firsts AS (SELECT gk, kind, sex, age, country, {', '.join(names)}, {window} "  # noqa: S608
+        f"FROM classified WHERE {_counts_somewhere(names)} WINDOW win AS (PARTITION BY {partition} "
+        "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
+    )
+
+
+def _grouped(names: Sequence[str], news: Sequence[str]) -> str:
+    """Part `grouped`: the rows counted by everything the published cells depend on (group
+    key, sex, age, country, kind) and by their masks: a few thousand groups whatever the
+    number of rows, which the final SELECT spreads over the indicators."""
+    keys = ", ".join([*names, *news])
+    return (
+        f"grouped AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n "  # noqa: S608
+        f"FROM firsts GROUP BY gk, sex, age, country, kind, {keys})"
+    )
+
+
 def _bits(
     indicators: Sequence[Indicator], flags: Sequence[tuple[int, str | None]], which
 ) -> tuple[str, list]:
@@ -304,69 +407,32 @@ def _pick(names: Sequence[str], prefix: str = "") -> str:
     return f"CASE bits.chunk {cases} END"
 
 
-def _statement(
+def _spread(
     indicators: Sequence[Indicator],
-    scope: Scope,
-    period: Period,
-    group_key: str,
-):
-    """ONE statement for every indicator, in one pass over the scoped facts:
+    flags: Sequence[tuple[int, str | None]],
+    names: Sequence[str],
+    news: Sequence[str],
+    params: list,
+) -> str:
+    """The final SELECT: the groups spread over the indicators (one VALUES row per bit).
 
-    1. each row gets its kind's masks: which indicators it qualifies for (`m`);
-    2. a window over each person's rows in (date, id) order tells which of them the row is
-       the person's FIRST qualifying row for: `n = m & ~(OR of the masks of earlier rows)`;
-    3. the rows are counted by (sex, age, country, kind, m, n): a few thousand groups;
-    4. the groups are spread over the indicators: a services indicator sums the groups whose
-       `m` has its bit (every qualifying row), a persons indicator those whose `n` has it
-       (the first qualifying row of each person: one count per person, at that row's age
-       and country); by (sex, age), by (sex, country) and, for services, by subtype.
-
-    A persons indicator counted by subtype gets one more bit per subtype, set on the rows of
-    that subtype that qualify: its `n` marks the person's first row of the subtype, so each
-    person counts once under every subtype received.
+    A services indicator sums the groups whose `m` has its bit (every qualifying row), a
+    persons indicator those whose `n` has it (each person's first qualifying row); by (sex,
+    age), by (sex, country) and by subtype, in one pass with GROUPING SETS. The persons
+    indicators counted by subtype add one part: their per-subtype bits, whose `n` marks each
+    person's first row OF that subtype, so a person counts once under every subtype received.
 
     Each output row is (grouping, group key, indicator position, sex, age, country, subtype,
     count); the grouping code is GROUPING(sex, age, country, subtype), -1 for persons per
-    subtype.
+    subtype (see `_fold`).
     """
-    params: list = []
-    flags = _flags(indicators)
-    masks, names = _masks(indicators, flags, params)
-    where = _scope_conditions(scope, period, params)
-    news = [f"n{n[1:]}" for n in names]
-    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
-    window = ", ".join(
-        f"{m} & ~COALESCE(bit_or({m}) OVER win, 0) AS {n}" for m, n in zip(names, news, strict=True)
-    )
-    # Without a group key the partition is the person alone, so a project's scan already
-    # comes in the window's order (index reporting_fact_project): no sort.
-    partition = "gk, person" if group_key != "0" else "person"
-    nonzero = " OR ".join(f"{n} <> 0" for n in names)
-    keys = ", ".join([*names, *news])
-    rows = (
-        f"SELECT f.person_id AS person, {group_key} AS gk, f.day_key AS dk, "  # noqa: S608
-        f"f.assistance_id AS aid, f.kind_id AS kind, f.country, f.sex, f.born_key AS born, "
-        f"{lookups} FROM {_F} f WHERE {where}"
-    )
-    # The kind is only kept when a services indicator is broken down by subtype, the country
-    # when some indicator is by country: fewer groups to count and to spread.
-    kind = "kind" if any(i.by_subtype and i.unit == Unit.SERVICES for i in indicators) else "0"
-    country = "country" if any(i.by_country for i in indicators) else "''"
-    groups = (
-        f"g AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n FROM ("  # noqa: S608
-        f"SELECT gk, {kind} AS kind, sex, {age_sql('dk', 'born')} AS age, {country} AS country, "
-        f"{', '.join(names)}, "
-        f"{window} FROM ({rows}) r WHERE {nonzero} WINDOW win AS (PARTITION BY {partition} "
-        "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) w "
-        f"GROUP BY gk, sex, age, country, kind, {keys})"
-    )
     main = [f for f, (_i, subtype) in enumerate(flags) if subtype is None]
     values, bit_params = _bits(indicators, flags, main)
     params += bit_params
     parts = [
         "SELECT GROUPING(g.sex, g.age, g.country, k.subtype), g.gk, bits.ind, "  # noqa: S608
         "g.sex::varchar, g.age, g.country::varchar, k.subtype::varchar, sum(g.n)::bigint "
-        f"FROM g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+        f"FROM grouped g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
         f"ON (CASE bits.unit WHEN 's' THEN {_pick(names, 'g.')} ELSE {_pick(news, 'g.')} END) "
         f"& bits.bit <> 0 LEFT JOIN {_K} k ON k.id = g.kind GROUP BY g.gk, bits.ind, "
         "GROUPING SETS ((g.sex, g.age), (g.sex, g.country), (k.subtype))"
@@ -377,37 +443,74 @@ def _statement(
         params += bit_params
         parts.append(
             "SELECT -1, g.gk, bits.ind, NULL, NULL, NULL, bits.subtype, sum(g.n)::bigint "  # noqa: S608
-            f"FROM g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+            f"FROM grouped g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
             f"ON {_pick(news, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, bits.subtype"
         )
-    sql = f"WITH {masks}, {groups} {' UNION ALL '.join(parts)}"
-    return sql, params
+    return " UNION ALL ".join(parts)
+
+
+def _statement(
+    indicators: Sequence[Indicator],
+    scope: Scope,
+    period: Period,
+    group_key: str,
+):
+    """ONE statement for every indicator, in one pass over the scoped facts: masks →
+    in_scope → classified → firsts → grouped → spread (the module docstring says which rule
+    of DESIGN.md §3 each part holds; each is built by the function of its name).
+
+    `group_key` is an expression on the fact `f` (one of `GROUP_BY`), or "0" for none.
+    The parameters follow the text: the indicators' lists, the scope, the subtypes.
+    """
+    params: list = []
+    flags = _flags(indicators)
+    masks, names = _kind_masks(indicators, flags, params)
+    news = [f"n{n[1:]}" for n in names]
+    # Without a group key the partition is the person alone, so a project's scan already
+    # comes in the window's order (index reporting_fact_project): no sort.
+    partition = "gk, person" if group_key != "0" else "person"
+    parts = [
+        masks,
+        _in_scope(names, {"gk": group_key}, scope, period, params),
+        _classified(
+            names,
+            ["gk"],
+            kind=any(i.by_subtype and i.unit == Unit.SERVICES for i in indicators),
+            country=any(i.by_country for i in indicators),
+        ),
+        _firsts(names, news, partition),
+        _grouped(names, news),
+    ]
+    spread = _spread(indicators, flags, names, news, params)
+    return f"WITH {', '.join(parts)} {spread}", params
 
 
 def _services_by_dimensions(
     indicators: Sequence[Indicator], scope: Scope, period: Period, dimensions: Sequence[str]
 ):
-    """Services indicators by several dimensions in one pass: GROUPING SETS of
+    """Services indicators by several dimensions in one pass (no `firsts`: services count
+    every row): the same parts up to `classified`, then `grouped` by GROUPING SETS of
     (dimension, sex, age, masks); the group key comes back as "dimension:value"."""
     params: list = []
     flags = _flags(indicators)
-    masks, names = _masks(indicators, flags, params)
-    where = _scope_conditions(scope, period, params)
-    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
-    columns = ", ".join(f"{GROUP_BY[d]} AS g_{d}" for d in dimensions)
-    keys = " ".join(
+    masks, names = _kind_masks(indicators, flags, params)
+    keys = {f"g_{d}": GROUP_BY[d] for d in dimensions}
+    in_scope = _in_scope(names, keys, scope, period, params)
+    classified = _classified(names, keys, kind=False, country=False)
+    which = " ".join(
         f"WHEN GROUPING(g_{d}) = 0 THEN '{d}:' || COALESCE(g_{d}::text, '')" for d in dimensions
     )
     sets = ", ".join(f"(g_{d}, sex, age, {', '.join(names)})" for d in dimensions)
-    nonzero = " OR ".join(f"{n} <> 0" for n in names)
+    grouped = (
+        f"grouped AS (SELECT CASE {which} END AS gk, sex, age, {', '.join(names)}, "  # noqa: S608
+        f"count(*) AS n FROM classified WHERE {_counts_somewhere(names)} "
+        f"GROUP BY GROUPING SETS ({sets}))"
+    )
     values, bit_params = _bits(indicators, flags, range(len(flags)))
     params += bit_params
     sql = (
-        f"WITH {masks}, g AS (SELECT CASE {keys} END AS gk, sex, age, {', '.join(names)}, "  # noqa: S608
-        f"count(*) AS n FROM (SELECT {columns}, f.sex, {age_sql('f.day_key', 'f.born_key')} "
-        f"AS age, {lookups} FROM {_F} f WHERE {where}) r WHERE {nonzero} "
-        f"GROUP BY GROUPING SETS ({sets})) "
-        f"SELECT g.gk, bits.ind, g.sex::varchar, g.age, sum(g.n)::bigint FROM g "
+        f"WITH {masks}, {in_scope}, {classified}, {grouped} "  # noqa: S608
+        "SELECT g.gk, bits.ind, g.sex::varchar, g.age, sum(g.n)::bigint FROM grouped g "
         f"JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
         f"ON {_pick(names, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, g.sex, g.age"
     )
@@ -437,6 +540,27 @@ def _group_value(dimension: str | None, key):
     if dimension == "month" and key is not None:
         return datetime.date(key // 100, key % 100, 1)
     return key
+
+
+def _fold(fetched, results_for, group_by: str | None) -> None:
+    """The last part, in Python: each row of `_statement` added to its indicator's result.
+
+    A (sex, age) row goes to the total, to its sex class (`beneficiaries.classify`) and to
+    its age band (the indicator's scheme); a (sex, country) row to `by_country`; a subtype
+    row to `by_subtype` (a services indicator's, or a persons indicator's per-subtype bits).
+    The rows of a GROUPING SETS query hold every count once per set, so each set fills its
+    own breakdown and each breakdown adds up to the total.
+    """
+    for grouping, gk, position, sex, age, country, subtype, count in fetched:
+        result = results_for(_group_value(group_by, gk))[position]
+        if grouping == _SEX_AGE:
+            result._add(sex, age, count)
+        elif grouping == _SEX_COUNTRY:
+            _add_country(result, country, sex, count)
+        elif grouping == _PERSONS_SUBTYPE or (
+            grouping == _SUBTYPE and result.unit == Unit.SERVICES
+        ):
+            _add_subtype(result, subtype, count)
 
 
 def compute(
@@ -488,16 +612,7 @@ def compute(
             fetched = cursor.fetchall()
     else:
         fetched = []
-    for grouping, gk, position, sex, age, country, subtype, count in fetched:
-        result = results_for(_group_value(group_by, gk))[position]
-        if grouping == _SEX_AGE:
-            result._add(sex, age, count)
-        elif grouping == _SEX_COUNTRY:
-            _add_country(result, country, sex, count)
-        elif grouping == _PERSONS_SUBTYPE or (
-            grouping == _SUBTYPE and result.unit == Unit.SERVICES
-        ):
-            _add_subtype(result, subtype, count)
+    _fold(fetched, results_for, group_by)
 
     def keyed(results):
         return {r.code: r for r in results}

@@ -676,18 +676,9 @@ def activity_record(
 
 
 def _fill_headcounts(activity: Activity, participants: Sequence[Beneficiary]) -> None:
-    from beneficiaries.choices import ADULT_AGE, Sex
+    # The headcount fields are named after the classes (women, girls, men, boys, unknown).
+    from beneficiaries.classify import sex_class
 
     for person in participants:
-        age = person.age_on(activity.held_on)
-        if age is None or person.sex == Sex.UNKNOWN:
-            activity.unknown += 1
-        elif person.sex == Sex.FEMALE:
-            if age < ADULT_AGE:
-                activity.girls += 1
-            else:
-                activity.women += 1
-        elif age < ADULT_AGE:
-            activity.boys += 1
-        else:
-            activity.men += 1
+        cell = sex_class(person.sex, person.age_on(activity.held_on))
+        setattr(activity, cell, getattr(activity, cell) + 1)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-from reporting.engine import day_key, sex_class
+from beneficiaries.classify import sex_class
+from reporting.engine import day_key
 from reporting.models import AGE_SCHEMES, band_of
 
 SERVICES = {

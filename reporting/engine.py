@@ -8,6 +8,9 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
   indicator (services and persons), whatever the number of indicators.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
+- For the drill-down (`reporting.selectors.assistances_behind`), which lists the rows behind
+  one figure with the engine's own rules: `rows_in_scope_sql` (the facts in a scope, and
+  whether each qualifies for an indicator) and `age_sql` (a row's age, in SQL).
 
 How the counting is done (so an auditor can follow it):
 
@@ -27,9 +30,22 @@ How the counting is done (so an auditor can follow it):
   country breakdown sums to the total; `by_subtype` counts a person once under every subtype
   received in the period (so it may sum to more than the total).
 - Sex `F`/`M` with a known age gives women/girls/men/boys (minor: age < 18); anything else is
-  `unknown`. The engine returns grouped counts (a few thousand rows at most) that Python only
-  folds into the published cells, so `women + girls + men + boys + unknown == total` holds by
-  construction, and likewise for `by_age_band` and `by_country`.
+  `unknown` (`beneficiaries.classify.sex_class`). The engine returns grouped counts (a few
+  thousand rows at most) that Python only folds into the published cells, so
+  `women + girls + men + boys + unknown == total` holds by construction, and likewise for
+  `by_age_band` and `by_country`.
+
+Where each rule lives: the statement is built part by part, one function per part, in the
+order a row goes through them (see "The statement, part by part" below):
+
+    part         built by         DESIGN.md §3
+    masks,lookup `_kind_masks`    which indicators a kind of row counts for (its lists)
+    in_scope     `_in_scope`      the period and the scope
+    classified   `_classified`    what a row is counted by: sex, age on its date, country
+    firsts       `_firsts`        persons: each person's first qualifying row
+    grouped      `_grouped`       the counting itself (a few thousand groups)
+    spread       `_spread`        services count every row, persons their first row only
+    fold         `_fold`          women/girls/men/boys/unknown and age bands (Python)
 """
 
 from __future__ import annotations
@@ -41,12 +57,11 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from assistance.choices import SUBTYPES
-from beneficiaries.choices import ADULT_AGE
+from beneficiaries.classify import SEX_CLASSES, sex_class
 from partners.models import City
 from reporting.models import Fact, FactKind, Indicator, Unit, band_keys, band_of
 from reporting.periods import Period
 
-SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
 POPULATIONS = ("all", "migrant", "national")
 GROUP_BY = {
     "provider": "f.provider_id",
@@ -72,16 +87,6 @@ class Scope:
     def __post_init__(self):
         if self.population not in POPULATIONS:
             raise ValueError(f"population must be one of {POPULATIONS}")
-
-
-def sex_class(sex: str | None, age: int | None) -> str:
-    """women / girls / men / boys, or unknown when the sex or the age is unknown."""
-    if age is None or age < 0 or sex not in ("F", "M"):
-        return "unknown"
-    minor = age < ADULT_AGE
-    if sex == "F":
-        return "girls" if minor else "women"
-    return "boys" if minor else "men"
 
 
 def _sex_key(sex: str | None) -> str:
@@ -149,7 +154,7 @@ class IndicatorResult:
         return data
 
 
-# --- SQL -----------------------------------------------------------------------------------------
+# --- SQL: the shared pieces ---------------------------------------------------------------------
 # The statements are assembled from table names, fixed expressions and numbered aliases only;
 # every value (dates, ids, indicator filter codes) goes through query parameters.
 #
@@ -175,9 +180,13 @@ def day_key(day: datetime.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _age_from_keys(ref: str, born: str = "born") -> str:
-    """Whole years from birth key `born` to yyyymmdd key `ref`; NULL if unknown (or born
-    after `ref`): (20240315 - 20060316) / 10000 = 17, the day before an 18th birthday."""
+def age_sql(ref: str, born: str) -> str:
+    """SQL: whole years from the birth key `born` to the yyyymmdd key `ref` (two column
+    expressions); NULL (unknown) when the birth is unknown or after `ref`.
+
+    (20240315 - 20060316) / 10000 = 17: the day before an 18th birthday. The SQL twin of
+    `beneficiaries.models.age_on`, so the drill-down and the engine age a row alike.
+    """
     return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
 
 
@@ -196,7 +205,10 @@ def _qualifies(indicator: Indicator, params: list) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def _where(scope: Scope, period: Period, params: list) -> str:
+def _scope_conditions(scope: Scope, period: Period, params: list) -> str:
+    """The conditions on a fact (alias `f`) of the period (bounds inclusive) and the scope
+    (DESIGN.md §3 "Periods" and "Scope"). Only `delivered` rows are in the fact table at all,
+    and each already counts for the record a merged duplicate was merged into."""
     conditions = ["f.day_key BETWEEN %s AND %s"]
     params.extend([day_key(period.start), day_key(period.end)])
     if scope.project_id is not None:
@@ -217,19 +229,35 @@ def _where(scope: Scope, period: Period, params: list) -> str:
     return " AND ".join(conditions)
 
 
-def _rows_sql(indicators: Sequence[Indicator], scope: Scope, period: Period, group_key: str):
-    """The scoped facts, one row per delivered assistance, with one boolean `q<i>` per
-    indicator saying whether the row qualifies (for the drill-down, which has one indicator:
-    the engine itself decides per kind, see `_masks`)."""
+def rows_in_scope_sql(indicator: Indicator, scope: Scope, period: Period) -> tuple[str, list]:
+    """The facts of `scope` and `period` (one row per delivered assistance), each with a
+    boolean `qualifies` for `indicator`: the drill-down's rows, as (sql, params).
+
+    Columns: `person` (the record counted), `aid` (assistance id), `dk` (delivery day key),
+    `subtype`, `country`, `sex`, `born` (birth day key), `qualifies`. The drill-down shows the
+    rows of one figure, so it judges each row against the indicator's lists directly; the
+    engine, which counts every indicator at once, decides per kind instead (`_kind_masks`).
+    """
     params: list = []
-    flags = [f"({_qualifies(ind, params)}) AS q{i}" for i, ind in enumerate(indicators)]
-    where = _where(scope, period, params)
+    qualifies = _qualifies(indicator, params)
+    where = _scope_conditions(scope, period, params)
     sql = (
-        f"SELECT f.person_id AS person, {group_key} AS gk, f.assistance_id AS aid, "  # noqa: S608
-        "f.day_key AS dk, k.subtype, f.country, f.sex, f.born_key AS born, "
-        f"{', '.join(flags)} FROM {_F} f JOIN {_K} k ON k.id = f.kind_id WHERE {where}"
+        "SELECT f.person_id AS person, f.assistance_id AS aid, f.day_key AS dk, k.subtype, "  # noqa: S608
+        f"f.country, f.sex, f.born_key AS born, ({qualifies}) AS qualifies "
+        f"FROM {_F} f JOIN {_K} k ON k.id = f.kind_id WHERE {where}"
     )
     return sql, params
+
+
+# --- SQL: the statement, part by part -----------------------------------------------------------
+# `_statement` is one query whose parts follow a row through DESIGN.md §3 (the table in the
+# module docstring says which rule each part holds):
+#
+#   WITH masks, lookup, in_scope, classified, firsts, grouped  SELECT … (spread)  → `_fold`
+#
+# Every part but `grouped` is read once, so PostgreSQL (12+) inlines it as the subquery it
+# names: naming the parts changes nothing in the plan, which stays one index-only scan in
+# the window's order, one window and two hash aggregates.
 
 
 def _flags(indicators: Sequence[Indicator]) -> list[tuple[int, str | None]]:
@@ -245,10 +273,11 @@ def _flags(indicators: Sequence[Indicator]) -> list[tuple[int, str | None]]:
     return flags
 
 
-def _masks(
+def _kind_masks(
     indicators: Sequence[Indicator], flags: Sequence[tuple[int, str | None]], params: list
 ) -> tuple[str, list[str]]:
-    """CTEs deciding once per fact kind (a few dozen rows) which flags it sets.
+    """Parts `masks` and `lookup`: which flags each fact kind sets, decided once per kind (a
+    few dozen rows) rather than once per row.
 
     Flag f is bit f % 62 of mask m<f // 62>. `masks` holds each kind's masks and `lookup`
     one array per mask indexed by kind id, so a row's mask is an array subscript. Returns
@@ -275,6 +304,85 @@ def _masks(
     return ctes, names
 
 
+def _in_scope(
+    names: Sequence[str], keys: dict[str, str], scope: Scope, period: Period, params: list
+) -> str:
+    """Part `in_scope`: the facts of the period and the scope, each with its kind's masks
+    (read from `lookup` by kind id) and the group keys `keys` (alias → expression on `f`).
+
+    Facts only: no join, so a project's rows are one index-only scan of
+    `reporting_fact_project`, already in (person, date, id) order for the window of `firsts`.
+    """
+    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
+    grouping = "".join(f"{expression} AS {alias}, " for alias, expression in keys.items())
+    where = _scope_conditions(scope, period, params)
+    return (
+        f"in_scope AS (SELECT f.person_id AS person, {grouping}f.day_key AS dk, "  # noqa: S608
+        "f.assistance_id AS aid, f.kind_id AS kind, f.country, f.sex, f.born_key AS born, "
+        f"{lookups} FROM {_F} f WHERE {where})"
+    )
+
+
+def _classified(names: Sequence[str], keys: Iterable[str], *, kind: bool, country: bool) -> str:
+    """Part `classified`: each row reduced to what it is counted by: the person's sex (that
+    of the record a duplicate was merged into), their age on the row's date (`age_sql`), and
+    the row's country and kind.
+
+    The sex class (women/girls/men/boys/unknown) and the age band are functions of (sex,
+    age) alone, so they are derived after counting, in Python, once per group (`_fold`)
+    rather than once per row. The country is kept only when some indicator is broken down
+    by country, the kind only when a services indicator is broken down by subtype: each
+    dimension dropped means fewer groups to count and to spread.
+    """
+    kind_column = "kind" if kind else "0"
+    country_column = "country" if country else "''"
+    return (
+        f"classified AS (SELECT person, {', '.join(keys)}, dk, aid, {kind_column} AS kind, "  # noqa: S608
+        f"sex, {age_sql('dk', 'born')} AS age, {country_column} AS country, {', '.join(names)} "
+        "FROM in_scope)"
+    )
+
+
+def _counts_somewhere(names: Sequence[str]) -> str:
+    """The condition that a row qualifies for at least one indicator (some mask bit set).
+
+    It is stated in the part that reads `classified` (`firsts`; `grouped` by dimensions),
+    where the statement had it before it was split into parts, so the planner orders the
+    scan's filters exactly as it did then."""
+    return " OR ".join(f"{n} <> 0" for n in names)
+
+
+def _firsts(names: Sequence[str], news: Sequence[str], partition: str) -> str:
+    """Part `firsts`: for each row, the bits of the indicators for which it is its person's
+    FIRST qualifying row in the period, in (date, id) order: `n = m & ~(OR of the masks m of
+    the person's earlier rows)`. One window, for every indicator at once.
+
+    A persons indicator is counted at those rows only: one count per person, at that row's
+    age and country (DESIGN.md §3 "Persons"). With a group key, the person is followed
+    within each group (a person served by two partners is first in each). A row that
+    qualifies for nothing is no one's first row: it is dropped before the window.
+    """
+    window = ", ".join(
+        f"{m} & ~COALESCE(bit_or({m}) OVER win, 0) AS {n}" for m, n in zip(names, news, strict=True)
+    )
+    return (
+        f"firsts AS (SELECT gk, kind, sex, age, country, {', '.join(names)}, {window} "  # noqa: S608
+        f"FROM classified WHERE {_counts_somewhere(names)} WINDOW win AS (PARTITION BY {partition} "
+        "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
+    )
+
+
+def _grouped(names: Sequence[str], news: Sequence[str]) -> str:
+    """Part `grouped`: the rows counted by everything the published cells depend on (group
+    key, sex, age, country, kind) and by their masks: a few thousand groups whatever the
+    number of rows, which the final SELECT spreads over the indicators."""
+    keys = ", ".join([*names, *news])
+    return (
+        f"grouped AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n "  # noqa: S608
+        f"FROM firsts GROUP BY gk, sex, age, country, kind, {keys})"
+    )
+
+
 def _bits(
     indicators: Sequence[Indicator], flags: Sequence[tuple[int, str | None]], which
 ) -> tuple[str, list]:
@@ -299,69 +407,32 @@ def _pick(names: Sequence[str], prefix: str = "") -> str:
     return f"CASE bits.chunk {cases} END"
 
 
-def _statement(
+def _spread(
     indicators: Sequence[Indicator],
-    scope: Scope,
-    period: Period,
-    group_key: str,
-):
-    """ONE statement for every indicator, in one pass over the scoped facts:
+    flags: Sequence[tuple[int, str | None]],
+    names: Sequence[str],
+    news: Sequence[str],
+    params: list,
+) -> str:
+    """The final SELECT: the groups spread over the indicators (one VALUES row per bit).
 
-    1. each row gets its kind's masks: which indicators it qualifies for (`m`);
-    2. a window over each person's rows in (date, id) order tells which of them the row is
-       the person's FIRST qualifying row for: `n = m & ~(OR of the masks of earlier rows)`;
-    3. the rows are counted by (sex, age, country, kind, m, n): a few thousand groups;
-    4. the groups are spread over the indicators: a services indicator sums the groups whose
-       `m` has its bit (every qualifying row), a persons indicator those whose `n` has it
-       (the first qualifying row of each person: one count per person, at that row's age
-       and country); by (sex, age), by (sex, country) and, for services, by subtype.
-
-    A persons indicator counted by subtype gets one more bit per subtype, set on the rows of
-    that subtype that qualify: its `n` marks the person's first row of the subtype, so each
-    person counts once under every subtype received.
+    A services indicator sums the groups whose `m` has its bit (every qualifying row), a
+    persons indicator those whose `n` has it (each person's first qualifying row); by (sex,
+    age), by (sex, country) and by subtype, in one pass with GROUPING SETS. The persons
+    indicators counted by subtype add one part: their per-subtype bits, whose `n` marks each
+    person's first row OF that subtype, so a person counts once under every subtype received.
 
     Each output row is (grouping, group key, indicator position, sex, age, country, subtype,
     count); the grouping code is GROUPING(sex, age, country, subtype), -1 for persons per
-    subtype.
+    subtype (see `_fold`).
     """
-    params: list = []
-    flags = _flags(indicators)
-    masks, names = _masks(indicators, flags, params)
-    where = _where(scope, period, params)
-    news = [f"n{n[1:]}" for n in names]
-    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
-    window = ", ".join(
-        f"{m} & ~COALESCE(bit_or({m}) OVER win, 0) AS {n}" for m, n in zip(names, news, strict=True)
-    )
-    # Without a group key the partition is the person alone, so a project's scan already
-    # comes in the window's order (index reporting_fact_project): no sort.
-    partition = "gk, person" if group_key != "0" else "person"
-    nonzero = " OR ".join(f"{n} <> 0" for n in names)
-    keys = ", ".join([*names, *news])
-    rows = (
-        f"SELECT f.person_id AS person, {group_key} AS gk, f.day_key AS dk, "  # noqa: S608
-        f"f.assistance_id AS aid, f.kind_id AS kind, f.country, f.sex, f.born_key AS born, "
-        f"{lookups} FROM {_F} f WHERE {where}"
-    )
-    # The kind is only kept when a services indicator is broken down by subtype, the country
-    # when some indicator is by country: fewer groups to count and to spread.
-    kind = "kind" if any(i.by_subtype and i.unit == Unit.SERVICES for i in indicators) else "0"
-    country = "country" if any(i.by_country for i in indicators) else "''"
-    groups = (
-        f"g AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n FROM ("  # noqa: S608
-        f"SELECT gk, {kind} AS kind, sex, {_age_from_keys('dk')} AS age, {country} AS country, "
-        f"{', '.join(names)}, "
-        f"{window} FROM ({rows}) r WHERE {nonzero} WINDOW win AS (PARTITION BY {partition} "
-        "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) w "
-        f"GROUP BY gk, sex, age, country, kind, {keys})"
-    )
     main = [f for f, (_i, subtype) in enumerate(flags) if subtype is None]
     values, bit_params = _bits(indicators, flags, main)
     params += bit_params
     parts = [
         "SELECT GROUPING(g.sex, g.age, g.country, k.subtype), g.gk, bits.ind, "  # noqa: S608
         "g.sex::varchar, g.age, g.country::varchar, k.subtype::varchar, sum(g.n)::bigint "
-        f"FROM g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+        f"FROM grouped g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
         f"ON (CASE bits.unit WHEN 's' THEN {_pick(names, 'g.')} ELSE {_pick(news, 'g.')} END) "
         f"& bits.bit <> 0 LEFT JOIN {_K} k ON k.id = g.kind GROUP BY g.gk, bits.ind, "
         "GROUPING SETS ((g.sex, g.age), (g.sex, g.country), (k.subtype))"
@@ -372,37 +443,74 @@ def _statement(
         params += bit_params
         parts.append(
             "SELECT -1, g.gk, bits.ind, NULL, NULL, NULL, bits.subtype, sum(g.n)::bigint "  # noqa: S608
-            f"FROM g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
+            f"FROM grouped g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
             f"ON {_pick(news, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, bits.subtype"
         )
-    sql = f"WITH {masks}, {groups} {' UNION ALL '.join(parts)}"
-    return sql, params
+    return " UNION ALL ".join(parts)
+
+
+def _statement(
+    indicators: Sequence[Indicator],
+    scope: Scope,
+    period: Period,
+    group_key: str,
+):
+    """ONE statement for every indicator, in one pass over the scoped facts: masks →
+    in_scope → classified → firsts → grouped → spread (the module docstring says which rule
+    of DESIGN.md §3 each part holds; each is built by the function of its name).
+
+    `group_key` is an expression on the fact `f` (one of `GROUP_BY`), or "0" for none.
+    The parameters follow the text: the indicators' lists, the scope, the subtypes.
+    """
+    params: list = []
+    flags = _flags(indicators)
+    masks, names = _kind_masks(indicators, flags, params)
+    news = [f"n{n[1:]}" for n in names]
+    # Without a group key the partition is the person alone, so a project's scan already
+    # comes in the window's order (index reporting_fact_project): no sort.
+    partition = "gk, person" if group_key != "0" else "person"
+    parts = [
+        masks,
+        _in_scope(names, {"gk": group_key}, scope, period, params),
+        _classified(
+            names,
+            ["gk"],
+            kind=any(i.by_subtype and i.unit == Unit.SERVICES for i in indicators),
+            country=any(i.by_country for i in indicators),
+        ),
+        _firsts(names, news, partition),
+        _grouped(names, news),
+    ]
+    spread = _spread(indicators, flags, names, news, params)
+    return f"WITH {', '.join(parts)} {spread}", params
 
 
 def _services_by_dimensions(
     indicators: Sequence[Indicator], scope: Scope, period: Period, dimensions: Sequence[str]
 ):
-    """Services indicators by several dimensions in one pass: GROUPING SETS of
+    """Services indicators by several dimensions in one pass (no `firsts`: services count
+    every row): the same parts up to `classified`, then `grouped` by GROUPING SETS of
     (dimension, sex, age, masks); the group key comes back as "dimension:value"."""
     params: list = []
     flags = _flags(indicators)
-    masks, names = _masks(indicators, flags, params)
-    where = _where(scope, period, params)
-    lookups = ", ".join(f"(SELECT {n} FROM lookup)[f.kind_id] AS {n}" for n in names)  # noqa: S608
-    columns = ", ".join(f"{GROUP_BY[d]} AS g_{d}" for d in dimensions)
-    keys = " ".join(
+    masks, names = _kind_masks(indicators, flags, params)
+    keys = {f"g_{d}": GROUP_BY[d] for d in dimensions}
+    in_scope = _in_scope(names, keys, scope, period, params)
+    classified = _classified(names, keys, kind=False, country=False)
+    which = " ".join(
         f"WHEN GROUPING(g_{d}) = 0 THEN '{d}:' || COALESCE(g_{d}::text, '')" for d in dimensions
     )
     sets = ", ".join(f"(g_{d}, sex, age, {', '.join(names)})" for d in dimensions)
-    nonzero = " OR ".join(f"{n} <> 0" for n in names)
+    grouped = (
+        f"grouped AS (SELECT CASE {which} END AS gk, sex, age, {', '.join(names)}, "  # noqa: S608
+        f"count(*) AS n FROM classified WHERE {_counts_somewhere(names)} "
+        f"GROUP BY GROUPING SETS ({sets}))"
+    )
     values, bit_params = _bits(indicators, flags, range(len(flags)))
     params += bit_params
     sql = (
-        f"WITH {masks}, g AS (SELECT CASE {keys} END AS gk, sex, age, {', '.join(names)}, "  # noqa: S608
-        f"count(*) AS n FROM (SELECT {columns}, f.sex, {_age_from_keys('f.day_key', 'f.born_key')} "
-        f"AS age, {lookups} FROM {_F} f WHERE {where}) r WHERE {nonzero} "
-        f"GROUP BY GROUPING SETS ({sets})) "
-        f"SELECT g.gk, bits.ind, g.sex::varchar, g.age, sum(g.n)::bigint FROM g "
+        f"WITH {masks}, {in_scope}, {classified}, {grouped} "  # noqa: S608
+        "SELECT g.gk, bits.ind, g.sex::varchar, g.age, sum(g.n)::bigint FROM grouped g "
         f"JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
         f"ON {_pick(names, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, g.sex, g.age"
     )
@@ -432,6 +540,27 @@ def _group_value(dimension: str | None, key):
     if dimension == "month" and key is not None:
         return datetime.date(key // 100, key % 100, 1)
     return key
+
+
+def _fold(fetched, results_for, group_by: str | None) -> None:
+    """The last part, in Python: each row of `_statement` added to its indicator's result.
+
+    A (sex, age) row goes to the total, to its sex class (`beneficiaries.classify`) and to
+    its age band (the indicator's scheme); a (sex, country) row to `by_country`; a subtype
+    row to `by_subtype` (a services indicator's, or a persons indicator's per-subtype bits).
+    The rows of a GROUPING SETS query hold every count once per set, so each set fills its
+    own breakdown and each breakdown adds up to the total.
+    """
+    for grouping, gk, position, sex, age, country, subtype, count in fetched:
+        result = results_for(_group_value(group_by, gk))[position]
+        if grouping == _SEX_AGE:
+            result._add(sex, age, count)
+        elif grouping == _SEX_COUNTRY:
+            _add_country(result, country, sex, count)
+        elif grouping == _PERSONS_SUBTYPE or (
+            grouping == _SUBTYPE and result.unit == Unit.SERVICES
+        ):
+            _add_subtype(result, subtype, count)
 
 
 def compute(
@@ -483,16 +612,7 @@ def compute(
             fetched = cursor.fetchall()
     else:
         fetched = []
-    for grouping, gk, position, sex, age, country, subtype, count in fetched:
-        result = results_for(_group_value(group_by, gk))[position]
-        if grouping == _SEX_AGE:
-            result._add(sex, age, count)
-        elif grouping == _SEX_COUNTRY:
-            _add_country(result, country, sex, count)
-        elif grouping == _PERSONS_SUBTYPE or (
-            grouping == _SUBTYPE and result.unit == Unit.SERVICES
-        ):
-            _add_subtype(result, subtype, count)
+    _fold(fetched, results_for, group_by)
 
     def keyed(results):
         return {r.code: r for r in results}

@@ -14,6 +14,7 @@ from beneficiaries.choices import ADULT_AGE
 from partners.access import actor_for
 from partners.choices import Role
 from partners.models import Organisation, Project
+from reporting.engine import age_sql, rows_in_scope_sql
 from reporting.models import AGE_SCHEMES, Indicator, Unit, band_key
 
 
@@ -137,19 +138,17 @@ def assistances_behind(
     may see, or the cell it is listed under would tell the date, age or country of another
     organisation's assistance.
     """
-    from reporting import engine
-
     actor = actor_for(user)
     if not actor.sees_everything:
         scope = replace(scope, organisation_id=actor.organisation_id)
 
     params: list = []  # of the conditions; the row parameters come first in the statement
-    rows, row_params = engine._rows_sql([indicator], scope, period, "0")
+    rows, row_params = rows_in_scope_sql(indicator, scope, period)
     conditions: list[str] = []
     if indicator.unit == Unit.SERVICES or subtype:
-        age = engine._age_from_keys("r.dk", "r.born")
+        age = age_sql("r.dk", "r.born")
         conditions += [
-            "r.q0",
+            "r.qualifies",
             _cell_condition(cell, "r.sex", age),
             _band_condition(band, indicator.age_scheme, age, params),
             _sex_condition(sex, "r.sex"),
@@ -163,9 +162,9 @@ def assistances_behind(
         sql = f"SELECT r.aid FROM ({rows}) r WHERE {' AND '.join(conditions)}"  # noqa: S608
         params = row_params + params
     else:
-        age = engine._age_from_keys("f.first", "f.born")
+        age = age_sql("f.first", "f.born")
         conditions += [
-            "r.q0",
+            "r.qualifies",
             _cell_condition(cell, "f.sex", age),
             _band_condition(band, indicator.age_scheme, age, params),
             _sex_condition(sex, "f.sex"),
@@ -175,9 +174,9 @@ def assistances_behind(
             params.append(country)
         sql = (
             f"SELECT r.aid FROM ({rows}) r JOIN (SELECT person, min(sex) AS sex, "  # noqa: S608
-            "min(born) AS born, min(dk) FILTER (WHERE q0) AS first, "
+            "min(born) AS born, min(dk) FILTER (WHERE qualifies) AS first, "
             "(min(ARRAY[dk::text, lpad(aid::text, 19, '0'), country]) "
-            f"FILTER (WHERE q0))[3] AS country FROM ({rows}) r0 GROUP BY person) f "
+            f"FILTER (WHERE qualifies))[3] AS country FROM ({rows}) r0 GROUP BY person) f "
             f"ON f.person = r.person WHERE {' AND '.join(conditions)}"
         )
         params = row_params + row_params + params

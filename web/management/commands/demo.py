@@ -18,14 +18,9 @@ from django.utils import timezone
 
 from assistance.choices import SUBTYPES, Category, DeclineReason, Outcome, Status
 from assistance.models import Assistance
-from assistance.services import (
-    assistance_record_many,
-    referral_create,
-    referral_record_outcome,
-    referral_respond,
-    return_case_advance,
-    return_case_open,
-)
+from assistance.referrals.services import referral_create, referral_record_outcome, referral_respond
+from assistance.returns.services import return_case_advance, return_case_open
+from assistance.services import assistance_record_many
 from beneficiaries.choices import LegalStatus, Sex, Vulnerability
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register_many

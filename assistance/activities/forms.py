@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,8 +50,6 @@ class ActivityForm(CategorySubtypeMixin, AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.urls import reverse
-
         for name in self.HEADCOUNTS:
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "placeholder": "0"})
         self.fields["project"] = project_field(user)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Category, Outcome, ReferralStatus
 from assistance.referrals.models import Referral
+from partners.access import actor_for
 
 
 class ReferralFilter(django_filters.FilterSet):
@@ -28,8 +29,6 @@ class ReferralFilter(django_filters.FilterSet):
         fields = ["status", "outcome", "category"]
 
     def filter_direction(self, queryset, name, value):
-        from partners.access import actor_for
-
         organisation_id = actor_for(self.request.user if self.request else None).organisation_id
         if value == "received":
             return queryset.filter(to_organisation_id=organisation_id)

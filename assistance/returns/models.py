@@ -1,4 +1,4 @@
-"""A return case (AVRR): its stages, from counselling to reintegration."""
+"""A return case (AVRR) and its stages, from counselling to closing."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from assistance.choices import ReturnStage
+from assistance.choices import RETURN_STAGE_ORDER, ReturnStage
 from assistance.models import Assistance
 from assistance.returns import services
 from assistance.returns.forms import ReintegrationForm, ReturnAdvanceForm, ReturnCaseOpenForm
@@ -91,8 +91,6 @@ def _can_write_case(request, case: ReturnCase) -> bool:
 @login_required
 def return_detail(request, returncase_id: int, advance_form=None, reintegration_form=None):
     case = _visible_case(request, returncase_id)
-    from assistance.choices import RETURN_STAGE_ORDER
-
     current = RETURN_STAGE_ORDER.index(case.stage) if case.stage in RETURN_STAGE_ORDER else None
     stages = [
         {

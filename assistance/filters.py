@@ -1,10 +1,10 @@
-"""FilterSets of the assistance app: used by the HTML lists and the API alike."""
+"""The FilterSet of assistances: used by the HTML list and the API alike."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from assistance.choices import Category, Outcome, ReferralStatus, Status, subtype_choices
-from assistance.models import Assistance, Referral, ReturnCase
+from assistance.choices import Category, Outcome, Status, subtype_choices
+from assistance.models import Assistance
 from core.filters import OrderingFilter
 
 
@@ -51,38 +51,3 @@ class AssistanceFilter(django_filters.FilterSet):
             "country",
             "beneficiary",
         ]
-
-
-class ReferralFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("Statut"))
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Issue"))
-    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Catégorie"))
-    direction = django_filters.ChoiceFilter(
-        choices=[("received", _("Reçus")), ("sent", _("Envoyés"))],
-        label=_("Sens"),
-        method="filter_direction",
-    )
-    referred_from = django_filters.DateFilter(
-        field_name="referred_on", lookup_expr="gte", label=_("Du")
-    )
-    referred_to = django_filters.DateFilter(
-        field_name="referred_on", lookup_expr="lte", label=_("Au")
-    )
-
-    class Meta:
-        model = Referral
-        fields = ["status", "outcome", "category"]
-
-    def filter_direction(self, queryset, name, value):
-        from partners.access import actor_for
-
-        organisation_id = actor_for(self.request.user if self.request else None).organisation_id
-        if value == "received":
-            return queryset.filter(to_organisation_id=organisation_id)
-        return queryset.filter(from_organisation_id=organisation_id)
-
-
-class ReturnCaseFilter(django_filters.FilterSet):
-    class Meta:
-        model = ReturnCase
-        fields = ["stage", "direction", "country"]

@@ -1,8 +1,9 @@
-"""What the API accepts and answers for assistances, referrals and return cases.
+"""What the API accepts and answers for assistances, and the related fields the serializers of
+referrals and return cases share.
 
 Related objects in bodies are scoped: `beneficiary` among the people the user may see,
-`project` among the projects the user may see, `to_organisation` among the partners. The
-providing organisation and the acting user come from the request.
+`project` among the projects the user may see. The providing organisation and the acting user
+come from the request.
 """
 
 from __future__ import annotations
@@ -11,28 +12,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assistance.choices import (
-    ALL_SUBTYPES,
-    DeclineReason,
-    Outcome,
-    ReturnDirection,
-    ReturnStage,
-)
-from assistance.models import Activity, Assistance, Referral, ReturnCase
+from assistance.choices import ALL_SUBTYPES, Outcome
+from assistance.models import Activity, Assistance, ReturnCase
 from beneficiaries.api.serializers import CountryField
 from beneficiaries.models import Beneficiary
 from core.api.concurrency import version_field
 from core.api.fields import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
-from partners.models import City, Organisation, Project
+from partners.models import City, Project
 
 
-def _beneficiary_field(**kwargs):
+def beneficiary_field(**kwargs):
     return ScopedPrimaryKeyRelatedField(
         model=Beneficiary, scope=lambda queryset: queryset.active(), **kwargs
     )
 
 
-def _project_field(**kwargs):
+def project_field(**kwargs):
     return ScopedSlugRelatedField(
         model=Project, slug_field="code", required=False, allow_null=True, **kwargs
     )
@@ -116,7 +111,7 @@ class AssistanceSerializer(serializers.ModelSerializer):
 
 class _AssistanceFieldsSerializer(serializers.ModelSerializer):
     subtype = serializers.ChoiceField(choices=ALL_SUBTYPES)
-    project = _project_field()
+    project = project_field()
     city = _city_field()
     country = CountryField(required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
@@ -130,7 +125,7 @@ class _AssistanceFieldsSerializer(serializers.ModelSerializer):
 class AssistanceInputSerializer(_AssistanceFieldsSerializer):
     """Recording an assistance: the person and what they received."""
 
-    beneficiary = _beneficiary_field()
+    beneficiary = beneficiary_field()
 
     class Meta(_AssistanceFieldsSerializer.Meta):
         fields = ["beneficiary", *ASSISTANCE_FIELDS]
@@ -148,127 +143,3 @@ class AssistanceUpdateSerializer(_AssistanceFieldsSerializer):
 class AssistanceCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     version = version_field()
-
-
-# --- Referrals -----------------------------------------------------------------------------
-
-
-class ReferralSerializer(serializers.ModelSerializer):
-    """A referral as both its ends see it."""
-
-    from_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    to_organisation = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
-    project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-
-    class Meta:
-        model = Referral
-        fields = [
-            "id",
-            "beneficiary",
-            "from_organisation",
-            "to_organisation",
-            "to_structure",
-            "category",
-            "reason",
-            "referred_on",
-            "consent",
-            "status",
-            "responded_at",
-            "decline_reason",
-            "decline_note",
-            "outcome",
-            "outcome_on",
-            "project",
-            "assistance",
-            "version",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class ReferralInputSerializer(serializers.ModelSerializer):
-    """Referring a person to another partner (`to_organisation`, its slug) or to a public
-    structure (`to_structure`); the person's consent is required."""
-
-    beneficiary = _beneficiary_field()
-    to_organisation = ScopedSlugRelatedField(
-        model=Organisation,
-        slug_field="slug",
-        scope=lambda queryset: queryset.record_keepers(),
-        required=False,
-        allow_null=True,
-    )
-    project = _project_field()
-
-    class Meta:
-        model = Referral
-        fields = [
-            "beneficiary",
-            "to_organisation",
-            "to_structure",
-            "category",
-            "reason",
-            "referred_on",
-            "consent",
-            "project",
-        ]
-        extra_kwargs = {"consent": {"required": True}}
-
-
-class ReferralDeclineSerializer(serializers.Serializer):
-    """Declining a received referral: the reason the sender will read (`decline_note` is
-    required when the reason is `other`)."""
-
-    decline_reason = serializers.ChoiceField(choices=DeclineReason.choices)
-    decline_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class ReferralOutcomeSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    outcome_on = serializers.DateField(required=False, allow_null=True)
-
-
-# --- Return cases (AVRR) ---------------------------------------------------------------------
-
-
-class ReturnCaseSerializer(serializers.ModelSerializer):
-    """An assisted voluntary return case."""
-
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-
-    class Meta:
-        model = ReturnCase
-        fields = [
-            "id",
-            "beneficiary",
-            "organisation",
-            "project",
-            "direction",
-            "country",
-            "stage",
-            "opened_on",
-            "returned_on",
-            "closed_on",
-            "notes",
-            "version",
-        ]
-        read_only_fields = fields
-
-
-class ReturnCaseInputSerializer(serializers.Serializer):
-    beneficiary = _beneficiary_field()
-    country = CountryField(allow_blank=False)
-    direction = serializers.ChoiceField(
-        choices=ReturnDirection.choices, default=ReturnDirection.FROM_MOROCCO
-    )
-    project = _project_field()
-    opened_on = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
-class ReturnCaseAdvanceSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=ReturnStage.choices)
-    on = serializers.DateField(required=False, allow_null=True)

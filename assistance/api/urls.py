@@ -1,14 +1,12 @@
-"""API routes of the assistance app, mounted under /api/v1/."""
+"""API routes of the assistance app (assistances, referrals, return cases), mounted under
+/api/v1/."""
 
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from assistance.api.views import (
-    AssistanceViewSet,
-    PersonAssistanceViewSet,
-    ReferralViewSet,
-    ReturnCaseViewSet,
-)
+from assistance.api.views import AssistanceViewSet, PersonAssistanceViewSet
+from assistance.referrals.api.views import ReferralViewSet
+from assistance.returns.api.views import ReturnCaseViewSet
 
 router = SimpleRouter()
 router.register("assistances", AssistanceViewSet, basename="api-assistance")

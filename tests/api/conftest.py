@@ -7,7 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from assistance.models import Referral
-from assistance.services import referral_create, return_case_open
+from assistance.referrals.services import referral_create
+from assistance.returns.services import return_case_open
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import city

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from assistance.models import Assistance, Referral
-from assistance.services import return_case_advance, return_case_open
+from assistance.returns.services import return_case_advance, return_case_open
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from core.models import AuditEntry
 from partners.models import Project

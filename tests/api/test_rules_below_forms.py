@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assistance.activities.services import activity_record
 from assistance.importer.models import ImportBatch
 from assistance.models import Activity, Referral
-from assistance.services import activity_record, referral_create
+from assistance.referrals.services import referral_create
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register
 from tests.imports.conftest import csv_bytes, row

@@ -30,8 +30,10 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from assistance.activities.services import activity_record
 from assistance.models import Activity, Assistance, Referral, ReturnCase
-from assistance.services import activity_record, referral_create, return_case_open
+from assistance.referrals.services import referral_create
+from assistance.returns.services import return_case_open
 from beneficiaries.models import Beneficiary, BeneficiaryAccess
 from partners.access import actor_for
 from partners.models import Organisation, Project
@@ -690,7 +692,9 @@ def test_no_outsider_changes_partner_a_through_the_pages(role_name, world, charl
 
 @pytest.fixture
 def foreign_world(world, partner_a, partner_b, alice, charlie, officer):
-    from assistance.services import assistance_record, referral_respond, return_case_advance
+    from assistance.referrals.services import referral_respond
+    from assistance.returns.services import return_case_advance
+    from assistance.services import assistance_record
 
     own = world["own_person"]
     to_a = referral_create(
@@ -843,7 +847,7 @@ def outcome_world(alice, charlie, partner_a, partner_b):
             referred_on=datetime.date(2023, 6, 2),
         )
 
-    from assistance.services import referral_respond
+    from assistance.referrals.services import referral_respond
 
     accepted = referral_to_b("A-OUT-1")
     referral_respond(referral=accepted, accept=True, acting_user=charlie)

@@ -8,13 +8,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assistance.services import (
-    activity_record,
-    assistance_record,
-    referral_create,
-    referral_respond,
-    return_case_open,
-)
+from assistance.activities.services import activity_record
+from assistance.referrals.services import referral_create, referral_respond
+from assistance.returns.services import return_case_open
+from assistance.services import assistance_record
 from tests.beneficiaries.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db

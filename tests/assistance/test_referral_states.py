@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from assistance.models import Referral
-from assistance.services import referral_create, referral_record_outcome, referral_respond
+from assistance.referrals.services import referral_create, referral_record_outcome, referral_respond
 from core.models import AuditEntry
 from tests.beneficiaries.factories import BeneficiaryFactory
 

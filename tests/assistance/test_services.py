@@ -3,19 +3,19 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from assistance.activities.services import activity_record
 from assistance.models import Assistance, ReturnCase
+from assistance.referrals.services import referral_create, referral_record_outcome, referral_respond
+from assistance.returns.services import (
+    return_case_advance,
+    return_case_open,
+    return_case_reintegrate,
+)
 from assistance.services import (
-    activity_record,
     assistance_cancel,
     assistance_record,
     assistance_record_many,
     assistance_update,
-    referral_create,
-    referral_record_outcome,
-    referral_respond,
-    return_case_advance,
-    return_case_open,
-    return_case_reintegrate,
 )
 from beneficiaries.models import Beneficiary
 from core.exceptions import ConflictError

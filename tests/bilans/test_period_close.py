@@ -118,7 +118,7 @@ def test_overlapping_closes_are_refused(officer, project, closed):
 
 
 def test_a_referral_outcome_cannot_change_a_closed_assistance(alice, officer, person, project):
-    from assistance.services import referral_create, referral_record_outcome
+    from assistance.referrals.services import referral_create, referral_record_outcome
 
     referral = referral_create(
         beneficiary=person,

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assistance.services import referral_create
+from assistance.referrals.services import referral_create
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.browser.test_caseworker_flow import sign_in, sign_out
 

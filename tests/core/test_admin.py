@@ -6,7 +6,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from assistance.services import assistance_record, referral_create, return_case_open
+from assistance.referrals.services import referral_create
+from assistance.returns.services import return_case_open
+from assistance.services import assistance_record
 from beneficiaries.services import beneficiary_register
 
 

@@ -9,14 +9,11 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from assistance.activities.services import activity_record
 from assistance.models import Activity, Assistance, Referral, ReturnCase
-from assistance.services import (
-    activity_record,
-    assistance_record,
-    referral_create,
-    referral_respond,
-    return_case_open,
-)
+from assistance.referrals.services import referral_create, referral_respond
+from assistance.returns.services import return_case_open
+from assistance.services import assistance_record
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register
 from core.models import AuditEntry

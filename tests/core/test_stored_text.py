@@ -10,14 +10,11 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
+from assistance.activities.services import activity_record
 from assistance.models import Activity, Assistance, Referral, ReturnCase
-from assistance.services import (
-    activity_record,
-    assistance_update,
-    referral_create,
-    referral_respond,
-    return_case_open,
-)
+from assistance.referrals.services import referral_create, referral_respond
+from assistance.returns.services import return_case_open
+from assistance.services import assistance_update
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_update
 from core.models import AuditEntry

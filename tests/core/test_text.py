@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from assistance.activities.services import activity_record
 from assistance.importer.models import ImportBatch
 from assistance.models import Activity, Assistance
-from assistance.services import activity_record, referral_create
+from assistance.referrals.services import referral_create
 from beneficiaries.models import Beneficiary
 from core.text import BIDI_CONTROLS, isolate, plain_text
 from tests.beneficiaries.factories import BeneficiaryFactory

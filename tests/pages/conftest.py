@@ -6,6 +6,9 @@ import datetime
 import pytest
 
 from assistance import services as assistance_services
+from assistance.activities import services as activity_services
+from assistance.referrals import services as referral_services
+from assistance.returns import services as return_services
 from beneficiaries.services import beneficiary_register
 from partners.choices import Role
 from tests.partners.factories import (
@@ -60,7 +63,7 @@ def partner_world(alice, a_person, project):
         notes=SECRET_NOTE,
         acting_user=alice,
     )
-    activity = assistance_services.activity_record(
+    activity = activity_services.activity_record(
         category="awareness",
         subtype="health",
         title="Séance secrète",
@@ -68,7 +71,7 @@ def partner_world(alice, a_person, project):
         participants=[a_person],
         acting_user=alice,
     )
-    referral = assistance_services.referral_create(
+    referral = referral_services.referral_create(
         beneficiary=a_person,
         category="psychosocial",
         consent=True,
@@ -76,7 +79,7 @@ def partner_world(alice, a_person, project):
         referred_on=datetime.date(2024, 2, 10),
         acting_user=alice,
     )
-    public_referral = assistance_services.referral_create(
+    public_referral = referral_services.referral_create(
         beneficiary=a_person,
         category="medical",
         consent=True,
@@ -84,7 +87,7 @@ def partner_world(alice, a_person, project):
         referred_on=datetime.date(2024, 2, 15),
         acting_user=alice,
     )
-    return_case = assistance_services.return_case_open(
+    return_case = return_services.return_case_open(
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
@@ -109,7 +112,7 @@ def receiving_world(partner_world):
     recorded one assistance of her own. A's assistances (a consultation with its notes, a
     group session, a public-health referral, an AVRR counselling) stay A's."""
     carol = partner_world["caseworker_c"]
-    referral = assistance_services.referral_respond(
+    referral = referral_services.referral_respond(
         referral=partner_world["referral"], accept=True, acting_user=carol
     )
     own = assistance_services.assistance_record(

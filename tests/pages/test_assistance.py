@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from assistance import services
 from assistance.models import Activity, Assistance, Referral, ReturnCase
+from assistance.referrals import services as referral_services
+from assistance.returns import services as return_services
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
 
@@ -127,14 +129,14 @@ def test_assistance_edit_conflict_keeps_input(client, alice, bob, person):
 
 
 def test_only_the_provider_corrects_an_assistance(client, charlie, alice, person):
-    referral = services.referral_create(
+    referral = referral_services.referral_create(
         beneficiary=person,
         category="legal",
         consent=True,
         to_organisation=charlie.membership.organisation,
         acting_user=alice,
     )
-    services.referral_respond(referral=referral, accept=True, acting_user=charlie)
+    referral_services.referral_respond(referral=referral, accept=True, acting_user=charlie)
     row = AssistanceFactory(beneficiary=person)
     client.force_login(charlie)
     assert client.get(reverse("assistance:edit", args=[row.pk])).status_code == 404
@@ -326,7 +328,7 @@ def test_return_case_moves_through_its_stages(client, alice, person):
 def test_a_case_opened_by_iom_is_read_not_moved_by_the_persons_organisation(
     client, alice, officer, person
 ):
-    case = services.return_case_open(
+    case = return_services.return_case_open(
         beneficiary=person, country="GN", acting_user=officer, opened_on=datetime.date(2024, 1, 10)
     )
     client.force_login(alice)
@@ -348,14 +350,14 @@ def test_lists_of_referrals_and_returns_have_bounded_queries(
 ):
     def seed(count):
         for person in BeneficiaryFactory.create_batch(count, organisation=partner_a):
-            services.referral_create(
+            referral_services.referral_create(
                 beneficiary=person,
                 category="legal",
                 consent=True,
                 to_organisation=partner_b,
                 acting_user=alice,
             )
-            services.return_case_open(
+            return_services.return_case_open(
                 beneficiary=person,
                 country="SN",
                 acting_user=alice,

@@ -248,7 +248,7 @@ def test_edit_conflict_keeps_the_input_and_shows_the_saved_values(client, alice,
 
 
 def test_a_shared_person_is_readable_but_not_editable(client, charlie, alice, partner_a):
-    from assistance.services import referral_create, referral_respond
+    from assistance.referrals.services import referral_create, referral_respond
 
     person = BeneficiaryFactory(organisation=partner_a)
     referral = referral_create(

@@ -19,8 +19,11 @@ from django.apps import apps
 from django.urls import reverse
 
 from assistance import services as assistance_services
+from assistance.activities import services as activity_services
 from assistance.importer.models import ImportBatch
 from assistance.importer.services import import_batch_create, import_batch_process
+from assistance.referrals import services as referral_services
+from assistance.returns import services as return_services
 from beneficiaries.services import beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot, Notification
@@ -81,7 +84,7 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         project=project,
         acting_user=alice,
     )
-    activity = assistance_services.activity_record(
+    activity = activity_services.activity_record(
         category="awareness",
         subtype="health",
         title="Causerie santé maternelle",
@@ -90,25 +93,25 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         project=project,
         acting_user=alice,
     )
-    referral = assistance_services.referral_create(
+    referral = referral_services.referral_create(
         beneficiary=person,
         category="legal",
         consent=True,
         to_organisation=partner_b,
         acting_user=alice,
     )
-    assistance_services.referral_respond(referral=referral, accept=True, acting_user=charlie)
-    public_referral = assistance_services.referral_create(
+    referral_services.referral_respond(referral=referral, accept=True, acting_user=charlie)
+    public_referral = referral_services.referral_create(
         beneficiary=person,
         category="medical",
         consent=True,
         to_structure="Hôpital Al Farabi",
         acting_user=alice,
     )
-    return_case = assistance_services.return_case_open(
+    return_case = return_services.return_case_open(
         beneficiary=person, country="GN", acting_user=alice, opened_on=datetime.date(2023, 4, 5)
     )
-    assistance_services.return_case_advance(
+    return_services.return_case_advance(
         return_case=return_case,
         stage="returned",
         on=datetime.date(2023, 5, 20),

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from assistance import services
 from assistance.models import Referral
+from assistance.referrals import services as referral_services
 from tests.beneficiaries.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ DAY = datetime.date(2024, 3, 4)
 
 def refer(sender, person, to, **kwargs) -> Referral:
     fields = {"category": "psychosocial", "consent": True, "referred_on": DAY, **kwargs}
-    return services.referral_create(
+    return referral_services.referral_create(
         beneficiary=person, to_organisation=to, acting_user=sender, **fields
     )
 
@@ -89,7 +89,7 @@ def test_the_outcome_form_appears_for_the_partner_that_accepted(client, referral
 
 
 def test_the_sender_records_the_outcome_of_a_referral_to_a_structure(client, alice, awa):
-    public = services.referral_create(
+    public = referral_services.referral_create(
         beneficiary=awa,
         category="medical",
         consent=True,
@@ -216,7 +216,7 @@ def inbox(alice, charlie, partner_a, partner_b, awa):
         refer(alice, BeneficiaryFactory(organisation=partner_a, last_name=name), partner_b)
         for name in ("Ancien", "Nouveau", "Accepte")
     ]
-    services.referral_respond(referral=received[2], accept=True, acting_user=charlie)
+    referral_services.referral_respond(referral=received[2], accept=True, acting_user=charlie)
     Referral.objects.filter(pk=received[0].pk).update(referred_on=DAY - datetime.timedelta(days=30))
     Referral.objects.filter(pk=received[2].pk).update(referred_on=DAY + datetime.timedelta(days=5))
     sent = refer(

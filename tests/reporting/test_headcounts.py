@@ -3,7 +3,7 @@
 
 import datetime
 
-from assistance.services import activity_record
+from assistance.activities.services import activity_record
 from beneficiaries.classify import SEX_CLASSES
 from reporting.engine import Scope, compute
 from reporting.periods import parse_period

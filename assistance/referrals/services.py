@@ -1,0 +1,197 @@
+"""Writes of referrals: refer a person, answer (accept or decline), record the outcome.
+
+Each service checks the acting user's rights, validates with full_clean(), writes the audit
+entry in the same transaction, and returns the saved object.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistance.choices import Category, Outcome, ReferralStatus
+from assistance.models import Assistance
+from assistance.referrals.models import Referral
+from assistance.services import assistance_record, recordable_beneficiary
+from beneficiaries.models import Beneficiary
+from beneficiaries.services import beneficiary_share
+from core.audit import audit_create, audit_log, diff, snapshot
+from core.models import AuditEntry
+from partners.access import actor_for
+from partners.models import Organisation, Project
+from partners.permissions import acting_organisation_id, require_record_keeper, require_writer
+from partners.selectors import assert_period_open
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    beneficiary: Beneficiary,
+    category: str,
+    consent: bool,
+    acting_user,
+    to_organisation: Organisation | None = None,
+    to_structure: str = "",
+    reason: str = "",
+    referred_on: datetime.date | None = None,
+    project: Project | None = None,
+) -> Referral:
+    """Refer a person to another partner, or to a public health structure.
+
+    A medical referral to a public structure is also an assistance
+    (`medical`/`referral_public_health`) whose outcome the indicators count.
+    """
+    from_id = acting_organisation_id(acting_user)
+    beneficiary = recordable_beneficiary(acting_user, beneficiary)
+    referral = Referral(
+        beneficiary=beneficiary,
+        from_organisation_id=from_id,
+        to_organisation=to_organisation,
+        to_structure=to_structure,
+        category=category,
+        reason=reason,
+        consent=consent,
+        referred_on=referred_on or timezone.localdate(),
+        project=project,
+        created_by=acting_user,
+    )
+    referral.full_clean()
+    if to_organisation is not None:
+        require_record_keeper(to_organisation, field="to_organisation")
+    if not to_organisation and category == Category.MEDICAL:
+        referral.assistance = assistance_record(
+            beneficiary=beneficiary,
+            category=Category.MEDICAL,
+            subtype="referral_public_health",
+            delivered_on=referral.referred_on,
+            project=project,
+            outcome=Outcome.PENDING,
+            acting_user=acting_user,
+            notes=to_structure,
+            provider=from_id,
+        )
+    referral.save()
+    audit_create(actor=acting_user, instance=referral)
+    return referral
+
+
+def _locked_referral(acting_user, referral: Referral) -> Referral:
+    require_writer(acting_user)
+    current = (
+        Referral.objects.visible_to(acting_user).select_for_update().filter(pk=referral.pk).first()
+    )
+    if current is None:
+        raise PermissionDenied(_("Ce référencement n'est pas accessible."))
+    return current
+
+
+@transaction.atomic
+def referral_respond(
+    *,
+    referral: Referral,
+    accept: bool,
+    acting_user,
+    decline_reason: str = "",
+    decline_note: str = "",
+) -> Referral:
+    """The receiving partner accepts (and gains access to the person) or declines, giving a
+    reason from DeclineReason (with a note, required for `other`) that the sender reads."""
+    current = _locked_referral(acting_user, referral)
+    actor = actor_for(acting_user)
+    if current.to_organisation_id is None or (
+        not actor.sees_everything and current.to_organisation_id != actor.organisation_id
+    ):
+        raise PermissionDenied(_("Seul le partenaire destinataire peut répondre."))
+    if current.status != ReferralStatus.PENDING:
+        raise ValidationError(_("Ce référencement a déjà reçu une réponse."))
+    before = snapshot(current)
+    current.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    current.responded_at = timezone.now()
+    if not accept:
+        current.outcome = Outcome.DECLINED
+        current.decline_reason = decline_reason
+        current.decline_note = decline_note or ""
+    current.full_clean()
+    current.version += 1
+    current.save(
+        update_fields=[
+            "status",
+            "responded_at",
+            "outcome",
+            "decline_reason",
+            "decline_note",
+            "version",
+            "updated_at",
+        ]
+    )
+    if accept:
+        beneficiary_share(
+            beneficiary=current.beneficiary,
+            organisation=current.to_organisation,
+            referral=current,
+            acting_user=acting_user,
+        )
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=current,
+        changes=diff(before, snapshot(current)),
+    )
+    return current
+
+
+@transaction.atomic
+def referral_record_outcome(
+    *, referral: Referral, outcome: str, acting_user, outcome_on: datetime.date | None = None
+) -> Referral:
+    """Record whether the service was finally received; both ends see it. The receiving
+    partner records it once it has accepted; the sender, for a referral to an outside
+    structure. For a public health referral the linked assistance carries the same outcome."""
+    current = _locked_referral(acting_user, referral)
+    actor = actor_for(acting_user)
+    recorder_id = current.outcome_recorder_id
+    if recorder_id is None:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "L'issue s'enregistre une fois le référencement accepté par le partenaire."
+                )
+            }
+        )
+    if not actor.sees_everything and actor.organisation_id != recorder_id:
+        raise PermissionDenied(
+            _("Seul le partenaire qui a accepté le référencement en enregistre l'issue.")
+        )
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Issue inconnue.")})
+    before = snapshot(current)
+    current.outcome = outcome
+    current.outcome_on = outcome_on or timezone.localdate()
+    current.full_clean()
+    current.version += 1
+    current.save()
+    if current.assistance_id:
+        linked = Assistance.objects.select_for_update().get(pk=current.assistance_id)
+        if linked.outcome != outcome:
+            assert_period_open(linked.project_id, linked.delivered_on)
+            previous = linked.outcome
+            linked.outcome = outcome
+            linked.version += 1
+            linked.save(update_fields=["outcome", "version", "updated_at"])
+            audit_log(
+                actor=acting_user,
+                action=AuditEntry.Action.UPDATE,
+                instance=linked,
+                changes={"outcome": [previous, outcome]},
+            )
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=current,
+        changes=diff(before, snapshot(current)),
+    )
+    return current

@@ -17,7 +17,7 @@ from beneficiaries.choices import Sex
 from beneficiaries.models import PERSON_FIELDS
 from core.countries import country_code
 
-# The formula guard (core.spreadsheets), for the files exports.py writes and engine.py reads.
+# The formula guard (core.spreadsheets), for the files exports.py writes and values.py reads.
 from core.spreadsheets import neutralise as neutralise
 from core.spreadsheets import unneutralise as unneutralise
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assistance import rules
 from assistance.choices import Status
 from assistance.models import Activity, Assistance, ReturnCase
 
@@ -26,9 +27,8 @@ from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from core.text import plain_text
-from partners.models import Organisation, Project
+from partners.models import Project
 from partners.permissions import acting_organisation_id, require_writer
-from partners.selectors import assert_period_open, assert_periods_open
 
 ASSISTANCE_EDITABLE = frozenset(
     {
@@ -62,32 +62,33 @@ BATCH_CLEAN_EXCLUDE = [
 ]
 
 
+def _raise(errors: rules.Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
 def _visible_beneficiary(user, beneficiary: Beneficiary) -> Beneficiary:
+    """The person as `user` may see it (PermissionDenied otherwise), if it may take new
+    records (the person's rules)."""
     found = Beneficiary.objects.visible_to(user).filter(pk=beneficiary.pk).first()
     if found is None:
         raise PermissionDenied(_("Ce bénéficiaire n'est pas accessible."))
-    if found.merged_into_id:
-        raise ValidationError(
-            {
-                "beneficiary": _(
-                    "Cette fiche a été fusionnée dans une autre : "
-                    "enregistrez sur la fiche conservée."
-                )
-            }
-        )
+    _raise(rules.person_errors(found))
     return found
 
 
+def _require_visible_project(user, project: Project | None) -> None:
+    if project is not None and not Project.objects.visible_to(user).filter(pk=project.pk).exists():
+        raise PermissionDenied(_("Ce projet n'est pas accessible."))
+
+
 def _check_project(user, project: Project | None, provider_id: int) -> None:
+    """A project `user` may see (PermissionDenied otherwise), implemented by the provider."""
     if project is None:
         return
-    if not Project.objects.visible_to(user).filter(pk=project.pk).exists():
-        raise PermissionDenied(_("Ce projet n'est pas accessible."))
-    provider = Organisation.objects.only("kind").get(pk=provider_id)
-    if provider.kind != "iom" and not project.partners.filter(pk=provider_id).exists():
-        raise ValidationError(
-            {"project": _("Votre organisation n'est pas partenaire de ce projet.")}
-        )
+    _require_visible_project(user, project)
+    lookups = rules.Lookups.load(projects=[project], providers=[provider_id])
+    _raise(rules.project_errors(lookups, project_id=project.pk, provider_id=provider_id))
 
 
 @transaction.atomic
@@ -114,7 +115,7 @@ def assistance_record(
     """Record one service to one person, provided by the acting user's organisation."""
     provider_id = acting_organisation_id(acting_user, provider)
     beneficiary = _visible_beneficiary(acting_user, beneficiary)
-    _check_project(acting_user, project, provider_id)
+    _require_visible_project(acting_user, project)
     if return_case is not None:
         _require_case_writer(acting_user, return_case)
         if return_case.beneficiary_id != beneficiary.pk:
@@ -140,7 +141,8 @@ def assistance_record(
         return_case=return_case,
         created_by=acting_user,
     )
-    assert_period_open(project, assistance.delivered_on)
+    lookups = rules.Lookups.load(projects=[project], providers=[provider_id])
+    _raise(rules.assistance_errors(lookups, assistance))
     assistance.full_clean()
     assistance.save()
     audit_create(actor=acting_user, instance=assistance)
@@ -153,7 +155,8 @@ def assistance_record_many(*, acting_user, assistances: Sequence[Assistance]) ->
 
     The same per-row rules as assistance_record, with the foreign keys checked once for the
     batch: every beneficiary must be visible to the user and every row provided by an
-    organisation the user may write for.
+    organisation the user may write for; then the rules layer, for the whole batch at once
+    (the first bad row's errors are raised).
     """
     actor = require_writer(acting_user)
     beneficiary_ids = {a.beneficiary_id for a in assistances}
@@ -178,7 +181,10 @@ def assistance_record_many(*, acting_user, assistances: Sequence[Assistance]) ->
     if errors:
         index, exc = errors[0]
         raise ValidationError(_("Ligne %(index)s : %(error)s") % {"index": index + 1, "error": exc})
-    assert_periods_open((a.project_id, a.delivered_on) for a in assistances)
+    lookups = rules.Lookups.load(projects=projects, providers={a.provider_id for a in assistances})
+    found = rules.check_assistances(lookups, enumerate(assistances))
+    if found:
+        raise ValidationError(found[min(found)])
     created = Assistance.objects.bulk_create(assistances, batch_size=2000)
     audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=created)
     return created
@@ -215,13 +221,18 @@ def assistance_update(
     if unknown:
         raise TypeError(f"not editable through this service: {', '.join(sorted(unknown))}")
     current = _locked_assistance(acting_user, assistance, expected_version)
-    assert_period_open(current.project_id, current.delivered_on)
+    project = fields["project"] if "project" in fields else current.project_id
+    lookups = rules.Lookups.load(
+        projects=[current.project_id, project],
+        providers=[current.provider_id] if "project" in fields else (),
+    )
+    _raise(rules.change_errors(lookups, current))
     before = snapshot(current)
     for name, value in fields.items():
         setattr(current, name, value)
-    assert_period_open(current.project_id, current.delivered_on)
     if "project" in fields:
-        _check_project(acting_user, current.project, current.provider_id)
+        _require_visible_project(acting_user, current.project)
+    _raise(rules.assistance_errors(lookups, current, changed=fields))
     current.country = (current.country or "").upper()
     current.full_clean()
     current.version += 1
@@ -242,7 +253,7 @@ def assistance_cancel(
     current = _locked_assistance(acting_user, assistance, expected_version)
     if current.status == Status.CANCELLED:
         return current
-    assert_period_open(current.project_id, current.delivered_on)
+    _raise(rules.change_errors(rules.Lookups.load(projects=[current.project_id]), current))
     previous = current.status
     current.status = Status.CANCELLED
     current.version += 1

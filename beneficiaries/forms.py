@@ -8,28 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beneficiaries.choices import Vulnerability
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import PERSON_FIELDS, Beneficiary
 from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
 from partners.access import actor_for
 from partners.models import City
-
-# The fields the form hands to beneficiary_register / beneficiary_update.
-SERVICE_FIELDS = (
-    "beneficiary_ref",
-    "first_name",
-    "last_name",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "nationality",
-    "city",
-    "legal_status",
-    "is_migrant",
-    "registered_on",
-    "consent",
-    "consent_on",
-    "vulnerabilities",
-)
 
 
 class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
@@ -53,25 +35,26 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The reference proposed when the form was shown: kept as is, it is allocated on saving.
     proposed_ref = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The order of the page's error summary (core/_form_errors.html): names first.
+    field_order = [
+        "first_name",
+        "last_name",
+        "sex",
+        "date_of_birth",
+        "birth_year",
+        "nationality",
+        "city",
+        "is_migrant",
+        "legal_status",
+        "beneficiary_ref",
+        "registered_on",
+        "vulnerabilities",
+    ]
 
     class Meta:
         model = Beneficiary
-        fields = [
-            "first_name",
-            "last_name",
-            "sex",
-            "date_of_birth",
-            "birth_year",
-            "nationality",
-            "city",
-            "is_migrant",
-            "legal_status",
-            "beneficiary_ref",
-            "registered_on",
-            "vulnerabilities",
-            "consent",
-            "consent_on",
-        ]
+        # What it hands to beneficiary_register / beneficiary_update.
+        fields = PERSON_FIELDS
         # "Nom" next to "Prénom" is the family name: English and Arabic need to say so.
         labels = {"last_name": pgettext_lazy("nom de famille", "Nom")}
         widgets = {
@@ -150,7 +133,7 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         return data
 
     def service_fields(self) -> dict:
-        fields = {name: self.cleaned_data.get(name) for name in SERVICE_FIELDS}
+        fields = {name: self.cleaned_data.get(name) for name in PERSON_FIELDS}
         if self.keeps_proposed_ref(fields["beneficiary_ref"]):
             fields["beneficiary_ref"] = ""  # beneficiary_register gives the next reference
         return fields

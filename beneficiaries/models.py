@@ -54,6 +54,28 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
+# A person's fields as the people who record them set them, in this order: the services accept
+# these (beneficiaries.services.EDITABLE_FIELDS), the page's form and the API's input offer
+# them, and the import contract's person columns are those of them it carries
+# (assistance.importer.columns). Ownership, merge state and bookkeeping are the services'.
+PERSON_FIELDS = (
+    "beneficiary_ref",
+    "first_name",
+    "last_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "nationality",
+    "city",
+    "legal_status",
+    "is_migrant",
+    "registered_on",
+    "consent",
+    "consent_on",
+    "vulnerabilities",
+)
+
+
 class Beneficiary(UserTextMixin, TrackedModel):
     """A person registered once by a partner (or IOM), who then receives assistances."""
 

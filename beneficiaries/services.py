@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Beneficiary, BeneficiaryAccess
+from beneficiaries.models import PERSON_FIELDS, Beneficiary, BeneficiaryAccess
 from beneficiaries.selectors import next_reference_number, reference_sequence_of
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
@@ -18,26 +18,8 @@ from partners.access import actor_for
 from partners.models import ReferenceSequence
 from partners.permissions import acting_organisation_id, require_writer
 
-# Fields a caller may set; ownership, merge state and bookkeeping are the services' business.
-EDITABLE_FIELDS = frozenset(
-    {
-        "beneficiary_ref",
-        "first_name",
-        "last_name",
-        "sex",
-        "date_of_birth",
-        "birth_year",
-        "nationality",
-        "city",
-        "city_id",
-        "legal_status",
-        "is_migrant",
-        "registered_on",
-        "consent",
-        "consent_on",
-        "vulnerabilities",
-    }
-)
+# Fields a caller may set (a city by object or by id).
+EDITABLE_FIELDS = frozenset({*PERSON_FIELDS, "city_id"})
 
 
 # The foreign keys a batch write checks once for the whole batch instead of once per row

@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from assistance.importer import exports
-from assistance.importer.engine import errors_summary
 from assistance.importer.models import ImportBatch
 from assistance.importer.reader import file_too_large
+from assistance.importer.report import errors_summary
 from assistance.importer.services import (
     import_batch_create,
     import_batch_start,

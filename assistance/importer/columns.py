@@ -14,24 +14,21 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from beneficiaries.choices import Sex
+from beneficiaries.models import PERSON_FIELDS
 from core.countries import country_code
 
-# The formula guard (core.spreadsheets), for the files exports.py writes and engine.py reads.
+# The formula guard (core.spreadsheets), for the files exports.py writes and values.py reads.
 from core.spreadsheets import neutralise as neutralise
 from core.spreadsheets import unneutralise as unneutralise
 
 REQUIRED = ("beneficiary_ref", "sex", "category", "delivered_on")
-PERSON_COLUMNS = (
-    "beneficiary_ref",
-    "first_name",
-    "last_name",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "nationality",
-    "city",
-    "migrant",
-    "vulnerabilities",
+# A person's fields (beneficiaries.models.PERSON_FIELDS) that the contract carries, in that
+# order, under their column names: the others (legal status, registration date, consent) are
+# set on the person's page; an import registers a person on the date of their first row.
+FIELD_COLUMNS = {"is_migrant": "migrant"}
+NOT_IMPORTED = frozenset({"legal_status", "registered_on", "consent", "consent_on"})
+PERSON_COLUMNS = tuple(
+    FIELD_COLUMNS.get(name, name) for name in PERSON_FIELDS if name not in NOT_IMPORTED
 )
 ASSISTANCE_COLUMNS = (
     "assistance_ref",

@@ -30,19 +30,23 @@ CONTENT_TYPES = {
 TEMPLATE_NAME = "modele-import-assistances"
 
 
+# How each of the contract's person columns is written (its reader's forms, read back alike).
+_PERSON_CELLS = {
+    "beneficiary_ref": lambda p: p.beneficiary_ref,
+    "first_name": lambda p: p.first_name,
+    "last_name": lambda p: p.last_name,
+    "sex": lambda p: p.sex,
+    "date_of_birth": lambda p: p.date_of_birth.isoformat() if p.date_of_birth else "",
+    "birth_year": lambda p: str(p.birth_year or ""),
+    "nationality": lambda p: p.nationality,
+    "city": lambda p: p.city.code if p.city_id else "",
+    "migrant": lambda p: col.write_boolean(p.is_migrant),
+    "vulnerabilities": lambda p: ";".join(p.vulnerabilities or []),
+}
+
+
 def _person_cells(person: Beneficiary) -> list[str]:
-    return [
-        person.beneficiary_ref,
-        person.first_name,
-        person.last_name,
-        person.sex,
-        person.date_of_birth.isoformat() if person.date_of_birth else "",
-        str(person.birth_year or ""),
-        person.nationality,
-        person.city.code if person.city_id else "",
-        col.write_boolean(person.is_migrant),
-        ";".join(person.vulnerabilities or []),
-    ]
+    return [_PERSON_CELLS[column](person) for column in col.PERSON_COLUMNS]
 
 
 def beneficiary_rows(user, organisation):

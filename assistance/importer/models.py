@@ -80,7 +80,7 @@ class ImportBatch(models.Model):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     rows = models.PositiveIntegerField(_("lignes"), default=0)
     counts = models.JSONField(_("décompte"), default=dict, blank=True)
-    # The first errors in row order (engine.ERRORS_KEPT at most), and how many there were.
+    # The first errors in row order (report.ERRORS_KEPT at most), and how many there were.
     errors = models.JSONField(_("erreurs"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("nombre d'erreurs"), default=0)
     preview = models.JSONField(_("aperçu"), default=list, blank=True)

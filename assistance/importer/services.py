@@ -25,9 +25,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assistance.importer.engine import Report, RowError, run_import
+from assistance.importer.engine import run_import
 from assistance.importer.models import ImportBatch
 from assistance.importer.reader import ImportFileError, cells_limit, measure, read_limited
+from assistance.importer.report import Report, RowError
 from core.audit import audit_log
 from core.models import AuditEntry
 from core.text import plain_text

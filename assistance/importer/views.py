@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assistance.importer import columns, exports
-from assistance.importer.engine import errors_summary
 from assistance.importer.forms import ImportUploadForm
 from assistance.importer.models import ImportBatch
 from assistance.importer.reader import file_too_large
+from assistance.importer.report import errors_summary
 from assistance.importer.services import (
     import_batch_create,
     import_batch_fail_stale,

@@ -7,27 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from beneficiaries.choices import Vulnerability
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import PERSON_FIELDS, Beneficiary
 from core.api.concurrency import version_field
 from core.countries import country_code
 from partners.models import City
 
-INPUT_FIELDS = [
-    "beneficiary_ref",
-    "first_name",
-    "last_name",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "nationality",
-    "city",
-    "legal_status",
-    "is_migrant",
-    "registered_on",
-    "consent",
-    "consent_on",
-    "vulnerabilities",
-]
+INPUT_FIELDS = list(PERSON_FIELDS)
 
 
 class BeneficiarySerializer(serializers.ModelSerializer):

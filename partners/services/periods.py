@@ -1,6 +1,6 @@
 """Writes of a project's closed periods: IOM officers close a period after review (its
-assistances are then frozen: partners.selectors.assert_period_open) and reopen it with a
-reason, audited."""
+assistances are then frozen: partners.selectors.closed_period_message, the rule the assistance
+rules layer applies) and reopen it with a reason, audited."""
 
 from __future__ import annotations
 

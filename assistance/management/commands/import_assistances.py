@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext
 
-from assistance.importer.engine import Report
 from assistance.importer.models import ImportBatch
+from assistance.importer.report import Report
 from assistance.importer.services import (
     import_batch_create,
     import_batch_process,

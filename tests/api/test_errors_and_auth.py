@@ -1,9 +1,12 @@
 """Errors as JSON with field-level messages in the request's language; token and session
 authentication; the schema and the docs page (served without any CDN)."""
 
+import json
 import re
 
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -198,3 +201,11 @@ def test_a_unique_race_lost_in_the_database_is_a_409_not_a_500(
     )
     assert response.status_code == 409
     assert response.json()["code"] == "duplicate"
+
+
+def test_the_schema_fuzzed_by_schemathesis_is_the_one_served(client_for, alice):
+    """tests/api/test_schemathesis.py builds the schema in-process (no user exists when it is
+    collected): it must be exactly what the view serves."""
+    served = client_for(alice).get("/api/v1/schema/?format=json").json()
+    built = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
+    assert served == built

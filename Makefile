@@ -9,7 +9,7 @@ export DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev system-deps migrate demo lint check bench worker clean
+.PHONY: run test install install-dev system-deps migrate demo lint check audit bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,16 @@ check: install-dev
 	DEBUG=0 $(BIN)/python manage.py check --settings=iom_cases.settings_test
 	DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run --settings=iom_cases.settings_test
 
-## make test: dev dependencies, ruff, manage.py check, makemigrations --check, pytest
-test: system-deps lint check
+## make audit: pip-audit over what we ship (fails on a known vulnerability, only warns when the
+## service is out of reach: scripts/pip_audit.py), bandit over our code ([tool.bandit])
+audit: install-dev
+	$(BIN)/python scripts/pip_audit.py
+	@# bandit warns "nosec encountered … but no failed test" for each part of a justified line.
+	set -o pipefail; $(BIN)/bandit -c pyproject.toml -r . -q \
+	  --severity-level medium --confidence-level medium 2>&1 | { grep -v "nosec encountered" || true; }
+
+## make test: dev dependencies, ruff, manage.py check, makemigrations --check, audit, pytest
+test: system-deps lint check audit
 	DEBUG=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev

@@ -23,13 +23,12 @@ from bilans.forms import BilanRequestForm, PeriodCloseForm, PortalPeriodForm, Re
 from bilans.models import BilanSnapshot, Notification, TaskState
 from bilans.pdf import dashboard_charts
 from bilans.rendering import document_context
-from core import clock
 from partners import services as partner_services
 from partners.models import ClosedPeriod
 from partners.permissions import require_iom_staff, require_portal_user
 from reporting.engine import bilan as engine_bilan
 from reporting.periods import Period
-from reporting.selectors import bilan_scope_for
+from reporting.selectors import bilan_scope_for, require_published_shape, whole_project
 from reporting.suppression import suppress_bilan
 
 PAGE_SIZE = 30
@@ -263,12 +262,18 @@ def portal_project(request, code: str):
     except PermissionDenied as exc:
         raise Http404 from exc
     project = scope.project
+    # The whole project by default; a donor may choose only a published shape (a calendar
+    # quarter or year), never a month or a range: see reporting.selectors.
+    period = whole_project(project)
     form = PortalPeriodForm(request.GET or None)
-    period = None
-    if form.is_bound and form.is_valid():
-        period = form.cleaned_data["period"]
-    if period is None:
-        period = Period(project.start, max(project.start, min(project.end, clock.today())))
+    if form.is_bound and form.is_valid() and form.cleaned_data["period"]:
+        chosen = form.cleaned_data["period"]
+        try:
+            require_published_shape(scope, chosen)
+        except ValidationError as exc:
+            form.add_error("period", exc.message_dict["period"])
+        else:
+            period = chosen
     language = (get_language() or "fr")[:2]
     language = language if language in ("fr", "en", "ar") else "fr"
     data = engine_bilan(project, period)
@@ -298,4 +303,5 @@ def portal_project(request, code: str):
             "period": period,
             "published": published,
         },
+        status=400 if form.errors else 200,
     )

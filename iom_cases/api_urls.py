@@ -1,5 +1,6 @@
 """Everything under /api/v1/: each app's routes, the token endpoint, the schema and docs."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -14,7 +15,12 @@ urlpatterns = [
     path("", include("assistance.api.imports")),
     path("", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # A page for the browser: sign in first (the schema it loads needs the session anyway).
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     # Last: any other path under /api/v1/ answers a JSON 404, not the HTML page.
     re_path(r"^[\s\S]*$", not_found, name="api-not-found"),
 ]

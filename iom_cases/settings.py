@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case management and donor reporting for IOM Morocco and its partners.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe every endpoint and field of personal records: for
+    # signed-in users only (session or token; donors too, they use the bilan API). Anonymous:
+    # 401 on the schema; the docs page sends the browser to the sign-in page (iom_cases/api_urls).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

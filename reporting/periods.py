@@ -62,6 +62,21 @@ def parse_period(text: str) -> Period:
     )
 
 
+def is_calendar_quarter(period: Period) -> bool:
+    """1 January–31 March, 1 April–30 June, 1 July–30 September or 1 October–31 December."""
+    start = period.start
+    return (
+        start.day == 1
+        and start.month in (1, 4, 7, 10)
+        and period.end == _month_end(start.year, start.month + 2)
+    )
+
+
+def is_calendar_year(period: Period) -> bool:
+    year = period.start.year
+    return period == Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
 def period_between(start: str | datetime.date, end: str | datetime.date) -> Period:
     """A period from two ISO dates (strings or dates), bounds inclusive."""
     return Period(_date(start, _("début")), _date(end, _("fin")))

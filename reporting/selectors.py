@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from partners.choices import Role
 from partners.models import Organisation, Project
 from reporting.engine import age_sql, rows_in_scope_sql
 from reporting.models import AGE_SCHEMES, Indicator, Unit, band_key
+from reporting.periods import Period, is_calendar_quarter, is_calendar_year
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def bilan_scope_for(user, project: str, organisation: str | None = None) -> Bila
     - IOM officer: any project, optionally cut to any organisation.
     - partner manager: only projects its organisation implements, always cut to its own
       organisation (naming another one is out of scope).
-    - donor: only projects it funds (optionally cut to a provider); suppression applies.
+    - donor: only projects it funds, never cut to a provider (ValidationError, see
+      `require_published_shape`); suppression applies.
     - caseworker, users without a role, anonymous: PermissionDenied.
 
     `project` is a project code, `organisation` an organisation slug. A project or an
@@ -56,6 +58,9 @@ def bilan_scope_for(user, project: str, organisation: str | None = None) -> Bila
     found = projects.filter(code=project).first()
     if found is None:
         raise Http404(_("Projet introuvable."))
+    donor_facing = actor.is_donor and not actor.sees_everything
+    if donor_facing and organisation:
+        raise _donor_refusal(found, cuts=["organisation"])
 
     chosen = None
     if organisation:
@@ -66,11 +71,64 @@ def bilan_scope_for(user, project: str, organisation: str | None = None) -> Bila
         if chosen is not None and chosen.pk != actor.organisation_id:
             raise Http404(_("Organisation introuvable."))
         chosen = chosen or Organisation.objects.get(pk=actor.organisation_id)
-    return BilanScope(
-        project=found,
-        organisation=chosen,
-        donor_facing=actor.is_donor and not actor.sees_everything,
-    )
+    return BilanScope(project=found, organisation=chosen, donor_facing=donor_facing)
+
+
+# --- donor-facing figures: the published shapes only ---------------------------------------------
+# Small-cell suppression (reporting.suppression) protects one output at a time: two outputs that
+# overlap — one day against the next, a date range against a wider one, one partner or one city
+# against the whole — can be subtracted to recover a hidden cell, and so a person. Donors
+# therefore get the figures only in the shapes bilans are published in, for the whole project;
+# any other range or cut is for IOM staff.
+
+
+def whole_project(project: Project) -> Period:
+    """The project's whole period, one of the published shapes."""
+    return Period(project.start, project.end)
+
+
+def is_published_shape(project: Project, period: Period) -> bool:
+    """A calendar quarter or year that overlaps the project, or the project's whole period."""
+    if period == whole_project(project):
+        return True
+    overlaps = period.start <= project.end and period.end >= project.start
+    return overlaps and (is_calendar_quarter(period) or is_calendar_year(period))
+
+
+def _shapes_text(project: Project) -> str:
+    return _(
+        "Les bailleurs reçoivent les chiffres de tout le projet pour un trimestre civil "
+        "(ex. 2025-Q1), une année civile (ex. 2025) ou toute la durée du projet "
+        "(« project » : du %(start)s au %(end)s)."
+    ) % {"start": project.start.isoformat(), "end": project.end.isoformat()}
+
+
+def _donor_refusal(project: Project, *, cuts=(), period: Period | None = None) -> ValidationError:
+    errors = {}
+    for name in sorted(set(cuts)):
+        errors[name] = _(
+            "« %(name)s » est réservé au personnel de l'OIM : pas de découpage par "
+            "partenaire, ville, population ni autre critère pour les bailleurs. %(shapes)s"
+        ) % {"name": name, "shapes": _shapes_text(project)}
+    if period is not None:
+        errors["period"] = _("La période du %(start)s au %(end)s n'est pas publiée. %(shapes)s") % {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "shapes": _shapes_text(project),
+        }
+    return ValidationError(errors)
+
+
+def require_published_shape(scope: BilanScope, period: Period, *, cuts=()) -> None:
+    """For donor-facing figures, refuse (ValidationError, a message per parameter saying what
+    may be asked) any cut — `cuts` names the parameters that would cut or alter the figures —
+    and any period that is not a published shape (`is_published_shape`). IOM staff and
+    partner managers are not concerned: their figures are not donor-facing."""
+    if not scope.donor_facing:
+        return
+    refused_period = None if is_published_shape(scope.project, period) else period
+    if cuts or refused_period is not None:
+        raise _donor_refusal(scope.project, cuts=cuts, period=refused_period)
 
 
 # --- drill-down: the records behind a figure ------------------------------------------------------
@@ -182,8 +240,8 @@ def assistances_behind(
         params = row_params + row_params + params
     return (
         Assistance.objects.visible_to(user)
-        # Built from fixed fragments; every value is a parameter.
-        .filter(pk__in=RawSQL(sql, params))  # noqa: S611
+        # Built from fixed fragments; every value is a parameter (bandit B611).
+        .filter(pk__in=RawSQL(sql, params))  # noqa: S611 # nosec B611
         .select_related("beneficiary", "provider", "project", "city")
         .order_by("-delivered_on", "-id")
     )

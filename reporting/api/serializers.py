@@ -9,12 +9,24 @@ from rest_framework import serializers
 from reporting.engine import POPULATIONS
 from reporting.periods import parse_period, period_between
 
+WHOLE_PROJECT = "project"
+
 
 class BilanQuerySerializer(serializers.Serializer):
-    """`project` and either `period` (AAAA, AAAA-Tn, AAAA-MM) or `start` and `end`."""
+    """`project` and either `period` (AAAA, AAAA-Tn, AAAA-MM, `project`) or `start` and `end`.
+
+    `period=project` is the project's whole period: `validated_data["period"]` is then None
+    and the view resolves it once the project is known.
+    """
 
     project = serializers.CharField(help_text=_("Code du projet."))
-    period = serializers.CharField(required=False, help_text=_("2023, 2023-Q2 ou 2023-05."))
+    period = serializers.CharField(
+        required=False,
+        help_text=_(
+            "2023, 2023-Q2, 2023-05, ou « project » pour toute la durée du projet. Les "
+            "bailleurs : un trimestre, une année ou « project », sans autre découpage."
+        ),
+    )
     start = serializers.DateField(required=False, help_text=_("Début inclus (AAAA-MM-JJ)."))
     end = serializers.DateField(required=False, help_text=_("Fin incluse (AAAA-MM-JJ)."))
     organisation = serializers.CharField(
@@ -29,7 +41,8 @@ class BilanQuerySerializer(serializers.Serializer):
                     raise serializers.ValidationError(
                         _("Donnez « period » ou « start » et « end », pas les deux.")
                     )
-                attrs["period"] = parse_period(attrs["period"])
+                text = attrs["period"].strip()
+                attrs["period"] = None if text == WHOLE_PROJECT else parse_period(text)
             elif attrs.get("start") and attrs.get("end"):
                 attrs["period"] = period_between(attrs["start"], attrs["end"])
             else:

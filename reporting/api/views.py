@@ -10,17 +10,23 @@ from rest_framework.views import APIView
 from core.api.schema import errors
 from reporting.api.serializers import BilanQuerySerializer
 from reporting.engine import bilan
-from reporting.selectors import bilan_scope_for
+from reporting.selectors import bilan_scope_for, require_published_shape, whole_project
 from reporting.suppression import suppress_bilan
+
+# What a donor may send: any other parameter (a city, a partner, a threshold…) is refused
+# rather than ignored, so that nobody believes a cut or a lower k was applied.
+DONOR_PARAMETERS = frozenset({"project", "period", "start", "end", "population", "format"})
 
 
 class BilanView(APIView):
     """The bilan of one project over one period.
 
-    IOM officers: any project. Partner managers: the projects their organisation implements,
-    with their own organisation's figures only. Donors: the projects they fund, with small
-    counts hidden when the project sets a threshold. Caseworkers: 403. A project out of scope
-    answers 404.
+    IOM officers: any project, any period, any cut. Partner managers: the projects their
+    organisation implements, with their own organisation's figures only. Donors: the projects
+    they fund, whole (no provider or population cut), for a calendar quarter, a calendar year
+    or the project's whole period only (400 otherwise, saying what they may ask), with small
+    counts hidden at the project's threshold exactly as in the published PDF. Caseworkers:
+    403. A project out of scope answers 404.
     """
 
     permission_classes = [IsAuthenticated]
@@ -38,9 +44,14 @@ class BilanView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         scope = bilan_scope_for(request.user, params["project"], params.get("organisation"))
+        period = params["period"] or whole_project(scope.project)
+        cuts = [name for name in request.query_params if name not in DONOR_PARAMETERS]
+        if params.get("population", "all") != "all":
+            cuts.append("population")
+        require_published_shape(scope, period, cuts=cuts)
         data = bilan(
             scope.project,
-            params["period"],
+            period,
             organisation=scope.organisation,
             population=params.get("population", "all"),
         )

@@ -1,7 +1,14 @@
 """Errors as JSON with field-level messages in the request's language; token and session
 authentication; the schema and the docs page (served without any CDN)."""
 
+import json
 import re
+
+from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from beneficiaries.models import Beneficiary
 
@@ -87,8 +94,10 @@ def test_session_authentication_for_the_browser(client, alice, person_a):
     assert client.get("/api/v1/beneficiaries/").json()["count"] == 1
 
 
-def test_schema_describes_every_endpoint(api_client):
-    response = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_schema_describes_every_endpoint(client_for, alice):
+    response = client_for(alice).get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
     assert response.status_code == 200
     paths = response.json()["paths"]
     for path in (
@@ -108,13 +117,37 @@ def test_schema_describes_every_endpoint(api_client):
     assert "409" in paths["/api/v1/beneficiaries/{id}/"]["patch"]["responses"]
 
 
-def test_docs_page_loads_only_local_files(client):
+def test_docs_page_loads_only_local_files(client, alice):
+    client.force_login(alice)
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any("swagger-ui" in asset for asset in assets)
     assert all(not re.match(r"^(https?:)?//", asset) for asset in assets), assets
+
+
+def test_the_schema_is_for_signed_in_users_only(api_client, alice, donor_user):
+    anonymous = api_client.get("/api/v1/schema/?format=json")
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
+    assert "paths" not in anonymous.json() and anonymous.json()["detail"]
+    token = Token.objects.create(user=alice).key
+    by_token = APIClient().get("/api/v1/schema/?format=json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert by_token.status_code == 200 and "/api/v1/reports/bilan/" in by_token.json()["paths"]
+    # Donors use the bilan API: they may read its description.
+    session = APIClient()
+    session.force_login(donor_user)
+    assert session.get("/api/v1/schema/?format=json").status_code == 200
+
+
+def test_the_docs_page_sends_an_anonymous_browser_to_sign_in(client, donor_user):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "next=/api/v1/docs/" in response["Location"]
+    client.force_login(donor_user)
+    assert client.get("/api/v1/docs/").status_code == 200
 
 
 def test_out_of_scope_and_missing_answer_the_same_404(client_for, charlie, person_a):
@@ -168,3 +201,11 @@ def test_a_unique_race_lost_in_the_database_is_a_409_not_a_500(
     )
     assert response.status_code == 409
     assert response.json()["code"] == "duplicate"
+
+
+def test_the_schema_fuzzed_by_schemathesis_is_the_one_served(client_for, alice):
+    """tests/api/test_schemathesis.py builds the schema in-process (no user exists when it is
+    collected): it must be exactly what the view serves."""
+    served = client_for(alice).get("/api/v1/schema/?format=json").json()
+    built = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
+    assert served == built

@@ -51,8 +51,11 @@ from tests.pages.test_sealed import (
 from tests.partners.factories import DonorFactory, OrganisationFactory, ProjectFactory, city
 
 API_PREFIX = "api/v1/"
-# Routes anyone may call: the token exchange and the API's own description.
-PUBLIC_ROUTES = {"api/v1/auth/token/", "api/v1/schema/", "api/v1/docs/"}
+# Routes anyone may call: the token exchange.
+PUBLIC_ROUTES = {"api/v1/auth/token/"}
+# Pages for the browser under /api/v1/: they need a signed-in session (anything else, even a
+# token, is sent to the sign-in page). The schema itself is an API route like the others.
+SIGN_IN_PAGES = {"api/v1/docs/"}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 ALL_METHODS = ("get", *WRITE_METHODS)
 SECRET = "SECRET"
@@ -386,6 +389,11 @@ def _check(role_name, user, client_for, world, routes):
                     baseline = after
                 if SECRET.encode() in response.content:
                     violations.append(f"{label}: reveals an out-of-scope object")
+                if route in SIGN_IN_PAGES:
+                    # The matrix's clients carry no session: every one is sent to sign in.
+                    if not _is_sign_in_redirect(response):
+                        violations.append(f"{label}: must send to the sign-in page")
+                    continue
                 if not routed and response.status_code in (401, 403, 404, 405):
                     continue
                 if not routed:
@@ -962,7 +970,7 @@ def test_a_receiving_partner_derives_nothing_from_the_senders_assistances(
              for end in ("from", "to")}  # fmt: skip
     checked = 0
     for route, pattern, methods in ROUTES:
-        if "get" not in methods or route in PUBLIC_ROUTES:
+        if "get" not in methods or route in PUBLIC_ROUTES | SIGN_IN_PAGES:
             continue
         if "<pk>" in route or "(?P<pk>" in route:
             model = _model_of(pattern, world["officer"])

@@ -8,9 +8,10 @@ import pytest
 
 from bilans import services
 from bilans.models import BilanSnapshot, Notification, SnapshotStatus
+from bilans.rendering import freeze_figures
 from bilans.texts import texts_for
 from partners.models import ClosedPeriod
-from reporting.periods import parse_period
+from reporting.periods import Period, parse_period
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -235,3 +236,49 @@ def test_a_failed_eager_generation_says_it_failed(
     assert "WeasyPrint a perdu ses polices" in page  # the cause, on the bilan's page
     assert "commencé" not in page and "Bilan généré" not in page
     assert BilanSnapshot.objects.get().task_state == "failed"
+
+
+# --- the portal gives donors the published shapes only (issue 13) --------------------------------
+
+
+def test_portal_shows_the_whole_project_by_default_and_a_quarter_or_a_year_on_request(
+    client, donor_user, project, known_data
+):
+    client.force_login(donor_user)
+    response = client.get(f"/portail/{project.code}/")
+    assert response.status_code == 200
+    assert response.context["period"] == Period(project.start, project.end)
+    for text in ("2023-Q2", "2023"):
+        response = client.get(f"/portail/{project.code}/", {"period": text})
+        assert response.status_code == 200
+        assert response.context["period"] == parse_period(text)
+
+
+@pytest.mark.parametrize("text", ["2023-05", "2031-Q1"])
+def test_portal_refuses_a_donor_a_month_or_a_quarter_outside_the_project(
+    client, donor_user, project, known_data, text
+):
+    client.force_login(donor_user)
+    response = client.get(f"/portail/{project.code}/", {"period": text})
+    assert response.status_code == 400
+    assert "trimestre civil" in response.content.decode()
+    # The figures shown are the whole project's, never the refused period's.
+    assert response.context["period"] == Period(project.start, project.end)
+
+
+def test_portal_figures_are_suppressed_as_in_the_pdf(client, donor_user, project, known_data):
+    client.force_login(donor_user)
+    response = client.get(f"/portail/{project.code}/", {"period": "2023-Q2"})
+    doc = response.context["doc"]
+    frozen = freeze_figures(project, parse_period("2023-Q2"))
+    assert doc.small_cell_threshold == frozen["small_cell_threshold"] == 5
+    medical = frozen["indicators"]["medical_persons"]
+    assert medical["girls"] == "<5"  # one girl in known_data
+    assert "&lt;5" in response.content.decode()
+
+
+def test_officer_may_look_at_any_month_on_the_portal(client, officer, project, known_data):
+    client.force_login(officer)
+    response = client.get(f"/portail/{project.code}/", {"period": "2023-05"})
+    assert response.status_code == 200
+    assert response.context["period"] == parse_period("2023-05")

@@ -7,7 +7,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -20,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 from iom_cases.wsgi import application
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.partners.factories import api_token
 
 CHECKS = [
     not_a_server_error,
@@ -46,7 +46,7 @@ def caseworker_token(alice, partner_a, project):
     # A few records so that list, detail and filters have something to answer with.
     person = BeneficiaryFactory(organisation=partner_a)
     AssistanceFactory(beneficiary=person, project=project)
-    return Token.objects.create(user=alice).key
+    return api_token(alice)
 
 
 # The schema as the running app serves it (the schema view reads no table).

@@ -21,6 +21,10 @@ class TokenCreateForm(AccessibleFormMixin, forms.Form):
 class PasswordChangeForm(AccessibleFormMixin, auth_forms.PasswordChangeForm):
     """Django's (current password, then the new one twice, checked by the validators)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Mot de passe actuel")
+
 
 class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
     """Django's, for the link of the reset e-mail."""

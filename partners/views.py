@@ -228,7 +228,7 @@ def member_password_reset(request, membership_id: int):
         Membership.objects.visible_to(request.user).select_related("user", "organisation"),
         pk=membership_id,
     )
-    form = StaffPasswordResetForm(request.POST or None)
+    form = StaffPasswordResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             password = password_reset_by_staff(

@@ -203,7 +203,7 @@ class PasswordResetCompleteView(_ByEmailOnly, auth_views.PasswordResetCompleteVi
 def members(request):
     """The members whose password the user may reset: a manager's organisation, or everyone
     for an IOM officer. Anyone else: 404."""
-    if not actor_for(request.user).is_authenticated or not _manages_members(request.user):
+    if not _manages_members(request.user):
         raise Http404
     rows = Membership.objects.visible_to(request.user).select_related("user", "organisation")
     query = (request.GET.get("q") or "").strip()[:100]

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -60,9 +61,10 @@ def api_token_create(*, user, name: str = "", acting_user) -> tuple[ApiToken, st
     require_acting_user(acting_user)
     if getattr(acting_user, "pk", None) != user.pk:
         raise ValidationError(_("Un jeton d'API se crée pour soi-même."))
+    # The user's row locked: two requests at once cannot both pass the bound below.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     now = clock.now()
-    live = ApiToken.objects.select_for_update().filter(user=user).live(now)
-    if live.count() >= MAX_LIVE_TOKENS:
+    if ApiToken.objects.filter(user=user).live(now).count() >= MAX_LIVE_TOKENS:
         raise ValidationError(
             _(
                 "Vous avez déjà %(count)s jetons actifs : révoquez ceux qui ne servent plus "

@@ -335,6 +335,10 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "bilans:list",
         "bilans:portal",
         "bilans:download",
+        "partners:account",
+        "partners:password_change",
+        "partners:members",
+        "partners:member_password_reset",
     } <= opened
 
 

@@ -39,6 +39,12 @@ def reset_url(user) -> str:
     return reverse("partners:member_password_reset", args=[user.membership.pk])
 
 
+def calls(key: str):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client.get("/api/v1/organisations/")
+
+
 def change(client, old=PASSWORD, new=NEW):
     return client.post(
         reverse("partners:password_change"),
@@ -57,10 +63,7 @@ class TestChangingOnesOwn:
         assert response.status_code == 302 and response["Location"] == reverse("partners:account")
         assert here.get(reverse("beneficiaries:list")).status_code == 200
         assert elsewhere.get(reverse("beneficiaries:list"))["Location"].startswith(reverse("login"))
-        assert live_tokens(alice) == 0
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        assert client.get("/api/v1/organisations/").status_code == 401
+        assert live_tokens(alice) == 0 and calls(key).status_code == 401
         assert can_sign_in(alice, NEW) and not can_sign_in(alice, PASSWORD)
 
     def test_it_is_audited_without_the_password(self, alice):
@@ -88,6 +91,16 @@ class TestChangingOnesOwn:
     def test_anonymous_visitors_sign_in_first(self, client):
         response = client.post(reverse("partners:password_change"), {})
         assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["other organisation", "donor"])
+def test_a_change_touches_only_the_changers_own_password(who, alice, charlie, donor_user):
+    user = {"other organisation": charlie, "donor": donor_user}[who]
+    alices_key, own_key = api_token(alice), api_token(user)
+    response = change(signed_in(user))
+    assert response.status_code == 302
+    assert can_sign_in(user, NEW) and can_sign_in(alice, PASSWORD)
+    assert calls(alices_key).status_code == 200 and calls(own_key).status_code == 401
 
 
 # --- Reset by a manager or an officer ---------------------------------------------------------
@@ -126,10 +139,13 @@ class TestResetByStaff:
         assert response.status_code == 200 and response.context["password"] == NEW
         assert can_sign_in(alice, NEW)
 
-    @pytest.mark.parametrize("who", ["other organisation's manager", "caseworker", "donor"])
-    def test_others_are_answered_404(self, who, alice, bob, partner_b, donor_user):
+    @pytest.mark.parametrize(
+        "who", ["other organisation's manager", "other organisation", "caseworker", "donor"]
+    )
+    def test_others_are_answered_404(self, who, alice, bob, charlie, partner_b, donor_user):
         user = {
             "other organisation's manager": member(partner_b, Role.PARTNER_MANAGER),
+            "other organisation": charlie,
             "caseworker": bob,
             "donor": donor_user,
         }[who]
@@ -257,7 +273,7 @@ class TestResetByEmail:
         done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW})
         assert done["Location"] == reverse("partners:password_reset_complete")
         assert can_sign_in(alice, NEW) and not can_sign_in(alice, PASSWORD)
-        assert live_tokens(alice) == 0 and key
+        assert live_tokens(alice) == 0 and calls(key).status_code == 401
         # The link served once.
         assert not client.get(link, follow=True).context["validlink"]
 

@@ -434,6 +434,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    def is_live(self, at) -> bool:
-        return self.revoked_at is None and self.expires_at > at

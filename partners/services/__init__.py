@@ -40,13 +40,13 @@ from partners.services.tokens import (
 
 __all__ = [
     "MEMBERSHIP_EDITABLE",
+    "ORGANISATION_EDITABLE",
+    "PROJECT_CHANGEABLE",
+    "PROJECT_EDITABLE",
     "api_token_create",
     "api_token_mark_used",
     "api_token_revoke",
     "api_tokens_revoke_all",
-    "ORGANISATION_EDITABLE",
-    "PROJECT_CHANGEABLE",
-    "PROJECT_EDITABLE",
     "membership_create",
     "membership_update",
     "organisation_create",

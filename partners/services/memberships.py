@@ -115,9 +115,13 @@ def user_upsert(
                 validate_password(password, user)
             except ValidationError as exc:
                 raise ValidationError({"password": exc.messages}) from exc
-        user.set_password(password)
-        if not created:
-            # A new password ends the old one's API tokens, as on the password pages.
+        if created:
+            user.set_password(password)
+        elif not user.check_password(password):
+            # A new password ends the old one's API tokens (and sessions), as on the password
+            # pages; the same one given again by a deployment script that runs again keeps
+            # them.
+            user.set_password(password)
             api_tokens_revoke_all(
                 user=user, acting_user=acting_user, reason=RevokedBecause.PASSWORD_RESET
             )

@@ -183,6 +183,11 @@ class TestTokensDie:
         )
         assert calls(key).status_code == 401
 
+    def test_not_when_the_operations_command_runs_again_with_the_same_one(self, alice, partner_a):
+        key = api_token(alice)
+        user_upsert(username="alice", organisation=partner_a, role="caseworker", password=PASSWORD)
+        assert calls(key).status_code == 200
+
     def test_when_revoked_with_a_clear_message(self, client, alice):
         key = api_token(alice)
         client.force_login(alice)

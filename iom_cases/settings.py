@@ -199,7 +199,7 @@ if API_TOKEN_TTL_DAYS > 366:
     )
 
 # --- Mail: with EMAIL_HOST set, a forgotten password is reset by e-mail (Django's flow);
-# without it (the default), a manager or an IOM officer resets it (partners.views.passwords).
+# without it (the default), a manager or an IOM officer resets it (partners.views).
 EMAIL_HOST = env.get_str("EMAIL_HOST", "")
 EMAIL_PORT = env.get_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")

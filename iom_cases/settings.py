@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After a manager's or an officer's reset, the password change page before anything else.
+    "partners.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -189,6 +190,25 @@ AUTHENTICATION_BACKENDS = ["partners.auth.MemberBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# API tokens (partners.models.ApiToken) expire this many days after they are made: at least
+# one, at most a year (a token that never expires is what DESIGN.md section 8 rules out).
+API_TOKEN_TTL_DAYS = env.get_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+if API_TOKEN_TTL_DAYS > 366:
+    raise ImproperlyConfigured(
+        f"API_TOKEN_TTL_DAYS must be at most 366 (a year), got {API_TOKEN_TTL_DAYS}"
+    )
+
+# --- Mail: with EMAIL_HOST set, a forgotten password is reset by e-mail (Django's flow);
+# without it (the default), a manager or an IOM officer resets it (partners.views).
+EMAIL_HOST = env.get_str("EMAIL_HOST", "")
+EMAIL_PORT = env.get_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT_SECONDS", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "iom_cases <no-reply@localhost>")
+# A reset link works for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env.get_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60, minimum=5) * 60
 
 # --- Internationalisation: French first, then English and Arabic (right-to-left) ----------------
 LANGUAGE_CODE = "fr"

@@ -26,6 +26,8 @@ class Actor:
     role: str | None
     organisation_id: int | None
     is_superuser: bool = False
+    # A manager or an officer reset the password: the change page comes before anything else.
+    must_change_password: bool = False
 
     @property
     def has_access(self) -> bool:
@@ -94,7 +96,7 @@ def actor_for(user) -> Actor:
     # A membership gives access while it and its organisation are both active.
     membership = (
         Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
-        .only("role", "organisation_id")
+        .only("role", "organisation_id", "must_change_password")
         .first()
     )
     actor = Actor(
@@ -102,6 +104,7 @@ def actor_for(user) -> Actor:
         role=membership.role if membership else None,
         organisation_id=membership.organisation_id if membership else None,
         is_superuser=user.is_superuser,
+        must_change_password=bool(membership and membership.must_change_password),
     )
     setattr(user, _CACHE_ATTR, actor)
     return actor

@@ -202,6 +202,19 @@ class Project(UserTextMixin, models.Model):
         return self.start <= day <= self.end
 
 
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The members `user` manages (their password reset, DESIGN.md section 5): an IOM
+        officer, everyone; a partner manager, the members of their own organisation; anyone
+        else, nobody."""
+        actor = actor_for(user)
+        if actor.sees_everything:
+            return self
+        if actor.role == Role.PARTNER_MANAGER and actor.organisation_id:
+            return self.filter(organisation_id=actor.organisation_id)
+        return self.none()
+
+
 class Membership(models.Model):
     """A user's place: one organisation and one role (DESIGN.md section 5)."""
 
@@ -219,6 +232,14 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("actif"), default=True)
+    # Set when a manager or an officer resets the user's password (the temporary password
+    # was seen by someone else): the user changes it before anything else at their next
+    # sign-in (partners.middleware), which clears it.
+    must_change_password = models.BooleanField(
+        _("doit changer son mot de passe"), default=False, editable=False
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appartenance")
@@ -361,3 +382,55 @@ class ReferenceSequence(models.Model):
 
     def reference(self, number: int) -> str:
         return f"{self.prefix}{number:05d}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user sees and revokes their own tokens only (their page, "Mon compte")."""
+        if not actor_for(user).is_authenticated:
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+    def live(self, at):
+        """The tokens that authenticate at the moment `at`: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at)
+
+
+class ApiToken(models.Model):
+    """A key a program sends as `Authorization: Token <key>` (DESIGN.md section 4).
+
+    The key is shown once, when it is made, and never stored: only its SHA-256 (a lookup by
+    hash; a random 256-bit key needs no slow hash) and its first characters, to recognise it
+    in a list. A token expires (settings.API_TOKEN_TTL_DAYS), and dies when its user revokes
+    it, changes or loses their password, or loses their access (partners.services.tokens).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    key_hash = models.CharField(_("empreinte de la clé"), max_length=64, unique=True)
+    prefix = models.CharField(_("début de la clé"), max_length=8)
+    created_at = models.DateTimeField(_("créé le"))
+    expires_at = models.DateTimeField(_("expire le"))
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

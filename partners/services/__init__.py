@@ -1,10 +1,12 @@
 """Writes of the partners app: organisations, projects and their closed periods, users and
-their memberships (one module each; every service is importable from here).
+their memberships, passwords and API tokens (one module each; every service is importable
+from here).
 
-Closing and reopening a project's period (IOM officers) checks its role in the service. The
-others check none: the admin site (IOM officers only), the API's role gates and the ops
-commands (the operator's shell) decide who reaches them. `acting_user` is who the audit trail
-names: the signed-in user, or SYSTEM (the default, audited as nobody); None is refused.
+Closing and reopening a project's period (IOM officers) checks its role in the service, and
+so do the password and token services (who acts on whose account). The others check none:
+the admin site (IOM officers only), the API's role gates and the ops commands (the
+operator's shell) decide who reaches them. `acting_user` is who the audit trail names: the
+signed-in user, or SYSTEM (the default, audited as nobody); None is refused.
 """
 
 from partners.services.memberships import (
@@ -20,6 +22,7 @@ from partners.services.organisations import (
     organisation_upsert,
     reference_sequence_configure,
 )
+from partners.services.passwords import password_change, password_reset_by_staff
 from partners.services.periods import period_close, period_reopen
 from partners.services.projects import (
     PROJECT_CHANGEABLE,
@@ -28,17 +31,29 @@ from partners.services.projects import (
     project_update,
     project_upsert,
 )
+from partners.services.tokens import (
+    api_token_create,
+    api_token_mark_used,
+    api_token_revoke,
+    api_tokens_revoke_all,
+)
 
 __all__ = [
     "MEMBERSHIP_EDITABLE",
     "ORGANISATION_EDITABLE",
     "PROJECT_CHANGEABLE",
     "PROJECT_EDITABLE",
+    "api_token_create",
+    "api_token_mark_used",
+    "api_token_revoke",
+    "api_tokens_revoke_all",
     "membership_create",
     "membership_update",
     "organisation_create",
     "organisation_update",
     "organisation_upsert",
+    "password_change",
+    "password_reset_by_staff",
     "period_close",
     "period_reopen",
     "project_create",

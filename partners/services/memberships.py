@@ -8,7 +8,6 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from core.audit import audit_log
 from core.models import AuditEntry
@@ -16,14 +15,9 @@ from partners.access import SYSTEM, forget_actor, require_acting_user
 from partners.choices import Role
 from partners.models import Membership, Organisation
 from partners.services.base import apply_fields, check_editable
+from partners.services.tokens import RevokedBecause, api_tokens_revoke_all, end_api_access
 
 MEMBERSHIP_EDITABLE = frozenset({"organisation", "role", "is_active"})
-
-
-def end_api_access(users) -> None:
-    """Revoked users' API tokens die with their access (their session is refused at the
-    next request by partners.auth.MemberBackend)."""
-    Token.objects.filter(user__in=users).delete()
 
 
 # The apps whose models IOM officers manage in the admin.
@@ -78,7 +72,7 @@ def membership_update(*, membership: Membership, acting_user=SYSTEM, **fields) -
     _sync_admin_access(membership)
     forget_actor(membership.user)
     if not membership.is_active or "organisation_id" in changes:
-        end_api_access([membership.user])
+        end_api_access([membership.user], acting_user=acting_user)
     if changes:
         audit_log(
             actor=acting_user,
@@ -121,7 +115,16 @@ def user_upsert(
                 validate_password(password, user)
             except ValidationError as exc:
                 raise ValidationError({"password": exc.messages}) from exc
-        user.set_password(password)
+        if created:
+            user.set_password(password)
+        elif not user.check_password(password):
+            # A new password ends the old one's API tokens (and sessions), as on the password
+            # pages; the same one given again by a deployment script that runs again keeps
+            # them.
+            user.set_password(password)
+            api_tokens_revoke_all(
+                user=user, acting_user=acting_user, reason=RevokedBecause.PASSWORD_RESET
+            )
     elif created:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])

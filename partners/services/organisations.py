@@ -15,7 +15,7 @@ from partners.access import SYSTEM, actor_for, require_acting_user
 from partners.choices import ROLE_ORGANISATION_KINDS, OrganisationKind
 from partners.models import City, Organisation, ReferenceSequence
 from partners.services.base import apply_fields, check_editable
-from partners.services.memberships import end_api_access
+from partners.services.tokens import end_api_access
 
 ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active"})
 
@@ -49,7 +49,7 @@ def organisation_update(
 
     Its kind changes only when nothing contradicts the new one (members, records, projects).
     Deactivating it ends the access of every member on their next request (partners.access) and
-    deletes their API tokens; no one deactivates their own organisation.
+    revokes their API tokens; no one deactivates their own organisation.
     """
     require_acting_user(acting_user)
     check_editable(fields, ORGANISATION_EDITABLE, "organisation_update")
@@ -68,7 +68,10 @@ def organisation_update(
         )
     changes = apply_fields(organisation, fields)
     if deactivating:
-        end_api_access(get_user_model().objects.filter(membership__organisation=organisation))
+        end_api_access(
+            get_user_model().objects.filter(membership__organisation=organisation),
+            acting_user=acting_user,
+        )
     if changes:
         audit_log(
             actor=acting_user,

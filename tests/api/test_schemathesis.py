@@ -11,7 +11,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 from iom_cases.wsgi import application
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.partners.factories import api_token
 
 CHECKS = [
     not_a_server_error,
@@ -50,7 +50,7 @@ def caseworker_token(alice, partner_a, project):
     # A few records so that list, detail and filters have something to answer with.
     person = BeneficiaryFactory(organisation=partner_a)
     AssistanceFactory(beneficiary=person, project=project)
-    return Token.objects.create(user=alice).key
+    return api_token(alice)
 
 
 # The schema the running app serves, built in-process by the same generator as its view: the

@@ -11,6 +11,7 @@ from assistance.referrals import services as referral_services
 from assistance.returns import services as return_services
 from beneficiaries.services import beneficiary_register
 from partners.choices import Role
+from partners.services import api_token_create
 from tests.partners.factories import (
     DonorFactory,
     OrganisationFactory,
@@ -103,6 +104,8 @@ def partner_world(alice, a_person, project):
         "project": private_project,
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
+        # alice's own: no one else revokes it (the user's page looks it up as hers only).
+        "api_token": api_token_create(user=alice, acting_user=alice)[0],
     }
 
 

@@ -28,7 +28,7 @@ from beneficiaries.services import beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot, Notification
 from partners import services as partner_services
-from partners.services import user_upsert
+from partners.services import api_token_create, user_upsert
 from reporting.periods import parse_period
 from tests.pages.test_sealed import (
     NON_OBJECT_KWARGS,
@@ -55,6 +55,9 @@ ACTIONS = {
     "bilans:regenerate",
     "bilans:reopen",
     "bilans:notification_read",
+    "partners:token_create",
+    "partners:token_revoke",
+    "partners:token_revoke_all",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -149,6 +152,12 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         "bilan": BilanSnapshot.objects.get(pk=bilan.pk),
         "closed_period": closed,
         "notification": Notification.objects.filter(user=officer).first(),
+        # The user's page: a manager resets a member's password; each user revokes a token.
+        "membership": alice.membership,
+        **{
+            f"api_token_{user.username}": api_token_create(user=user, acting_user=user)[0]
+            for user in (alice, manager_a, charlie, officer, donor_user)
+        },
     }
 
 
@@ -192,7 +201,20 @@ def _full_name(entry) -> str:
 
 # The pages each role has (by URL name, or prefix ending in ":"/"_"); the others must refuse
 # it (403, 404 or a sign-in redirect), and nothing may fail.
-EVERYONE = ("home", "healthz", "login", "logout", "set_language")
+EVERYONE = (
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "set_language",
+    # The user's own page and its tokens, and the password change page. (The reset-by-e-mail
+    # pages answer 404 here: no mail server is configured.)
+    "partners:account",
+    "partners:token_",
+    "partners:password_change",
+)
+# Who resets others' passwords: managers (their organisation) and IOM officers.
+MEMBER_PAGES = ("partners:members", "partners:member_password_reset")
 ROLE_PAGES = {
     "partner": (
         *EVERYONE,
@@ -203,6 +225,7 @@ ROLE_PAGES = {
         "bilans:notification_read",
     ),
     "officer": (
+        *MEMBER_PAGES,
         *EVERYONE,
         "beneficiaries:",
         "assistance:",
@@ -218,10 +241,11 @@ ROLE_PAGES = {
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
 }
+ROLE_PAGES["manager"] = (*ROLE_PAGES["partner"], *MEMBER_PAGES)
 # A partner the person was referred to sees them, but only their owner changes their file.
 OWNER_ONLY = {"beneficiaries:edit"}
 # Officers use the admin for the project's apps, not Django's own users, groups and tokens.
-NOT_FOR_OFFICERS = ("admin:auth_", "admin:authtoken_")
+NOT_FOR_OFFICERS = ("admin:auth_",)
 # Pages that need a query to show anything.
 QUERIES = {
     "reporting:drilldown": "?indicator=medical_services&start=2023-04-01&end=2023-06-30&cell=women",
@@ -258,7 +282,7 @@ def visitors(alice, manager_a, charlie, officer, donor_user, iom):
     officer, _created = user_upsert(username=officer.username, organisation=iom, role="iom_officer")
     return {
         "caseworker (owner)": ("partner", alice),
-        "manager (owner)": ("partner", manager_a),
+        "manager (owner)": ("manager", manager_a),
         "caseworker (referred to)": ("receiving partner", charlie),
         "IOM officer": ("officer", officer),
         "donor": ("donor", donor_user),
@@ -311,6 +335,10 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "bilans:list",
         "bilans:portal",
         "bilans:download",
+        "partners:account",
+        "partners:password_change",
+        "partners:members",
+        "partners:member_password_reset",
     } <= opened
 
 

@@ -35,6 +35,9 @@ NON_OBJECT_KWARGS = {
     "url": "nowhere/",
     "kind": "pdf",
     "check": "duplicates",
+    # The link of a password reset e-mail (partners:password_reset_confirm).
+    "uidb64": "MQ",
+    "token": "set-password",
 }
 # Keywords that do not say their model, per URL name (prefer <model>_<field> in new URLs).
 KWARG_MODELS = {"bilans:portal_project": {"code": ("partners.Project", "code")}}

@@ -75,3 +75,19 @@ def member(organisation: Organisation, role: str = Role.CASEWORKER, **kwargs):
         user=user, defaults={"organisation": organisation, "role": role}
     )
     return user
+
+
+def api_token(user, name: str = "API") -> str:
+    """The key of a new API token of `user`, made by the service as the user would."""
+    from partners.services import api_token_create
+
+    _token, key = api_token_create(user=user, name=name, acting_user=user)
+    return key
+
+
+def live_tokens(user) -> int:
+    """How many of `user`'s API tokens still authenticate."""
+    from core import clock
+    from partners.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).live(clock.now()).count()

@@ -9,7 +9,6 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.admin import ServiceAdminMixin
@@ -17,7 +16,7 @@ from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Membership, Organisation, Project
 from partners.services import membership_update, user_upsert
-from tests.partners.factories import PASSWORD
+from tests.partners.factories import PASSWORD, live_tokens
 
 
 def upserted(username: str, organisation, role: str):
@@ -210,7 +209,7 @@ def test_unticking_actif_revokes_a_membership_and_signs_the_user_out(officer_cli
 
     membership.refresh_from_db()
     assert membership.is_active is False
-    assert not Token.objects.filter(user=alice).exists()
+    assert live_tokens(alice) == 0
     assert AuditEntry.objects.filter(
         model="partners.membership", object_id=str(membership.pk), action="update"
     ).exists()

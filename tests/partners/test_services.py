@@ -7,13 +7,18 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 
 from partners.choices import OrganisationKind
 from partners.models import Organisation, Project
 from partners.services import organisation_update, project_create, project_update
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.partners.factories import DonorFactory, OrganisationFactory, ProjectFactory
+from tests.partners.factories import (
+    DonorFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    api_token,
+    live_tokens,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,17 +90,17 @@ class TestKindChange:
 
 
 class TestDeactivation:
-    def test_its_members_api_tokens_are_deleted(self, officer, partner_a, alice, charlie):
+    def test_its_members_api_tokens_are_revoked(self, officer, partner_a, alice, charlie):
         for user in (alice, charlie):
-            Token.objects.create(user=user)
+            api_token(user)
 
         organisation_update(organisation=partner_a, is_active=False, acting_user=officer)
 
-        assert not Token.objects.filter(user=alice).exists()
-        assert Token.objects.filter(user=charlie).exists()
+        assert live_tokens(alice) == 0
+        assert live_tokens(charlie) == 1
         # Reopened, it gives no old token back.
         organisation_update(organisation=partner_a, is_active=True, acting_user=officer)
-        assert not Token.objects.filter(user=alice).exists()
+        assert live_tokens(alice) == 0
 
     def test_no_one_closes_their_own_organisation(self, officer, iom):
         message = refused(

@@ -1,0 +1,98 @@
+"""`POST /api/v1/auth/token/`: username and password for a new token, for programs."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.schema import ValidationErrorSerializer
+from partners.access import actor_for
+from partners.services.tokens import api_token_create
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    """The credentials, checked by the same backend as the sign-in page (partners.auth)."""
+
+    username = serializers.CharField(label=gettext_lazy("Nom d'utilisateur"))
+    password = serializers.CharField(
+        label=gettext_lazy("Mot de passe"), style={"input_type": "password"}, trim_whitespace=False
+    )
+    name = serializers.CharField(
+        label=gettext_lazy("Nom du jeton"),
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Pour le reconnaître dans « Mon compte » (défaut : « API »)."),
+    )
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise ValidationError(
+                {"non_field_errors": [_("Nom d'utilisateur ou mot de passe incorrect.")]},
+                code="authorization",
+            )
+        attrs["user"] = user
+        return attrs
+
+
+TokenResponse = inline_serializer(
+    "Token",
+    fields={
+        "token": serializers.CharField(),
+        "name": serializers.CharField(),
+        "expires_at": serializers.DateTimeField(),
+    },
+)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for a new API token. Send it afterwards as
+    `Authorization: Token <token>`; it expires at `expires_at` and can be revoked on the
+    user's page, "Mon compte". Each call makes a new token: keep it until it expires."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        summary="Obtenir un jeton d'API",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponse,
+            400: OpenApiResponse(ValidationErrorSerializer, description="Identifiants refusés."),
+        },
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        # 1. The username and password.
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        # 2. What else the account must satisfy before a token is made.
+        if actor_for(user).must_change_password:
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        _(
+                            "Votre mot de passe a été réinitialisé : changez-le en vous "
+                            "connectant au site avant de demander un jeton."
+                        )
+                    ]
+                }
+            )
+        # 3. The token, shown this once.
+        # (A service's refusal, e.g. too many live tokens, is a 400: core.api.exceptions.)
+        token, key = api_token_create(
+            user=user, name=serializer.validated_data.get("name", ""), acting_user=user
+        )
+        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})

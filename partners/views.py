@@ -1,0 +1,252 @@
+"""Pages of the partners app: the user's own page ("Mon compte": who they are, their API
+tokens), the password pages (change; reset by e-mail when a mail server is configured, else
+by a manager or an IOM officer), and the sign-in page that says which reset applies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from core import clock
+from partners.access import actor_for
+from partners.forms import (
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    StaffPasswordResetForm,
+    TokenCreateForm,
+)
+from partners.models import ApiToken, Membership
+from partners.services import (
+    api_token_create,
+    api_token_revoke,
+    api_tokens_revoke_all,
+    password_change,
+    password_reset_by_staff,
+)
+from partners.services.tokens import MAX_LIVE_TOKENS
+
+MEMBERS_PAGE_SIZE = 50
+
+
+def reset_by_email() -> bool:
+    """A forgotten password is reset by e-mail when a mail server is configured; otherwise
+    a manager or an IOM officer resets it (DESIGN.md section 8)."""
+    return bool(settings.EMAIL_HOST)
+
+
+def _manages_members(user) -> bool:
+    return Membership.objects.visible_to(user).exists()
+
+
+# --- Sign-in ----------------------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, telling how to get a forgotten password reset."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"reset_by_email": reset_by_email()}
+
+
+# --- The user's own page ----------------------------------------------------------------------
+
+
+def _account_page(request, *, form=None, new_key=None, new_token=None, status=200):
+    user = request.user
+    membership = Membership.objects.select_related("organisation").filter(user=user).first()
+    tokens = ApiToken.objects.visible_to(user).live(clock.now())
+    context = {
+        "membership": membership,
+        "tokens": tokens[:MAX_LIVE_TOKENS],
+        "form": form or TokenCreateForm(),
+        "new_key": new_key,
+        "new_token": new_token,
+        "manages_members": _manages_members(user),
+        "ttl_days": settings.API_TOKEN_TTL_DAYS,
+    }
+    return render(request, "partners/account.html", context, status=status)
+
+
+@login_required
+@never_cache
+def account(request):
+    """Name, organisation and role; the live API tokens, to make or revoke; the links to the
+    password and second-factor pages."""
+    return _account_page(request)
+
+
+@login_required
+@require_POST
+@never_cache
+def token_create(request):
+    """Make a token: its key is shown on this answer only (never stored, never sent again)."""
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form=form, status=400)
+    try:
+        token, key = api_token_create(
+            user=request.user, name=form.cleaned_data["name"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _account_page(request, form=form, status=400)
+    return _account_page(request, new_key=key, new_token=token)
+
+
+@login_required
+@require_POST
+def token_revoke(request, apitoken_id: int):
+    """Revoke one of the user's own tokens (another's answers 404, as a missing one)."""
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=apitoken_id)
+    api_token_revoke(token=token, acting_user=request.user)
+    messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
+    return redirect("partners:account")
+
+
+@login_required
+@require_POST
+def token_revoke_all(request):
+    count = api_tokens_revoke_all(user=request.user, acting_user=request.user)
+    messages.success(request, _("Jetons révoqués : %(count)s.") % {"count": count})
+    return redirect("partners:account")
+
+
+# --- Changing one's password ------------------------------------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page (the current password, then the new one), writing through the service:
+    the user's API tokens are revoked and their other sessions end; this one goes on."""
+
+    form_class = PasswordChangeForm
+    template_name = "partners/password_change.html"
+    success_url = reverse_lazy("partners:account")
+
+    def get_context_data(self, **kwargs):
+        must_change = actor_for(self.request.user).must_change_password
+        return super().get_context_data(**kwargs) | {"must_change": must_change}
+
+    def form_valid(self, form):
+        user = self.request.user
+        password_change(user=user, password=form.cleaned_data["new_password1"], acting_user=user)
+        update_session_auth_hash(self.request, user)
+        messages.success(
+            self.request,
+            _(
+                "Mot de passe changé. Vos jetons d'API sont révoqués et vos autres sessions "
+                "fermées."
+            ),
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+# --- A forgotten password, by e-mail (only when a mail server is configured) ------------------
+
+
+class _ByEmailOnly:
+    def dispatch(self, request, *args, **kwargs):
+        if not reset_by_email():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(_ByEmailOnly, auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "partners/password_reset_form.html"
+    email_template_name = "partners/password_reset_email.txt"
+    subject_template_name = "partners/password_reset_subject.txt"
+    success_url = reverse_lazy("partners:password_reset_done")
+
+
+class PasswordResetDoneView(_ByEmailOnly, auth_views.PasswordResetDoneView):
+    template_name = "partners/password_reset_done.html"
+
+
+class PasswordResetConfirmView(_ByEmailOnly, auth_views.PasswordResetConfirmView):
+    """The e-mail's link: a new password, set through the service (tokens revoked)."""
+
+    form_class = SetPasswordForm
+    template_name = "partners/password_reset_confirm.html"
+    success_url = reverse_lazy("partners:password_reset_complete")
+
+    def form_valid(self, form):
+        password_change(
+            user=self.user, password=form.cleaned_data["new_password1"], acting_user=self.user
+        )
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(_ByEmailOnly, auth_views.PasswordResetCompleteView):
+    template_name = "partners/password_reset_complete.html"
+
+
+# --- A manager's or an officer's reset --------------------------------------------------------
+
+
+@login_required
+def members(request):
+    """The members whose password the user may reset: a manager's organisation, or everyone
+    for an IOM officer. Anyone else: 404."""
+    if not _manages_members(request.user):
+        raise Http404
+    rows = Membership.objects.visible_to(request.user).select_related("user", "organisation")
+    query = (request.GET.get("q") or "").strip()[:100]
+    if query:
+        rows = rows.filter(
+            Q(user__username__icontains=query)
+            | Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+    rows = rows.order_by("organisation__name", "user__username")
+    page = Paginator(rows, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partners/members.html", {"page_obj": page, "query": query})
+
+
+@login_required
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def member_password_reset(request, membership_id: int):
+    """Reset a member's password: the temporary one is shown on this answer only."""
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user).select_related("user", "organisation"),
+        pk=membership_id,
+    )
+    form = StaffPasswordResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password = password_reset_by_staff(
+                membership=membership,
+                password=form.cleaned_data["password1"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("password1" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            return render(
+                request,
+                "partners/member_password_done.html",
+                {"membership": membership, "password": password},
+            )
+    return render(
+        request,
+        "partners/member_password_reset.html",
+        {"membership": membership, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -7,10 +7,10 @@ import re
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from beneficiaries.models import Beneficiary
+from tests.partners.factories import api_token
 
 
 def test_validation_errors_are_per_field_and_in_french_by_default(client_for, alice):
@@ -132,7 +132,7 @@ def test_the_schema_is_for_signed_in_users_only(api_client, alice, donor_user):
     assert anonymous.status_code == 401
     assert anonymous["WWW-Authenticate"] == "Token"
     assert "paths" not in anonymous.json() and anonymous.json()["detail"]
-    token = Token.objects.create(user=alice).key
+    token = api_token(alice)
     by_token = APIClient().get("/api/v1/schema/?format=json", HTTP_AUTHORIZATION=f"Token {token}")
     assert by_token.status_code == 200 and "/api/v1/reports/bilan/" in by_token.json()["paths"]
     # Donors use the bilan API: they may read its description.

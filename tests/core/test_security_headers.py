@@ -17,6 +17,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.html_checks import inline_code
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,12 +62,8 @@ def test_the_pages_html_has_no_inline_code(client, alice, partner_a):
 
 
 def assert_no_inline_code(html: str, where: str) -> None:
-    for tag in re.findall(r"<script\b[^>]*>", html):
-        assert "src=" in tag, f"inline <script> in {where}: {tag}"
-    assert not re.search(r"<style\b", html), f"inline <style> in {where}"
-    handler = re.search(r"\son[a-z]+\s*=", html)
-    assert handler is None, f"inline event handler in {where}: {html[handler.start() :][:80]}"
-    assert not re.search(r"\sstyle\s*=", html), f"style attribute in {where}"
+    found = inline_code(html)
+    assert found is None, f"{where}: {found}"
 
 
 def _templates() -> list[Path]:

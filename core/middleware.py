@@ -16,6 +16,7 @@ the session store drop an idle row on its own too, so `clearsessions` purges the
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -26,8 +27,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
-
-from core import clock
 
 SIGNED_IN_AT = "_iom_signed_in_at"  # epoch seconds, set on the first request after sign-in
 LAST_ACTIVITY = "_iom_last_activity"  # epoch seconds, refreshed at most once a refresh interval
@@ -62,7 +61,9 @@ class SessionTimeoutMiddleware:
 
     def _check(self, request) -> None:
         session = request.session
-        now = int(clock.now().timestamp())
+        # Wall-clock time, as the session store's own expiry: not core.clock, the business
+        # "today" that tests move across months and years within one signed-in session.
+        now = int(time.time())
         signed_in_at = session.get(SIGNED_IN_AT)
         last_activity = session.get(LAST_ACTIVITY)
         if signed_in_at is None or last_activity is None:

@@ -1,10 +1,17 @@
-"""The project's plumbing pages, which know no domain app: liveness and the favicon. The
-home page is web.views.home."""
+"""The project's plumbing pages, which know no domain app: liveness, the favicon, the server
+error page. The home page is web.views.home."""
+
+import base64
+import hashlib
+import re
 
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.http import require_GET
+
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 
 
 @require_GET
@@ -20,3 +27,17 @@ def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links to: send them to the icon, whose
     static name carries the file's hash in production (so not a permanent redirect)."""
     return HttpResponseRedirect(static("favicon.svg"))
+
+
+def server_error(request):
+    """Django's server error page (templates/500.html), whose rules are inline because it must
+    show when nothing else works, static files included. The Content-Security-Policy lets
+    that page's own <style> through by its hash, and nothing else inline."""
+    response = defaults.server_error(request)
+    hashes = [
+        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(css).digest()).decode("ascii"))
+        for css in _STYLE.findall(response.content)
+    ]
+    if hashes:
+        response._csp_update = {"style-src": hashes}
+    return response

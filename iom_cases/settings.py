@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "core",
     "partners",
     "beneficiaries",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +72,9 @@ MIDDLEWARE = [
     "partners.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication, messages and htmx (it reads all three); before any view.
+    "core.middleware.NoStoreMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "iom_cases.urls"
@@ -210,6 +217,23 @@ DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "iom_cases <no-reply@loca
 # A reset link works for this long (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env.get_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60, minimum=5) * 60
 
+# --- Sessions: signed out after 30 minutes without a request, and 12 hours after sign-in -------
+# Enforced by core.middleware.SessionTimeoutMiddleware (its docstring says why a middleware
+# rather than a cookie age renewed on every request). The last activity is rewritten at most
+# once a minute (a tenth of a short timeout), so a session ends within that of the idle limit.
+SESSION_IDLE_SECONDS = env.get_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_MAX_AGE_SECONDS = env.get_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
+if SESSION_MAX_AGE_SECONDS < SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "SESSION_MAX_HOURS must be at least SESSION_IDLE_MINUTES: a session would end before "
+        "it could ever be idle."
+    )
+SESSION_ACTIVITY_REFRESH_SECONDS = min(60, max(1, SESSION_IDLE_SECONDS // 10))
+# The store drops an idle session on its own too (and `clearsessions` purges it).
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_ACTIVITY_REFRESH_SECONDS
+# Closing the browser ends the session (a shared office computer).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 # --- Internationalisation: French first, then English and Arabic (right-to-left) ----------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English")), ("ar", _("العربية"))]
@@ -273,15 +297,60 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Security in production ----------------------------------------------------------------------
+# --- Security headers (README, "Production environment") ---------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No address of a page (a search for a name, a person's id) leaves the site in a Referer.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, refused to the pages and anything they could embed
+# (core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.get_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Behind a TLS-terminating proxy, which must set (and overwrite) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain http is sent to https; SECURE_SSL_REDIRECT=0 when the proxy already does it.
+    SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=True)
+    # The container's own health check and a load balancer's probe speak plain http inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HSTS (sent on https answers only): a year by default; 0 turns it off (a first trial).
+    SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    # The site's own subdomains, if any, are ours too.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Preloading binds the whole registered domain and every subdomain in browsers for months,
+    # and is undone slowly: the domain's owner decides it and submits the domain
+    # (hstspreload.org), then sets SECURE_HSTS_PRELOAD=1. Until then check --deploy's reminder
+    # (W021) is silenced, on purpose.
+    SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Content-Security-Policy (django-csp): no inline script, no inline style ---------------------
+# Every script and stylesheet is a file under static/ (htmx from django-htmx, the API docs'
+# Swagger UI from drf-spectacular-sidecar, the admin's own): nothing inline, no eval, no
+# nonce needed. The server-side charts use SVG presentation attributes, not style="…".
+# img-src allows data: for the images some stylesheets carry inline (Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-checks")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# The test client speaks plain http: production's redirect to https would answer every request
+# 301. tests/core/test_security_headers.py proves the redirect and HSTS with production values.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from iom_cases.settings import *  # noqa: E402, F403
 from iom_cases.settings import STORAGES  # noqa: E402

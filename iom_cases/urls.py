@@ -22,3 +22,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("bilans.urls")),
 ]
+
+# Django's 500 page, with its inline <style> allowed by hash by the Content-Security-Policy.
+handler500 = core_views.server_error

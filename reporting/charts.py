@@ -45,7 +45,7 @@ SEX_BY_COUNTRY_SERIES = [
 TOTAL_SERIES = [("total", _("Total"), "#0033A0")]
 NO_DATA = _("Aucune donnée sur la période.")
 
-FONT = "font-family:system-ui,'Segoe UI','Noto Sans','Noto Sans Arabic',sans-serif"
+FONT_FAMILY = "system-ui,'Segoe UI','Noto Sans','Noto Sans Arabic',sans-serif"
 LINE_HEIGHT = 14  # px, for 12px text
 CHAR_WIDTH = 6.5  # px, an average 12px character (to wrap labels before they overflow)
 
@@ -92,9 +92,10 @@ class _Canvas:
             f"{inner}</rect>"
         )
 
-    def text(self, x: float, y: float, text, *, edge: str = "left", style: str = "",
+    def text(self, x: float, y: float, text, *, edge: str = "left", attrs: str = "",
              words: bool = True) -> str:  # fmt: skip
-        """`text` with its `edge` at (x, y); `words` is False for figures (never reordered)."""
+        """`text` with its `edge` at (x, y); `words` is False for figures (never reordered).
+        `attrs`: presentation attributes (`fill="…"`), never a style attribute (see _svg)."""
         if self.mirror and edge != "middle":
             edge = "right" if edge == "left" else "left"
         if edge == "middle":
@@ -104,9 +105,9 @@ class _Canvas:
         else:
             anchor = "end"
         shown = self.visual(str(text)) if words else str(text)
-        style = f' style="{style}"' if style else ""
+        attrs = f" {attrs}" if attrs else ""
         return (
-            f'<text x="{self.x(x):.1f}" y="{y:.1f}" text-anchor="{anchor}"{style}>'
+            f'<text x="{self.x(x):.1f}" y="{y:.1f}" text-anchor="{anchor}"{attrs}>'
             f"{escape(shown)}</text>"
         )
 
@@ -118,16 +119,20 @@ class _Canvas:
 
 
 def _svg(canvas: _Canvas, height: float, title, desc: str, body: list[str]) -> SafeString:
-    """The chart inside an <svg> with its title printed on top (for print and PDF too)."""
+    """The chart inside an <svg> with its title printed on top (for print and PDF too).
+
+    Fonts and colours are presentation attributes, not `style="…"`: the pages'
+    Content-Security-Policy refuses inline styles, and these are not styles to it. The svg
+    says its natural width; the stylesheets keep it within the page (max-width: 100%)."""
     heading = 24
     width = canvas.width
     # Bandit B308/B703: every piece of text below went through escape(); numbers are numbers.
     return mark_safe(  # noqa: S308 # nosec B308 B703
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + heading:.0f}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" direction="{canvas.direction}" '
-        f'style="{FONT};font-size:12px;max-width:{width}px">'
+        f'width="{width}" role="img" aria-label="{escape(title)}" direction="{canvas.direction}" '
+        f'font-family="{FONT_FAMILY}" font-size="12px">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
-        + canvas.text(0, 15, title, style="font-size:14px;font-weight:700")
+        + canvas.text(0, 15, title, attrs='font-size="14px" font-weight="700"')
         + f'<g transform="translate(0,{heading})">{"".join(body)}</g></svg>'
     )
 
@@ -135,7 +140,7 @@ def _svg(canvas: _Canvas, height: float, title, desc: str, body: list[str]) -> S
 def _empty(canvas: _Canvas, title, message) -> SafeString:
     """A chart with nothing to draw: its title and the message, in place of empty axes."""
     message = message or NO_DATA
-    body = [canvas.text(canvas.width / 2, 28, message, edge="middle", style="fill:#5b6770")]
+    body = [canvas.text(canvas.width / 2, 28, message, edge="middle", attrs='fill="#5b6770"')]
     return _svg(canvas, 44, title, str(message), body)
 
 

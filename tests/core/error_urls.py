@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from iom_cases.urls import handler500  # noqa: F401 - the site's own 500 page
 from iom_cases.urls import urlpatterns as site_urlpatterns
 
 

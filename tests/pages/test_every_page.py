@@ -30,6 +30,7 @@ from bilans.models import BilanSnapshot, Notification
 from partners import services as partner_services
 from partners.services import api_token_create, user_upsert
 from reporting.periods import parse_period
+from tests.html_checks import inline_code
 from tests.pages.test_sealed import (
     NON_OBJECT_KWARGS,
     _describe,
@@ -314,6 +315,11 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
                     failures.append(f"{label} [{language}] GET {url} ({name}): {status}")
                     continue
                 opened.add(name)
+                # Nothing the Content-Security-Policy would refuse (tests/html_checks.py).
+                if status == 200 and response.get("Content-Type", "").startswith("text/html"):
+                    found = inline_code(response.content.decode())
+                    if found:
+                        failures.append(f"{label} [{language}] {url}: {found}")
                 if status == 200 and name in SHOWN:
                     text = SHOWN[name](world)
                     if text not in response.content.decode():

@@ -1,12 +1,33 @@
-"""`POST /api/v1/auth/token/`: username and password for a token, for programs."""
+"""`POST /api/v1/auth/token/`: username and password for a token, for programs.
 
+Guarded twice: a throttle per address (scope `token`, API_TOKEN_RATE) answers 429 before any
+password is checked, and django-axes locks the username and the address after
+LOGIN_FAILURE_LIMIT failures, as on the sign-in form (core.lockout).
+"""
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.throttling import ScopedRateThrottle
 
-from core.api.schema import ValidationErrorSerializer
+from core.api.schema import ValidationErrorSerializer, errors
+from core.lockout import locked_message, seconds_until_unlocked
+
+
+class SignInLocked(APIException):
+    """Too many failed sign-ins for this username or from this address (django-axes)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Trop de tentatives de connexion échouées.")
+    default_code = "locked_out"
+
+    def __init__(self, wait: int):
+        super().__init__(detail=locked_message(wait))
+        self.wait = wait  # the exception handler sends it as Retry-After
 
 
 class TokenView(ObtainAuthToken):
@@ -15,6 +36,8 @@ class TokenView(ObtainAuthToken):
 
     authentication_classes: list = []
     parser_classes = [JSONParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
 
     @extend_schema(
         summary="Obtenir un jeton d'API",
@@ -22,8 +45,17 @@ class TokenView(ObtainAuthToken):
         responses={
             200: inline_serializer("Token", fields={"token": serializers.CharField()}),
             400: OpenApiResponse(ValidationErrorSerializer, description="Identifiants refusés."),
+            **errors(429),
         },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it refused (or the failure that reached the
+            # limit); DRF's Request carries the mark, Django's middleware never sees it.
+            if getattr(request, "axes_locked_out", False):
+                credentials = getattr(request, "axes_credentials", None)
+                raise SignInLocked(wait=seconds_until_unlocked(request, credentials)) from None
+            raise

@@ -1,12 +1,14 @@
 """Writes of the partners app: organisations, projects and their closed periods, users and
 their memberships (one module each; every service is importable from here).
 
-Closing and reopening a project's period (IOM officers) checks its role in the service. The
+Closing and reopening a project's period (IOM officers) and unlocking a sign-in (officers,
+managers for their own organisation) check their role in the service. The
 others check none: the admin site (IOM officers only), the API's role gates and the ops
 commands (the operator's shell) decide who reaches them. `acting_user` is who the audit trail
 names: the signed-in user, or SYSTEM (the default, audited as nobody); None is refused.
 """
 
+from partners.services.lockouts import sign_in_unlock
 from partners.services.memberships import (
     MEMBERSHIP_EDITABLE,
     membership_create,
@@ -45,5 +47,6 @@ __all__ = [
     "project_update",
     "project_upsert",
     "reference_sequence_configure",
+    "sign_in_unlock",
     "user_upsert",
 ]

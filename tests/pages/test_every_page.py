@@ -55,6 +55,7 @@ ACTIONS = {
     "bilans:regenerate",
     "bilans:reopen",
     "bilans:notification_read",
+    "partners:lockout_release",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -204,6 +205,7 @@ ROLE_PAGES = {
     ),
     "officer": (
         *EVERYONE,
+        "partners:",
         "beneficiaries:",
         "assistance:",
         "imports:upload",
@@ -218,6 +220,8 @@ ROLE_PAGES = {
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
 }
+# A partner's manager has their caseworkers' pages and the locked sign-ins of their staff.
+ROLE_PAGES["manager"] = (*ROLE_PAGES["partner"], "partners:lockouts", "partners:lockout_release")
 # A partner the person was referred to sees them, but only their owner changes their file.
 OWNER_ONLY = {"beneficiaries:edit"}
 # Officers use the admin for the project's apps, not Django's own users, groups and tokens.
@@ -258,7 +262,7 @@ def visitors(alice, manager_a, charlie, officer, donor_user, iom):
     officer, _created = user_upsert(username=officer.username, organisation=iom, role="iom_officer")
     return {
         "caseworker (owner)": ("partner", alice),
-        "manager (owner)": ("partner", manager_a),
+        "manager (owner)": ("manager", manager_a),
         "caseworker (referred to)": ("receiving partner", charlie),
         "IOM officer": ("officer", officer),
         "donor": ("donor", donor_user),
@@ -311,6 +315,7 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "bilans:list",
         "bilans:portal",
         "bilans:download",
+        "partners:lockouts",
     } <= opened
 
 

@@ -218,3 +218,45 @@ def test_the_client_address_follows_the_trusted_proxy_count(
     settings.TRUSTED_PROXY_COUNT = count
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_the_admin_sign_in_is_locked_too(officer):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(
+            reverse("admin:login"),
+            {"username": "officer", "password": "wrong", "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.9",
+        )
+    assert response.status_code == 429
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "officer", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="10.0.0.10",
+    )
+    assert response.status_code == 429
+
+
+def test_rates_from_the_environment_fail_loudly_when_malformed(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from iom_cases import env
+
+    monkeypatch.setenv("RATE", "20/minute")
+    assert env.get_rate("RATE", "10/min") == "20/minute"
+    monkeypatch.setenv("RATE", "lots")
+    with pytest.raises(ImproperlyConfigured, match="RATE must be a rate"):
+        env.get_rate("RATE", "10/min")
+    monkeypatch.setenv("RATE", "0/min")
+    with pytest.raises(ImproperlyConfigured):
+        env.get_rate("RATE", "10/min")
+
+
+def test_the_attempt_times_are_indexed(db):
+    """Every sign-in deletes the attempts older than the cool-down: without this index the
+    delete scans the whole table (benchmarks/lockout_bench.py)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "axes_accessattempt")
+    assert any(spec["index"] and spec["columns"] == ["attempt_time"] for spec in indexes.values())

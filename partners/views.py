@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from partners.permissions import require_sign_in_keeper
 from partners.selectors import sign_in_lock, sign_in_locks_visible_to
@@ -32,11 +31,13 @@ def lockout_list(request):
 
 
 @login_required
-@require_POST
 def lockout_release(request):
     """Unlock one username or address of the list: one the user may not lift, or that is
-    not locked, is a 404 like anything out of scope."""
+    not locked, is a 404 like anything out of scope (the role is checked before the method,
+    so the other roles cannot tell the page exists)."""
     require_sign_in_keeper(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = UnlockForm(request.POST)
     if not form.is_valid():
         raise Http404

@@ -260,3 +260,10 @@ def test_the_attempt_times_are_indexed(db):
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "axes_accessattempt")
     assert any(spec["index"] and spec["columns"] == ["attempt_time"] for spec in indexes.values())
+
+
+def test_a_failed_password_is_not_kept_in_the_attempts(alice):
+    form_sign_in(Client(), "alice", "my-Secret-guess-1")
+    token_sign_in(APIClient(), "alice", "my-Secret-guess-2")
+    for attempt in AccessAttempt.objects.all():
+        assert "my-Secret-guess" not in attempt.post_data + attempt.get_data

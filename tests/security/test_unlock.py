@@ -164,3 +164,8 @@ def test_officers_and_managers_reach_the_page_from_the_navigation(officer, manag
     for user in (officer, manager_a):
         assert f'href="{LIST}"' in signed_in(user).get(reverse("home")).content.decode()
     assert f'href="{LIST}"' not in signed_in(alice).get(reverse("home")).content.decode()
+
+
+def test_a_get_on_the_unlock_is_refused_without_telling_other_roles_it_exists(officer, alice):
+    assert signed_in(officer).get(RELEASE).status_code == 405
+    assert signed_in(alice).get(RELEASE).status_code == 404

@@ -102,6 +102,15 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
+def forget_own_failures(*, username: str | None, address: str | None) -> int:
+    """After a successful sign-in: forget the failures on that username from that address
+    (the user's own typos), not those from elsewhere nor on other usernames."""
+    if not username:
+        return 0
+    count, _ = AccessAttempt.objects.filter(username=username, ip_address=address).delete()
+    return count
+
+
 class SignInAttemptHandler(AxesDatabaseHandler):
     """django-axes' database handler (attempts survive a restart and officers see them),
     except for what a successful sign-in forgets: the failures on that username from that
@@ -110,10 +119,6 @@ class SignInAttemptHandler(AxesDatabaseHandler):
     account, sign in as themselves, and start again."""
 
     def reset_user_attempts(self, request, credentials: dict | None = None) -> int:
-        username = get_client_username(request, credentials)
-        if not username:
-            return 0
-        count, _ = AccessAttempt.objects.filter(
-            username=username, ip_address=request.axes_ip_address
-        ).delete()
-        return count
+        return forget_own_failures(
+            username=get_client_username(request, credentials), address=request.axes_ip_address
+        )

@@ -15,7 +15,12 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.throttling import ScopedRateThrottle
 
 from core.api.schema import ValidationErrorSerializer, errors
-from core.lockout import locked_message, seconds_until_unlocked
+from core.lockout import (
+    client_ip,
+    forget_own_failures,
+    locked_message,
+    seconds_until_unlocked,
+)
 
 
 class SignInLocked(APIException):
@@ -51,7 +56,7 @@ class TokenView(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         try:
-            return super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
         except ValidationError:
             # django-axes marks the request it refused (or the failure that reached the
             # limit); DRF's Request carries the mark, Django's middleware never sees it.
@@ -59,3 +64,7 @@ class TokenView(ObtainAuthToken):
                 credentials = getattr(request, "axes_credentials", None)
                 raise SignInLocked(wait=seconds_until_unlocked(request, credentials)) from None
             raise
+        # As a sign-in on the form does (AXES_RESET_ON_SUCCESS): the program's own typos are
+        # forgotten; no session is opened, so axes is not told of this success.
+        forget_own_failures(username=request.data.get("username"), address=client_ip(request))
+        return response

@@ -267,3 +267,11 @@ def test_a_failed_password_is_not_kept_in_the_attempts(alice):
     token_sign_in(APIClient(), "alice", "my-Secret-guess-2")
     for attempt in AccessAttempt.objects.all():
         assert "my-Secret-guess" not in attempt.post_data + attempt.get_data
+
+
+def test_a_token_obtained_forgets_the_programs_own_typos(alice):
+    client = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert token_sign_in(client, "alice", "typo").status_code == 400
+    assert token_sign_in(client, "alice", PASSWORD).status_code == 200
+    assert token_sign_in(client, "alice", "typo").status_code == 400  # one failure, not five

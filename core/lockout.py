@@ -18,7 +18,9 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
 
 def _valid_address(value: str | None) -> str | None:
@@ -109,6 +111,28 @@ def forget_own_failures(*, username: str | None, address: str | None) -> int:
         return 0
     count, _ = AccessAttempt.objects.filter(username=username, ip_address=address).delete()
     return count
+
+
+class SignInLocked(APIException):
+    """The API's answer to a locked-out sign-in: 429, Retry-After, code `locked_out`."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = gettext_lazy("Trop de tentatives de connexion échouées.")
+    default_code = "locked_out"
+
+    def __init__(self, wait: int):
+        super().__init__(detail=locked_message(wait))
+        self.wait = wait  # the API's exception handler sends it as Retry-After
+
+
+def raise_if_locked_out(request) -> None:
+    """In an API view whose credentials were just refused: raise SignInLocked if django-axes
+    refused them for a lockout (or the failure reached the limit). axes marks the request it
+    was given; DRF's Request carries the mark, Django's middleware never sees it, so the
+    view must ask."""
+    if getattr(request, "axes_locked_out", False):
+        credentials = getattr(request, "axes_credentials", None)
+        raise SignInLocked(wait=seconds_until_unlocked(request, credentials))
 
 
 class SignInAttemptHandler(AxesDatabaseHandler):

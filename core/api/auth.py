@@ -5,34 +5,16 @@ password is checked, and django-axes locks the username and the address after
 LOGIN_FAILURE_LIMIT failures, as on the sign-in form (core.lockout).
 """
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.throttling import ScopedRateThrottle
 
 from core.api.schema import ValidationErrorSerializer, errors
-from core.lockout import (
-    client_ip,
-    forget_own_failures,
-    locked_message,
-    seconds_until_unlocked,
-)
-
-
-class SignInLocked(APIException):
-    """Too many failed sign-ins for this username or from this address (django-axes)."""
-
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = _("Trop de tentatives de connexion échouées.")
-    default_code = "locked_out"
-
-    def __init__(self, wait: int):
-        super().__init__(detail=locked_message(wait))
-        self.wait = wait  # the exception handler sends it as Retry-After
+from core.lockout import client_ip, forget_own_failures, raise_if_locked_out
 
 
 class TokenView(ObtainAuthToken):
@@ -58,11 +40,7 @@ class TokenView(ObtainAuthToken):
         try:
             response = super().post(request, *args, **kwargs)
         except ValidationError:
-            # django-axes marks the request it refused (or the failure that reached the
-            # limit); DRF's Request carries the mark, Django's middleware never sees it.
-            if getattr(request, "axes_locked_out", False):
-                credentials = getattr(request, "axes_credentials", None)
-                raise SignInLocked(wait=seconds_until_unlocked(request, credentials)) from None
+            raise_if_locked_out(request)
             raise
         # As a sign-in on the form does (AXES_RESET_ON_SUCCESS): the program's own typos are
         # forgotten; no session is opened, so axes is not told of this success.

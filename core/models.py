@@ -43,6 +43,7 @@ class AuditEntry(models.Model):
         MERGE = "merge", _("Fusion")
         CANCEL = "cancel", _("Annulation")
         ACCESS = "access", _("Accès accordé")
+        UNLOCK = "unlock", _("Déblocage de connexion")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

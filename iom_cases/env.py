@@ -6,6 +6,7 @@ Bad values fail loudly at start-up rather than half-working in production.
 from __future__ import annotations
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -48,3 +49,19 @@ def get_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
     return number
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def get_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework's throttles read it: "10/min", "1000/day"."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    value = value.strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 10/min, 30/minute or 1000/day, got {value!r}"
+        )
+    return value

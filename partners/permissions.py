@@ -90,6 +90,14 @@ def require_iom_staff(request) -> Actor:
     return actor
 
 
+def require_sign_in_keeper(request) -> Actor:
+    """The locked sign-ins page: IOM officers and partner managers; anyone else gets a 404."""
+    actor = actor_for(request.user)
+    if not actor.unlocks_sign_ins:
+        raise Http404
+    return actor
+
+
 def require_portal_user(request) -> Actor:
     """The donor portal: donors, and IOM officers who look at it as a donor would."""
     actor = actor_for(request.user)

@@ -1,15 +1,22 @@
 """Reads of the partners app that are more than a one-liner: whether a project's period is
-open for writing."""
+open for writing; the sign-in locks a user may lift."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import ClosedPeriod
+from partners.access import actor_for
+from partners.models import ClosedPeriod, Membership
 
 
 def closed_period_message(periods: Iterable[ClosedPeriod], day: datetime.date) -> str | None:
@@ -42,3 +49,89 @@ def assert_period_open(project, day: datetime.date | None) -> None:
     message = closed_period_message(ClosedPeriod.objects.covering(project_id, day), day)
     if message is not None:
         raise ValidationError({"delivered_on": message})
+
+
+# --- Locked sign-ins (django-axes' AccessAttempt) ---------------------------------------------
+
+# The most locks a page lists, newest first (an attack from many addresses could lock more).
+SIGN_IN_LOCKS_SHOWN = 500
+
+
+@dataclass(frozen=True)
+class SignInLock:
+    """A username or an address refused at sign-in until `until` (or an unlock)."""
+
+    kind: str  # "username" or "ip_address", as the unlock form sends it
+    value: str
+    failures: int
+    last_failure: datetime.datetime
+    until: datetime.datetime
+    organisation: str = ""  # the account's organisation, for a username
+
+
+def _locked(field: str, attempts) -> list[dict]:
+    return list(
+        attempts.exclude(**{f"{field}__isnull": True})
+        .values(field)
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")[:SIGN_IN_LOCKS_SHOWN]
+    )
+
+
+def sign_in_locks_visible_to(user) -> list[SignInLock]:
+    """The sign-in locks in force that `user` may lift: every locked username and address
+    for an IOM officer; the locked accounts of their own organisation for a partner manager
+    (an address may be shared by several organisations: officers only); none for the
+    others. A lock is in force while the failures counted within the cool-down reach the
+    limit, as django-axes counts them."""
+    actor = actor_for(user)
+    if not actor.unlocks_sign_ins:
+        return []
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off)
+    if not actor.sees_everything:
+        attempts = attempts.filter(
+            username__in=Membership.objects.visible_to(user).values("user__username")
+        )
+    by_username = _locked("username", attempts)
+    organisations = dict(
+        Membership.objects.filter(
+            user__username__in=[row["username"] for row in by_username]
+        ).values_list("user__username", "organisation__name")
+    )
+    locks = [
+        SignInLock(
+            kind="username",
+            value=row["username"],
+            failures=row["failures"],
+            last_failure=row["last"],
+            until=row["last"] + cool_off,
+            organisation=organisations.get(row["username"], ""),
+        )
+        for row in by_username
+    ]
+    if actor.sees_everything:
+        locks += [
+            SignInLock(
+                kind="ip_address",
+                value=row["ip_address"],
+                failures=row["failures"],
+                last_failure=row["last"],
+                until=row["last"] + cool_off,
+            )
+            for row in _locked("ip_address", attempts)
+        ]
+    return locks
+
+
+def sign_in_lock(user, *, kind: str, value: str) -> SignInLock | None:
+    """The lock `kind`/`value` if it is in force and `user` may lift it."""
+    return next(
+        (
+            lock
+            for lock in sign_in_locks_visible_to(user)
+            if lock.kind == kind and lock.value == value
+        ),
+        None,
+    )

@@ -1,4 +1,5 @@
-"""Pages of the partners app: the user's own page, their API tokens and the password pages."""
+"""Pages of the partners app: the user's own page, their API tokens, the password pages and
+the locked sign-ins."""
 
 from django.urls import path
 
@@ -35,4 +36,6 @@ urlpatterns = [
         views.member_password_reset,
         name="member_password_reset",
     ),
+    path("comptes-bloques/", views.lockout_list, name="lockouts"),
+    path("comptes-bloques/debloquer/", views.lockout_release, name="lockout_release"),
 ]

@@ -1,9 +1,11 @@
 """Pages of the partners app: the user's own page ("Mon compte": who they are, their API
 tokens), the password pages (change; reset by e-mail when a mail server is configured, else
-by a manager or an IOM officer), and the sign-in page that says which reset applies."""
+by a manager or an IOM officer), the sign-in page that says which reset applies, and the
+locked sign-ins with their unlock."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -13,7 +15,7 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -31,12 +33,15 @@ from partners.forms import (
     TokenCreateForm,
 )
 from partners.models import ApiToken, Membership
+from partners.permissions import require_sign_in_keeper
+from partners.selectors import sign_in_lock, sign_in_locks_visible_to
 from partners.services import (
     api_token_create,
     api_token_revoke,
     api_tokens_revoke_all,
     password_change,
     password_reset_by_staff,
+    sign_in_unlock,
 )
 from partners.services.tokens import MAX_LIVE_TOKENS
 
@@ -250,3 +255,45 @@ def member_password_reset(request, membership_id: int):
         {"membership": membership, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Locked sign-ins ----------------------------------------------------------------------------
+
+
+class UnlockForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("username", "username"), ("ip_address", "ip_address")])
+    value = forms.CharField(max_length=255)
+
+
+@login_required
+def lockout_list(request):
+    """The usernames and addresses refused at sign-in now, with an unlock button each."""
+    actor = require_sign_in_keeper(request)
+    return render(
+        request,
+        "partners/lockouts.html",
+        {"locks": sign_in_locks_visible_to(request.user), "officer": actor.sees_everything},
+    )
+
+
+@login_required
+def lockout_release(request):
+    """Unlock one username or address of the list: one the user may not lift, or that is
+    not locked, is a 404 like anything out of scope (the role is checked before the method,
+    so the other roles cannot tell the page exists)."""
+    require_sign_in_keeper(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
+    if sign_in_lock(request.user, kind=kind, value=value) is None:
+        raise Http404
+    sign_in_unlock(**{kind: value}, acting_user=request.user)
+    messages.success(
+        request,
+        _("%(value)s est débloqué : la prochaine connexion sera vérifiée normalement.")
+        % {"value": value},
+    )
+    return redirect("partners:lockouts")

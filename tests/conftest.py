@@ -74,6 +74,25 @@ def donor_user(donor):
     return member(donor, Role.DONOR, username="donor-user")
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Every test starts with no request counted by the API throttles. They count in the
+    cache: local memory, or Redis with REDIS_URL, which outlives a test (and the run). Only
+    the throttles' keys are dropped, never the whole Redis database (Celery's broker may
+    share it)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key("throttle_*"), count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """Set the moment `core.clock` gives (timezone-aware): `frozen_clock(datetime(…, tzinfo=…))`."""

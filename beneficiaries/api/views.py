@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from beneficiaries.api.serializers import (
     BeneficiaryInputSerializer,
@@ -74,6 +75,7 @@ class BeneficiaryViewSet(
     output_serializer_class = BeneficiarySerializer
     create_serializer_class = BeneficiaryInputSerializer
     update_serializer_class = BeneficiaryUpdateSerializer
+    throttle_scope: str | None = None  # the duplicate check's own (its action sets it)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -94,9 +96,18 @@ class BeneficiaryViewSet(
         summary="Chercher si une personne est déjà enregistrée (avant de l'enregistrer)",
         parameters=[DuplicateQuerySerializer],
         filters=False,
-        responses={200: DuplicateCheckSerializer, **errors(400, 401, 403)},
+        responses={200: DuplicateCheckSerializer, **errors(400, 401, 403, 429)},
     )
-    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=None,
+        # Whether another organisation holds a named person is itself sensitive: a few
+        # checks a minute per user (API_DUPLICATE_CHECK_RATE), not a way to sweep names.
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="duplicate_check",
+    )
     def duplicates(self, request):
         query = DuplicateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

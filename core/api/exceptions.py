@@ -2,8 +2,10 @@
 
 DRF already answers its own errors so; this handler adds the errors the services raise:
 Django's ValidationError (400, field → messages), PermissionDenied (403) and ConflictError
-(409, with the record as it is now so the client can merge and retry). Messages are
-translated by the active language, which LocaleMiddleware takes from Accept-Language.
+(409, with the record as it is now so the client can merge and retry). A 429 (a throttle, or
+a sign-in lockout) says when to come back, in Retry-After and in `retry_after` (seconds).
+Messages are translated by the active language, which LocaleMiddleware takes from
+Accept-Language.
 """
 
 from __future__ import annotations
@@ -59,7 +61,21 @@ def api_exception_handler(exc, context):
         exc = ValidationError(_validation_detail(exc))
     if isinstance(exc, ConflictError):
         return _conflict_response(exc, context)
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        response.data = _too_many_body(exc, response)
+    return response
+
+
+def _too_many_body(exc, response) -> dict:
+    """`{"detail", "code", "retry_after"}`: DRF's throttles give "throttled", the sign-in
+    lockout "locked_out"; DRF has already set the Retry-After header from `exc.wait`."""
+    retry_after = response.headers.get("Retry-After")
+    return {
+        "detail": str(exc.detail),
+        "code": getattr(exc.detail, "code", None) or "throttled",
+        "retry_after": int(retry_after) if retry_after else None,
+    }
 
 
 def _conflict_response(exc: ConflictError, context) -> Response:

@@ -10,6 +10,15 @@ ErrorSerializer = inline_serializer(
     fields={"detail": serializers.CharField()},
 )
 
+ThrottledSerializer = inline_serializer(
+    name="Throttled",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "retry_after": serializers.IntegerField(),
+    },
+)
+
 ValidationErrorSerializer = inline_serializer(
     name="ValidationError",
     fields={
@@ -40,6 +49,11 @@ ERRORS = {
     ),
     422: OpenApiResponse(
         ErrorSerializer, description="Clé d'idempotence déjà utilisée pour une autre requête."
+    ),
+    429: OpenApiResponse(
+        ThrottledSerializer,
+        description="Trop de requêtes ou de connexions échouées : réessayez après Retry-After "
+        "secondes.",
     ),
 }
 

@@ -1,4 +1,9 @@
-"""`POST /api/v1/auth/token/`: username and password for a new token, for programs."""
+"""`POST /api/v1/auth/token/`: username and password for a new token, for programs.
+
+Guarded twice: a throttle per address (scope `token`, API_TOKEN_RATE) answers 429 before any
+password is checked, and django-axes locks the username and the address after
+LOGIN_FAILURE_LIMIT failures, as on the sign-in form (core.lockout).
+"""
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
@@ -8,9 +13,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api.schema import ValidationErrorSerializer
+from core.api.schema import ValidationErrorSerializer, errors
+from core.lockout import client_ip, forget_own_failures, raise_if_locked_out
 from partners.access import actor_for
 from partners.services.tokens import api_token_create
 
@@ -63,6 +70,8 @@ class TokenView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
     parser_classes = [JSONParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
 
     @extend_schema(
         summary="Obtenir un jeton d'API",
@@ -70,13 +79,18 @@ class TokenView(APIView):
         responses={
             200: TokenResponse,
             400: OpenApiResponse(ValidationErrorSerializer, description="Identifiants refusés."),
+            **errors(429),
         },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
         # 1. The username and password.
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError:
+            raise_if_locked_out(request)
+            raise
         user = serializer.validated_data["user"]
         # 2. What else the account must satisfy before a token is made.
         if actor_for(user).must_change_password:
@@ -95,4 +109,7 @@ class TokenView(APIView):
         token, key = api_token_create(
             user=user, name=serializer.validated_data.get("name", ""), acting_user=user
         )
+        # As a sign-in on the form does (AXES_RESET_ON_SUCCESS): the program's own typos are
+        # forgotten; no session is opened, so axes is not told of this success.
+        forget_own_failures(username=user.get_username(), address=client_ip(request))
         return Response({"token": key, "name": token.name, "expires_at": token.expires_at})

@@ -2,13 +2,15 @@
 their memberships, passwords and API tokens (one module each; every service is importable
 from here).
 
-Closing and reopening a project's period (IOM officers) checks its role in the service, and
-so do the password and token services (who acts on whose account). The others check none:
-the admin site (IOM officers only), the API's role gates and the ops commands (the
-operator's shell) decide who reaches them. `acting_user` is who the audit trail names: the
-signed-in user, or SYSTEM (the default, audited as nobody); None is refused.
+Closing and reopening a project's period (IOM officers), unlocking a sign-in (officers,
+managers for their own organisation) and the password and token services (who acts on whose
+account) check their role in the service. The others check none: the admin site (IOM officers
+only), the API's role gates and the ops commands (the operator's shell) decide who reaches
+them. `acting_user` is who the audit trail names: the signed-in user, or SYSTEM (the default,
+audited as nobody); None is refused.
 """
 
+from partners.services.lockouts import sign_in_unlock
 from partners.services.memberships import (
     MEMBERSHIP_EDITABLE,
     membership_create,
@@ -60,5 +62,6 @@ __all__ = [
     "project_update",
     "project_upsert",
     "reference_sequence_configure",
+    "sign_in_unlock",
     "user_upsert",
 ]

@@ -20,6 +20,7 @@ from core.audit import audit_log
 from core.models import AuditEntry
 from partners.access import forget_actor, require_acting_user
 from partners.models import Membership
+from partners.services.lockouts import sign_in_unlock
 from partners.services.tokens import RevokedBecause, api_tokens_revoke_all
 
 # Temporary passwords: no look-alike characters (0/O, 1/l/I), read aloud or typed from a note.
@@ -87,7 +88,9 @@ def password_reset_by_staff(*, membership: Membership, acting_user, password: st
     validators), else a random one. Returns it, to show once to the one who reset it.
 
     The user's API tokens are revoked and their sessions end; they must change the password
-    at their next sign-in, since someone else has seen it. No one resets their own password
+    at their next sign-in, since someone else has seen it. A sign-in lock on the username is
+    lifted in the same audited step (whoever forgot their password has likely locked it). No
+    one resets their own password
     here (the change page asks for the current one), and only a superuser resets a
     superuser's (an officer must not become one by signing in with a password they chose).
     """
@@ -112,5 +115,6 @@ def password_reset_by_staff(*, membership: Membership, acting_user, password: st
     _set_password(user, password, acting_user=acting_user, reason=RevokedBecause.PASSWORD_RESET)
     membership.must_change_password = True
     membership.save(update_fields=["must_change_password"])
+    sign_in_unlock(username=user.get_username(), acting_user=acting_user)
     forget_actor(user)
     return password

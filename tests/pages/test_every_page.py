@@ -59,6 +59,7 @@ ACTIONS = {
     "partners:token_create",
     "partners:token_revoke",
     "partners:token_revoke_all",
+    "partners:lockout_release",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -215,7 +216,12 @@ EVERYONE = (
     "partners:password_change",
 )
 # Who resets others' passwords: managers (their organisation) and IOM officers.
-MEMBER_PAGES = ("partners:members", "partners:member_password_reset")
+MEMBER_PAGES = (
+    "partners:members",
+    "partners:member_password_reset",
+    "partners:lockouts",
+    "partners:lockout_release",
+)
 ROLE_PAGES = {
     "partner": (
         *EVERYONE,
@@ -345,6 +351,7 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "partners:password_change",
         "partners:members",
         "partners:member_password_reset",
+        "partners:lockouts",
     } <= opened
 
 

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from partners.choices import OrganisationKind, Role
 from partners.models import City, Membership, Organisation, Project
@@ -91,3 +92,12 @@ def live_tokens(user) -> int:
     from partners.models import ApiToken
 
     return ApiToken.objects.filter(user=user).live(clock.now()).count()
+
+
+def sign_in_request(address: str = "127.0.0.1") -> HttpRequest:
+    """The request to give Django's test `client.login(request=…, username=…, password=…)`:
+    django-axes checks every sign-in against the lockout and refuses one without the request
+    it comes from (a path that forgot it must fail, not skip the lockout)."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = address
+    return request

@@ -16,7 +16,7 @@ from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Membership, Organisation, Project
 from partners.services import membership_update, user_upsert
-from tests.partners.factories import PASSWORD, live_tokens
+from tests.partners.factories import PASSWORD, live_tokens, sign_in_request
 
 
 def upserted(username: str, organisation, role: str):
@@ -29,7 +29,7 @@ def upserted(username: str, organisation, role: str):
 
 def admin_client(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=sign_in_request(), username=username, password=PASSWORD)
     return client
 
 
@@ -104,7 +104,7 @@ def post_form(client, instance, **changes):
 def signed_in(username: str) -> tuple[Client, APIClient]:
     """A browser session and an API token client for `username`, both working now."""
     browser = Client()
-    assert browser.login(username=username, password=PASSWORD)
+    assert browser.login(request=sign_in_request(), username=username, password=PASSWORD)
     assert browser.get(reverse("beneficiaries:list")).status_code == 200
     token = APIClient()
     response = token.post(
@@ -123,7 +123,7 @@ def assert_signed_out(username: str, browser: Client, token: APIClient) -> None:
     assert token.get("/api/v1/beneficiaries/").status_code == 401
     assert token.post("/api/v1/beneficiaries/", {}, format="json").status_code == 401
     # Nor can they come back in.
-    assert not Client().login(username=username, password=PASSWORD)
+    assert not Client().login(request=sign_in_request(), username=username, password=PASSWORD)
     again = APIClient().post(
         "/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json"
     )

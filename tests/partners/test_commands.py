@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from partners.models import Membership, Organisation, Project
+from tests.partners.factories import sign_in_request
 
 
 def run(*args):
@@ -206,7 +207,9 @@ class TestAddUser:
 
         assert Membership.objects.get(pk=membership.pk).is_active is False
         assert "stays revoked" in capsys.readouterr().out
-        assert not Client().login(username="awa", password="Autre-Secret-Long-43")
+        assert not Client().login(
+            request=sign_in_request(), username="awa", password="Autre-Secret-Long-43"
+        )
 
     def test_reactivate_restores_a_revoked_access(self, org):
         from django.test import Client
@@ -220,7 +223,9 @@ class TestAddUser:
         run(*self.AWA, "--password", "Tres-Long-Secret-42", "--reactivate")
 
         assert Membership.objects.get(pk=membership.pk).is_active is True
-        assert Client().login(username="awa", password="Tres-Long-Secret-42")
+        assert Client().login(
+            request=sign_in_request(), username="awa", password="Tres-Long-Secret-42"
+        )
 
     def test_bad_role(self, org):
         with pytest.raises(CommandError, match="invalid choice"):

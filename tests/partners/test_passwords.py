@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -18,7 +19,7 @@ from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Membership
 from partners.services import password_reset_by_staff
-from tests.partners.factories import PASSWORD, api_token, live_tokens, member
+from tests.partners.factories import PASSWORD, api_token, live_tokens, member, sign_in_request
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,12 @@ NEW = "Tres-Nouveau-2026"
 
 def signed_in(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert client.login(request=sign_in_request(), username=user.username, password=PASSWORD)
     return client
 
 
 def can_sign_in(user, password) -> bool:
-    return Client().login(username=user.username, password=password)
+    return Client().login(request=sign_in_request(), username=user.username, password=password)
 
 
 def reset_url(user) -> str:
@@ -129,6 +130,17 @@ class TestResetByStaff:
         entry = AuditEntry.objects.get(model="auth.user", object_id=str(alice.pk))
         assert entry.actor == manager_a and password not in str(entry.changes)
 
+    def test_the_reset_lifts_a_lock_on_the_username(self, manager_a, alice):
+        locked = Client()
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            locked.post(reverse("login"), {"username": "alice", "password": "forgotten"})
+        assert not can_sign_in(alice, PASSWORD)  # locked: even the right password is refused
+        password = reset_by(manager_a, alice).context["password"]
+        assert can_sign_in(alice, password)
+        assert AuditEntry.objects.filter(
+            action=AuditEntry.Action.UNLOCK, object_id=str(alice.pk)
+        ).exists()
+
     def test_a_typed_password_must_pass_the_validators(self, manager_a, alice):
         refused = reset_by(manager_a, alice, password1="123", password2="123")
         assert refused.status_code == 400
@@ -210,7 +222,7 @@ class TestForcedChange:
 
     def test_every_page_leads_to_the_change_page_until_it_is_done(self, alice, temporary):
         client = Client()
-        assert client.login(username="alice", password=temporary)
+        assert client.login(request=sign_in_request(), username="alice", password=temporary)
         for url in (reverse("home"), reverse("beneficiaries:list"), reverse("partners:account")):
             response = client.get(url)
             assert response.status_code == 302
@@ -236,7 +248,7 @@ class TestForcedChange:
 
     def test_sign_out_stays_open(self, alice, temporary):
         client = Client()
-        assert client.login(username="alice", password=temporary)
+        assert client.login(request=sign_in_request(), username="alice", password=temporary)
         response = client.post(reverse("logout"))
         assert response["Location"] == reverse("login")
 

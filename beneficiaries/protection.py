@@ -31,6 +31,17 @@ from partners.choices import Role
 from partners.models import Organisation
 
 
+def may_protect(user, person: Beneficiary) -> bool:
+    """Whether `user` may put `person` (a record they see) under a legal hold or erase it: an
+    IOM officer, the manager of the organisation that owns the record, or SYSTEM."""
+    if user is SYSTEM:
+        return True
+    actor = actor_for(user)
+    return actor.sees_everything or (
+        actor.role == Role.PARTNER_MANAGER and actor.organisation_id == person.organisation_id
+    )
+
+
 def _record_for_protection(acting_user, beneficiary: Beneficiary) -> Beneficiary:
     """The person's record, locked, if `acting_user` may put it under a legal hold or erase
     it: an IOM officer, the manager of the organisation that owns it, or SYSTEM (the retention
@@ -42,12 +53,7 @@ def _record_for_protection(acting_user, beneficiary: Beneficiary) -> Beneficiary
     current = people.filter(pk=beneficiary.pk).first()
     if current is None:
         raise PermissionDenied(_("Ce bénéficiaire n'est pas accessible."))
-    if acting_user is SYSTEM:
-        return current
-    actor = actor_for(acting_user)
-    if not actor.sees_everything and not (
-        actor.role == Role.PARTNER_MANAGER and actor.organisation_id == current.organisation_id
-    ):
+    if not may_protect(acting_user, current):
         raise PermissionDenied(
             _(
                 "Seul·es les responsables de l'organisation qui a enregistré la personne et "

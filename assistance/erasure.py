@@ -106,11 +106,6 @@ def erase(person_ids: list[int]) -> None:
     )
 
 
-def _of_person() -> Q:
-    """The rows of the person (OuterRef) and of the records merged into them."""
-    return Q(beneficiary_id=OuterRef("pk")) | Q(beneficiary__merged_into_id=OuterRef("pk"))
-
-
 def _latest(queryset, expression):
     """The latest value of `expression` among `queryset`'s rows (NULL: no row)."""
     ordered = queryset.annotate(on=expression).order_by(F("on").desc(nulls_last=True))
@@ -119,16 +114,27 @@ def _latest(queryset, expression):
 
 def last_activity():
     """The date of the person's latest assistance (delivered or planned), referral event
-    (sent, answered, outcome) or return case event (opened, returned, closed)."""
-    assistances = Assistance.objects.filter(_of_person()).exclude(status=Status.CANCELLED)
-    return Greatest(
-        _latest(assistances, F("delivered_on")),
-        _latest(
-            Referral.objects.filter(_of_person()),
-            Greatest("referred_on", "outcome_on", TruncDate("responded_at")),
-        ),
-        _latest(
-            ReturnCase.objects.filter(_of_person()),
-            Greatest("opened_on", "returned_on", "closed_on"),
-        ),
-    )
+    (sent, answered, outcome) or return case event (opened, returned, closed), theirs or a
+    record's merged into them (a merge moves the rows over; rows left behind count too).
+
+    Each part is its own correlated subquery on `beneficiary_id` (its index), for the person
+    and, through `merged_into`'s index, for the records merged into them: an OR of the two
+    would make PostgreSQL scan every row of the table once per person."""
+    parts = []
+    for owner in ("beneficiary_id", "beneficiary__merged_into_id"):
+        mine = {owner: OuterRef("pk")}
+        parts += [
+            _latest(
+                Assistance.objects.filter(**mine).exclude(status=Status.CANCELLED),
+                F("delivered_on"),
+            ),
+            _latest(
+                Referral.objects.filter(**mine),
+                Greatest("referred_on", "outcome_on", TruncDate("responded_at")),
+            ),
+            _latest(
+                ReturnCase.objects.filter(**mine),
+                Greatest("opened_on", "returned_on", "closed_on"),
+            ),
+        ]
+    return Greatest(*parts)

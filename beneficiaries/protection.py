@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
@@ -161,11 +160,11 @@ def beneficiary_pseudonymise(*, beneficiary: Beneficiary, reason: str, acting_us
 @dataclass
 class RetentionResult:
     """What a retention run found (and, unless a dry run, pseudonymised) for one
-    organisation: the references of the records, oldest activity first."""
+    organisation: the references of the records, in the order of their ids."""
 
     organisation: Organisation
     references: list[str] = field(default_factory=list)
-    # True when the run stopped (row or time bound) before it went through the organisation.
+    # True when the run stopped (row or time bound) with records of the organisation left.
     stopped: bool = False
 
 
@@ -197,27 +196,25 @@ def retention_apply(
     budget = max_records
     for organisation in Organisation.objects.order_by("pk"):
         result = RetentionResult(organisation=organisation)
-        after = None  # the last record read (keyset: a dry run erases nothing to skip by)
+        after = 0  # the last record read: each batch goes on from there (a dry run erases
+        # nothing, and a record left alone stays expired, so no offset would do)
+        expired = retention_expired(organisation=organisation, today=today)
         while True:
             if budget <= 0 or (
                 max_seconds is not None and time.monotonic() - started >= max_seconds
             ):
-                result.stopped = True
+                # Out of bounds: is there more for the next run?
+                result.stopped = expired.filter(pk__gt=after).exists()
                 break
-            expired = retention_expired(organisation=organisation, today=today)
-            if after is not None:
-                expired = expired.filter(
-                    Q(last_activity__gt=after[0]) | Q(last_activity=after[0], pk__gt=after[1])
-                )
             batch = list(
-                expired.values_list("pk", "beneficiary_ref", "last_activity")[
+                expired.filter(pk__gt=after).values_list("pk", "beneficiary_ref")[
                     : min(batch_size, budget)
                 ]
             )
             if not batch:
                 break
-            for pk, reference, last in batch:
-                after = (last, pk)
+            for pk, reference in batch:
+                after = pk
                 if dry_run or _erase_if_expired(pk, organisation, today):
                     result.references.append(reference)
                 budget -= 1

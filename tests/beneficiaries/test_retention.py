@@ -171,3 +171,11 @@ def test_the_nightly_task_runs_the_service_within_its_bounds(alice, frozen_clock
     )
     assert tasks.apply_retention.delay().get() == 1
     assert tasks.apply_retention.delay().get() == 0
+
+
+def test_a_run_that_ends_on_its_bound_with_nothing_left_says_so(alice, frozen_clock):
+    frozen_clock(_at(D(2025, 3, 1)))
+    for ref in ("A-1", "A-2"):
+        _person(alice, ref, D(2018, 1, 1))
+    out = _run("--max-records", "2")
+    assert "2 fiches pseudonymisées" in out and "Limite du passage" not in out

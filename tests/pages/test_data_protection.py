@@ -9,7 +9,11 @@ from django.urls import reverse
 
 from assistance.services import assistance_record
 from beneficiaries.models import Beneficiary
-from beneficiaries.services import beneficiary_register, beneficiary_set_legal_hold
+from beneficiaries.services import (
+    beneficiary_pseudonymise,
+    beneficiary_register,
+    beneficiary_set_legal_hold,
+)
 from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +165,10 @@ class TestApi:
             client.force_login(user)
             assert self._post(client, person).status_code in statuses
         assert not _erased(person)
+
+
+def test_the_list_names_an_erased_record_as_such(client, manager_a, alice, person):
+    beneficiary_pseudonymise(beneficiary=person, reason="person_request", acting_user=manager_a)
+    client.force_login(alice)
+    page = client.get(reverse("beneficiaries:list")).content.decode()
+    assert "Fiche pseudonymisée" in page and REF in page and "KONATÉ" not in page.upper()

@@ -58,3 +58,34 @@ def test_the_door_closes_again_after_the_redaction():
 def test_nothing_to_redact_writes_nothing():
     redacted = redact_personal(model_label="beneficiaries.beneficiary", object_ids=[], fields=["a"])
     assert redacted == 0
+
+
+def test_it_passes_an_append_only_trigger_that_waits_for_the_setting():
+    """As the append-only trigger of the audit table will: an UPDATE is refused unless the
+    transaction set `iom_cases.audit_redaction` on. (Created here, rolled back with the test.)"""
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION test_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'UPDATE'
+                 AND current_setting('iom_cases.audit_redaction', true) = 'on' THEN
+                RETURN NEW;
+              END IF;
+              RAISE EXCEPTION 'append-only';
+            END $$;
+            """
+        )
+        cursor.execute(
+            f"CREATE TRIGGER test_audit_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION test_audit_append_only()"
+        )
+    entry = _entry(1, {"first_name": "Awa"})
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(changes={})
+    redact_personal(model_label="beneficiaries.beneficiary", object_ids=[1], fields=["first_name"])
+    entry.refresh_from_db()
+    assert entry.changes == {"first_name": REDACTED}
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(changes={})

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import BigIntegerField, DateField, F, Max, Q, QuerySet
+from django.db.models import BigIntegerField, DateField, Exists, F, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr, TruncDate, Upper
 
 from beneficiaries import hooks
@@ -223,11 +223,12 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 
 def retention_expired(*, organisation: Organisation, today: datetime.date) -> QuerySet:
     """The records of `organisation` whose retention period has passed: kept (not merged)
-    records, not yet pseudonymised, not under a legal hold, whose last activity is at least
-    `organisation.retention_years` before `today` (5 years after an activity on 1 March
-    2020, the record expires on 1 March 2025). Ordered by id, so that a bounded read (a
-    slice, from a given id on) stops scanning as soon as it has its records: a person's last
-    activity is a few indexed subqueries, and a night's run reads each record once at most.
+    records, not yet pseudonymised, not under a legal hold (nor one merged into them), whose
+    last activity is at least `organisation.retention_years` before `today` (5 years after
+    an activity on 1 March 2020, the record expires on 1 March 2025). Ordered by id, so that
+    a bounded read (a slice, from a given id on) stops scanning as soon as it has its
+    records: a person's last activity is a few indexed subqueries, and a night's run reads
+    each record once at most.
 
     Not scoped to a user: the retention run (beneficiaries.services.retention_apply) is an
     operator's, and says so."""
@@ -237,5 +238,5 @@ def retention_expired(*, organisation: Organisation, today: datetime.date) -> Qu
         merged_into__isnull=True,
         pseudonymised_at__isnull=True,
         legal_hold=False,
-    )
+    ).exclude(Exists(Beneficiary.objects.filter(merged_into=OuterRef("pk"), legal_hold=True)))
     return with_last_activity(candidates).filter(last_activity__lte=cutoff).order_by("pk")

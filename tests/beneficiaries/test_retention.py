@@ -179,3 +179,36 @@ def test_a_run_that_ends_on_its_bound_with_nothing_left_says_so(alice, frozen_cl
         _person(alice, ref, D(2018, 1, 1))
     out = _run("--max-records", "2")
     assert "2 fiches pseudonymisées" in out and "Limite du passage" not in out
+
+
+def test_a_hold_on_a_record_merged_into_the_person_holds_the_person(alice, manager_a, frozen_clock):
+    frozen_clock(_at(D(2025, 3, 1)))
+    kept = _person(alice, "A-1", D(2018, 1, 1))
+    duplicate = _person(alice, "A-2", D(2018, 1, 1))
+    beneficiary_set_legal_hold(
+        beneficiary=duplicate, hold=True, reason="Réquisition", acting_user=manager_a
+    )
+    Beneficiary.objects.filter(pk=duplicate.pk).update(merged_into=kept)
+    assert "Aucune fiche" in _run()
+    kept.refresh_from_db()
+    assert kept.pseudonymised_at is None
+
+
+def test_a_record_refused_by_the_service_waits_and_the_run_goes_on(
+    alice, frozen_clock, monkeypatch
+):
+    from beneficiaries import protection
+
+    frozen_clock(_at(D(2025, 3, 1)))
+    first = _person(alice, "A-1", D(2018, 1, 1))
+    _person(alice, "A-2", D(2018, 1, 1))
+    original = protection.beneficiary_pseudonymise
+
+    def refuse_the_first(*, beneficiary, **kwargs):
+        if beneficiary.pk == first.pk:
+            raise protection.ValidationError("refusé")
+        return original(beneficiary=beneficiary, **kwargs)
+
+    monkeypatch.setattr(protection, "beneficiary_pseudonymise", refuse_the_first)
+    out = _run()
+    assert "1 fiche pseudonymisée" in out and "A-2" in out and "A-1" not in out

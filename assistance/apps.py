@@ -9,11 +9,16 @@ class AssistanceConfig(AppConfig):
     def ready(self):
         # Hook (beneficiaries.hooks): a person's list, filters and file show their
         # assistances, as far as the viewer may see them; beneficiaries may not import us.
-        from assistance import selectors, views
+        from assistance import erasure, selectors, views
         from beneficiaries import hooks
 
         hooks.register(
             with_last_assisted=selectors.with_last_assisted,
             assisted_between=selectors.assisted_between,
             person_page=views.person_page,
+        )
+        # DESIGN.md §8: erasing a person clears their assistances' free text and freezes the
+        # age each one counts with; retention runs from their latest record here.
+        hooks.register_erasure(
+            app=self.label, erase=erasure.erase, last_activity=erasure.last_activity
         )

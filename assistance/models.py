@@ -31,6 +31,9 @@ from core.text import UserTextMixin
 from partners.access import actor_for
 
 COUNTRY_CODE = Q(country="") | Q(country__regex=r"^[A-Z]{2}$")
+# `Assistance.frozen_age` of a person whose age on the day was unknown (no birth date or year,
+# or one after the day): the engine then counts them under "unknown", as before.
+FROZEN_AGE_UNKNOWN = -1
 # `Category.values` builds a new list on every access; clean() runs once per imported row.
 CATEGORY_CODES = frozenset(Category.values)
 
@@ -138,6 +141,14 @@ class Assistance(UserTextMixin, TrackedModel):
         on_delete=models.SET_NULL,
         related_name="assistances",
     )
+    # The person's whole-year age on `delivered_on` by the engine's rule, stored when their
+    # record is pseudonymised (assistance.erasure) and their exact date of birth goes: the
+    # fact table then counts this age (reporting migration `fact_frozen_age`), so the figures
+    # stay exact without the date. FROZEN_AGE_UNKNOWN: the age was unknown. NULL: not frozen,
+    # the age comes from the person's record.
+    frozen_age = models.SmallIntegerField(
+        _("âge figé à la date"), null=True, blank=True, editable=False
+    )
 
     objects = AssistanceQuerySet.as_manager()
 
@@ -177,6 +188,10 @@ class Assistance(UserTextMixin, TrackedModel):
                 ),
                 name="assistance_return_has_country",
                 violation_error_message=_("Un retour doit indiquer le pays."),
+            ),
+            models.CheckConstraint(
+                condition=Q(frozen_age__isnull=True) | Q(frozen_age__gte=FROZEN_AGE_UNKNOWN),
+                name="assistance_frozen_age_valid",
             ),
             models.UniqueConstraint(
                 fields=["provider", "assistance_ref"],

@@ -7,11 +7,13 @@ before the person's birth, a return names its country), run by `full_clean()` on
 What needs other tables is here, as pure functions of proposed rows and `Lookups` (loaded once
 per batch, in a few queries, then read from memory whatever the number of rows):
 
-- the person is not a duplicate merged into another record (`person_errors`);
+- the person is not a duplicate merged into another record, and their personal data were not
+  erased (`person_errors`);
 - the provider implements the project: a partner of it, or IOM (`project_errors`);
 - the project's period is open on the row's date (`partners.selectors.closed_period_message`);
 - a recorded assistance changes (is corrected or cancelled) only while the period of its
-  current project and date is open (`change_errors`).
+  current project and date is open, and while its person's data are not erased: the age it
+  counts with was frozen then (`change_errors`).
 
 Each returns `{field: [messages]}`, empty when the row is good: the services raise it as a
 ValidationError, the importer reports it by row and column. Who may do what is not here: the
@@ -102,7 +104,18 @@ class Lookups:
 
 
 def person_errors(person: Beneficiary) -> Errors:
-    """Nothing new is recorded for a record merged into another: the kept record takes it."""
+    """Nothing new is recorded for a record merged into another: the kept record takes it;
+    nor for a person whose personal data were erased (DESIGN.md §8): their file is closed."""
+    if person.pseudonymised_at is not None:
+        return {
+            "beneficiary": [
+                _(
+                    "Les données personnelles de cette personne ont été effacées : plus rien "
+                    "ne s'enregistre sur sa fiche (ni assistance, ni référencement, ni dossier "
+                    "de retour)."
+                )
+            ]
+        }
     if person.merged_into_id:
         return {
             "beneficiary": [
@@ -126,6 +139,20 @@ def project_errors(lookups: Lookups, *, project_id: int | None, provider_id: int
 
 def _implements_project(lookups: Lookups, row: Assistance) -> Errors:
     return project_errors(lookups, project_id=row.project_id, provider_id=row.provider_id)
+
+
+def _person_not_erased(lookups: Lookups, row: Assistance) -> Errors:
+    """A pseudonymised person's rows count with the age frozen at the erasure: they stay."""
+    if row.beneficiary.pseudonymised_at is not None:
+        return {
+            "beneficiary": [
+                _(
+                    "Les données personnelles de cette personne ont été effacées : ses "
+                    "assistances ne se corrigent ni ne s'annulent plus."
+                )
+            ]
+        }
+    return {}
 
 
 def _period_open(lookups: Lookups, row: Assistance) -> Errors:
@@ -154,6 +181,7 @@ ROW_RULES: list[Rule] = [
 # A recorded row, before it is corrected or cancelled: its current values.
 CHANGE_RULES: list[Rule] = [
     Rule(frozenset({"project", "delivered_on"}), _period_open),
+    Rule(frozenset({"beneficiary"}), _person_not_erased),
 ]
 
 

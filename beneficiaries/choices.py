@@ -32,4 +32,13 @@ class Vulnerability(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class ErasureReason(models.TextChoices):
+    """Why a person's personal data were erased (pseudonymised): DESIGN.md §8."""
+
+    PERSON_REQUEST = "person_request", _("Demande de la personne")
+    RETENTION = "retention", _("Durée de conservation écoulée")
+    LEGAL_OBLIGATION = "legal_obligation", _("Obligation légale")
+    OTHER = "other", _("Autre motif")
+
+
 ADULT_AGE = 18

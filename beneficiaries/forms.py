@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beneficiaries.choices import Vulnerability
+from beneficiaries.choices import ErasureReason, Vulnerability
 from beneficiaries.models import PERSON_FIELDS, Beneficiary
 from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
 from partners.access import actor_for
@@ -137,3 +137,40 @@ class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
         if self.keeps_proposed_ref(fields["beneficiary_ref"]):
             fields["beneficiary_ref"] = ""  # beneficiary_register gives the next reference
         return fields
+
+
+class ErasureForm(AccessibleFormMixin, forms.Form):
+    """The confirmation of an erasure (DESIGN.md §8): the person's reference typed again, and
+    why. The retention run's own reason is not offered: a person erases on request."""
+
+    reference = forms.CharField(
+        label=_("Référence du dossier, pour confirmer"),
+        max_length=64,
+        help_text=_("Tapez la référence du dossier telle qu'elle apparaît sur la fiche."),
+    )
+    reason = forms.ChoiceField(
+        label=_("Motif"),
+        choices=[(c.value, c.label) for c in ErasureReason if c != ErasureReason.RETENTION],
+    )
+
+    def __init__(self, *args, person: Beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_reference(self):
+        typed = self.cleaned_data["reference"].strip()
+        if typed.casefold() != self.person.beneficiary_ref.strip().casefold():
+            raise forms.ValidationError(_("Ce n'est pas la référence de ce dossier."))
+        return typed
+
+
+class LegalHoldForm(AccessibleFormMixin, forms.Form):
+    """Put a record under a legal hold (its reason required) or lift it."""
+
+    reason = forms.CharField(
+        label=_("Motif du gel légal"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple : procédure judiciaire en cours, demande d'une autorité."),
+    )

@@ -13,6 +13,20 @@ AssistanceConfig.ready):
   timeline, the quick-entry form); `forms` are the page's forms the caller already has (a
   bound form that failed), not to be built again.
 
+And for DESIGN.md §8 (retention and erasure), each app holding records about a person
+registers with `register_erasure()` (assistance: AssistanceConfig.ready; the cases app, its
+case notes and documents, when it lands):
+
+- `erase(person_ids)`: inside beneficiaries.services.beneficiary_pseudonymise's transaction,
+  clear the free text of that app's records of these people (a kept record and the records
+  merged into it), delete their documents, and redact that app's audit snapshots of them;
+  an app whose rows the figures count with the person's age freezes that age on them first
+  (assistance: `Assistance.frozen_age`), so the figures do not move when the date of birth
+  goes;
+- `last_activity()`: an expression, for a queryset of people, of the date of the person's
+  latest record in that app (None: none), which beneficiaries.selectors.with_last_activity
+  folds into the date a retention period runs from.
+
 Every value they derive comes from rows the viewer may see (`visible_to(user)`), never from all
 of a person's rows: a partner the person was referred to must not learn when, or whether, the
 sender assisted them. A hook asked before it is registered is a wiring error, refused loudly.
@@ -25,6 +39,8 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 
 _hooks: dict[str, Callable] = {}
+# app label → (erase, last_activity): the apps that hold records about a person.
+_erasure: dict[str, tuple[Callable, Callable]] = {}
 
 
 def register(
@@ -57,3 +73,29 @@ def assisted_between(people, *, user, start=None, end=None):
 
 def person_page(request, person, forms: dict) -> dict:
     return _hook("person_page")(request, person, forms)
+
+
+def register_erasure(*, app: str, erase: Callable, last_activity: Callable) -> None:
+    """Register `app`'s part of a person's erasure and of their last activity (see above);
+    registering again replaces it."""
+    _erasure[app] = (erase, last_activity)
+
+
+def _erasure_hooks() -> list[tuple[Callable, Callable]]:
+    if not _erasure:
+        raise ImproperlyConfigured(
+            "beneficiaries.hooks: no app registered its part of an erasure (assistance "
+            "registers it in its AppConfig.ready())"
+        )
+    return list(_erasure.values())
+
+
+def erase(person_ids: list[int]) -> None:
+    """Every registered app clears what it holds about these people (see above)."""
+    for eraser, _last_activity in _erasure_hooks():
+        eraser(person_ids)
+
+
+def last_activity_expressions() -> list:
+    """The registered apps' expressions of a person's latest record in them."""
+    return [last_activity() for _eraser, last_activity in _erasure_hooks()]

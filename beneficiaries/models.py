@@ -13,7 +13,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.choices import ADULT_AGE, LegalStatus, Sex, Vulnerability
+from beneficiaries.choices import ADULT_AGE, ErasureReason, LegalStatus, Sex, Vulnerability
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin
@@ -74,6 +74,14 @@ PERSON_FIELDS = (
     "consent_on",
     "vulnerabilities",
 )
+
+# What pseudonymisation (DESIGN.md §8, beneficiaries.services.beneficiary_pseudonymise) takes
+# from a person's record, and what it leaves: the names go, the exact date of birth becomes
+# its year, the free text about them goes. Sex, birth year, population, nationality, legal
+# status, vulnerabilities and the reference code stay: the figures count with them, and the
+# reference is the organisation's own file number, not the person's. The audit trail's
+# snapshots of these fields are redacted too (core.audit.redact_personal).
+ERASED_FIELDS = ("first_name", "last_name", "date_of_birth", "legal_hold_reason")
 
 
 class Beneficiary(UserTextMixin, TrackedModel):
@@ -143,6 +151,22 @@ class Beneficiary(UserTextMixin, TrackedModel):
         on_delete=models.PROTECT,
         related_name="merged_records",
     )
+    # DESIGN.md §8: a legal hold suspends retention and refuses erasure; set and lifted by the
+    # owning organisation's manager or an IOM officer (beneficiary_set_legal_hold, audited).
+    legal_hold = models.BooleanField(_("gel légal"), default=False, editable=False)
+    legal_hold_reason = models.TextField(_("motif du gel légal"), blank=True, editable=False)
+    # Set once, by beneficiary_pseudonymise: the record then holds no name, no exact date of
+    # birth, no free text, and nothing changes it any more.
+    pseudonymised_at = models.DateTimeField(
+        _("données personnelles effacées le"), null=True, blank=True, editable=False
+    )
+    pseudonymisation_reason = models.CharField(
+        _("motif de l'effacement"),
+        max_length=20,
+        choices=ErasureReason.choices,
+        blank=True,
+        editable=False,
+    )
 
     objects = BeneficiaryQuerySet.as_manager()
 
@@ -184,6 +208,26 @@ class Beneficiary(UserTextMixin, TrackedModel):
                 condition=Q(nationality="") | Q(nationality__regex=r"^[A-Z]{2}$"),
                 name="beneficiary_nationality_iso2",
             ),
+            # Erased means erased: no name, no exact birth date, no hold left to honour.
+            models.CheckConstraint(
+                condition=Q(pseudonymised_at__isnull=True)
+                | Q(
+                    first_name="",
+                    last_name="",
+                    date_of_birth__isnull=True,
+                    legal_hold=False,
+                    legal_hold_reason="",
+                ),
+                name="beneficiary_pseudonymised_holds_nothing",
+            ),
+            models.CheckConstraint(
+                condition=Q(pseudonymised_at__isnull=True, pseudonymisation_reason="")
+                | Q(
+                    pseudonymised_at__isnull=False,
+                    pseudonymisation_reason__in=ErasureReason.values,
+                ),
+                name="beneficiary_pseudonymisation_reason_valid",
+            ),
         ]
         indexes = [
             GinIndex(
@@ -199,6 +243,10 @@ class Beneficiary(UserTextMixin, TrackedModel):
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name or _('(sans nom)')} [{self.beneficiary_ref}]"
+
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_at is not None
 
     @property
     def full_name(self) -> str:

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import BigIntegerField, F, Max, Q, QuerySet
-from django.db.models.functions import Cast, Greatest, Substr, Upper
+from django.db.models import BigIntegerField, DateField, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Greatest, Substr, TruncDate, Upper
 
+from beneficiaries import hooks
 from beneficiaries.models import Beneficiary
 from partners.access import actor_for
 from partners.models import Organisation, ReferenceSequence, default_reference_prefix
@@ -186,3 +187,56 @@ def beneficiary_reference_proposal(*, user) -> str:
         return ""
     sequence = reference_sequence_of(organisation_id)
     return sequence.reference(next_reference_number(sequence))
+
+
+# --- Retention (DESIGN.md §8) -----------------------------------------------------------------
+
+
+def with_last_activity(people: QuerySet) -> QuerySet:
+    """`people` annotated with `last_activity`: the date a retention period runs from.
+
+    Until the case work of DESIGN.md §7 exists, a person's file has no closure date, so it is
+    the latest of: their registration, the last change to their record, and each registered
+    app's latest record of them (beneficiaries.hooks.register_erasure; assistance: the last
+    assistance delivered or planned, the last referral event, the last return case event),
+    their merged duplicates' included. When the `cases` app lands, the closure date of the
+    person's last case replaces this (a person with an open case never expires): change this
+    selector, and only it.
+    """
+    return people.annotate(
+        last_activity=Greatest(
+            F("registered_on"),
+            TruncDate("updated_at"),
+            *hooks.last_activity_expressions(),
+            output_field=DateField(),
+        )
+    )
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """`day`, `years` earlier (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_expired(*, organisation: Organisation, today: datetime.date) -> QuerySet:
+    """The records of `organisation` whose retention period has passed: kept (not merged)
+    records, not yet pseudonymised, not under a legal hold (nor one merged into them), whose
+    last activity is at least `organisation.retention_years` before `today` (5 years after
+    an activity on 1 March 2020, the record expires on 1 March 2025). Ordered by id, so that
+    a bounded read (a slice, from a given id on) stops scanning as soon as it has its
+    records: a person's last activity is a few indexed subqueries, and a night's run reads
+    each record once at most.
+
+    Not scoped to a user: the retention run (beneficiaries.services.retention_apply) is an
+    operator's, and says so."""
+    cutoff = years_before(today, organisation.retention_years)
+    candidates = Beneficiary.objects.filter(
+        organisation=organisation,
+        merged_into__isnull=True,
+        pseudonymised_at__isnull=True,
+        legal_hold=False,
+    ).exclude(Exists(Beneficiary.objects.filter(merged_into=OuterRef("pk"), legal_hold=True)))
+    return with_last_activity(candidates).filter(last_activity__lte=cutoff).order_by("pk")

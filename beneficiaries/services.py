@@ -1,4 +1,5 @@
-"""Writes of the beneficiaries app: register, update, merge, share. Each one is audited."""
+"""Writes of the beneficiaries app: register, update, merge, share; and DESIGN.md §8's legal
+hold, pseudonymisation and retention run. Each one is audited."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import PERSON_FIELDS, Beneficiary, BeneficiaryAccess
+
+# DESIGN.md §8's writes (legal hold, erasure, the retention run) live in their own module.
+from beneficiaries.protection import (  # noqa: F401 (the app's services, named here too)
+    beneficiary_pseudonymise,
+    beneficiary_set_legal_hold,
+    retention_apply,
+)
 from beneficiaries.selectors import next_reference_number, reference_sequence_of
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
@@ -141,6 +149,13 @@ def beneficiary_update(
     )
     if current is None:
         raise PermissionDenied(_("Ce bénéficiaire n'est pas accessible."))
+    if current.pseudonymised_at is not None:
+        raise ValidationError(
+            _(
+                "Les données personnelles de cette personne ont été effacées : sa fiche ne "
+                "se modifie plus."
+            )
+        )
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current)
     if not actor_for(acting_user).sees_everything and (
@@ -181,6 +196,13 @@ def beneficiary_merge(*, duplicate: Beneficiary, keep: Beneficiary, acting_user)
         raise PermissionDenied(_("Seule l'OIM peut fusionner des fiches de deux organisations."))
     if duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError(_("Une de ces fiches est déjà fusionnée."))
+    if duplicate.pseudonymised_at or keep.pseudonymised_at:
+        raise ValidationError(
+            _(
+                "Les données personnelles d'une de ces fiches ont été effacées : elles ne se "
+                "fusionnent plus."
+            )
+        )
     moved = {}
     for relation in ("assistances", "referrals", "return_cases"):
         moved[relation] = getattr(duplicate, relation).update(beneficiary=keep)

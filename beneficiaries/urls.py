@@ -11,4 +11,10 @@ urlpatterns = [
     path("beneficiaires/nouveau/", views.beneficiary_create, name="create"),
     path("beneficiaires/<int:beneficiary_id>/", views.beneficiary_detail, name="detail"),
     path("beneficiaires/<int:beneficiary_id>/modifier/", views.beneficiary_edit, name="edit"),
+    path("beneficiaires/<int:beneficiary_id>/effacer/", views.beneficiary_erase, name="erase"),
+    path(
+        "beneficiaires/<int:beneficiary_id>/gel-legal/",
+        views.beneficiary_legal_hold,
+        name="legal_hold",
+    ),
 ]

@@ -15,13 +15,19 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
 from beneficiaries.filters import BeneficiaryFilter
-from beneficiaries.forms import BeneficiaryForm
+from beneficiaries.forms import BeneficiaryForm, ErasureForm, LegalHoldForm
 from beneficiaries.models import Beneficiary
+from beneficiaries.protection import may_protect
 from beneficiaries.selectors import (
     beneficiary_possible_duplicates,
     beneficiary_reference_proposal,
 )
-from beneficiaries.services import beneficiary_register, beneficiary_update
+from beneficiaries.services import (
+    beneficiary_pseudonymise,
+    beneficiary_register,
+    beneficiary_set_legal_hold,
+    beneficiary_update,
+)
 from core.exceptions import ConflictError
 from core.forms import ALL_CHOICES_LABEL, country_choices, form_errors_from, local_place_name
 from partners.access import actor_for
@@ -56,7 +62,9 @@ def render_person_page(request, person: Beneficiary, *, status: int = 200, **for
     context = {
         "person": person,
         "age": person.age_on(timezone.localdate()),
-        "can_edit": actor.sees_everything or person.organisation_id == actor.organisation_id,
+        "can_edit": not person.is_pseudonymised
+        and (actor.sees_everything or person.organisation_id == actor.organisation_id),
+        "can_protect": may_protect(request.user, person),
         "organisation_id": actor.organisation_id,
         **hooks.person_page(request, person, forms),
         **forms,
@@ -180,6 +188,15 @@ def beneficiary_detail(request, beneficiary_id: int):
 @login_required
 def beneficiary_edit(request, beneficiary_id: int):
     person = editable_beneficiary(request, beneficiary_id)
+    if person.is_pseudonymised:
+        messages.error(
+            request,
+            _(
+                "Les données personnelles de cette personne ont été effacées : sa fiche ne "
+                "se modifie plus."
+            ),
+        )
+        return redirect("beneficiaries:detail", beneficiary_id=person.pk)
     conflict = None
     if request.method == "POST":
         form = BeneficiaryForm(request.POST, instance=person, user=request.user)
@@ -209,6 +226,78 @@ def beneficiary_edit(request, beneficiary_id: int):
         "beneficiaries/form.html",
         {"form": form, "person": person, "conflict": conflict, "today": timezone.localdate()},
     )
+
+
+# --- Data protection (DESIGN.md §8): legal hold and erasure, on the person's file -----------
+
+
+def protectable_beneficiary(request, beneficiary_id: int) -> Beneficiary:
+    """The person, for their organisation's managers and IOM officers: 404 out of scope (as
+    everywhere), 403 for the other roles that see the file."""
+    person = visible_beneficiary(request, beneficiary_id)
+    if not may_protect(request.user, person):
+        raise PermissionDenied(
+            _("Réservé aux responsables de l'organisation de la personne et à l'OIM.")
+        )
+    return person
+
+
+@login_required
+def beneficiary_erase(request, beneficiary_id: int):
+    """ "Effacer les données personnelles": a confirmation page (the reference typed again, a
+    reason), then the file shows the pseudonymised record."""
+    person = protectable_beneficiary(request, beneficiary_id)
+    if person.is_pseudonymised or person.merged_into_id:
+        return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    form = ErasureForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            beneficiary_pseudonymise(
+                beneficiary=person, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Les données personnelles ont été effacées."))
+            return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "beneficiaries/erase.html", {"person": person, "form": form}, status=status
+    )
+
+
+@login_required
+def beneficiary_legal_hold(request, beneficiary_id: int):
+    """Put the record under a legal hold (with its reason), or lift it."""
+    person = protectable_beneficiary(request, beneficiary_id)
+    if person.is_pseudonymised:
+        return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    form = LegalHoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        hold = not person.legal_hold
+        try:
+            beneficiary_set_legal_hold(
+                beneficiary=person,
+                hold=hold,
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form_errors_from(form, _legal_hold_fields(error))
+        else:
+            messages.success(request, _("Gel légal en place.") if hold else _("Gel légal levé."))
+            return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "beneficiaries/legal_hold.html", {"person": person, "form": form}, status=status
+    )
+
+
+def _legal_hold_fields(error: ValidationError) -> ValidationError:
+    """The service names the model's field; the form calls it `reason`."""
+    if hasattr(error, "error_dict") and "legal_hold_reason" in error.error_dict:
+        return ValidationError({"reason": error.error_dict["legal_hold_reason"]})
+    return error
 
 
 def _conflict_rows(form, current: Beneficiary) -> list[dict]:

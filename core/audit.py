@@ -6,8 +6,9 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
 from core.models import AuditEntry
@@ -79,3 +80,73 @@ def audit_log_many(*, actor, action: str, instances: Iterable[models.Model]) -> 
         ],
         batch_size=2000,
     )
+
+
+# --- Redaction (DESIGN.md §8, "Erasure on request") -----------------------------------------
+# The audit trail is append-only: PostgreSQL refuses an UPDATE of core_auditentry unless the
+# transaction has set `iom_cases.audit_redaction` to 'on', and then only of `changes`. A
+# pseudonymised person's snapshots hold their names: these are the one rewrite allowed.
+
+REDACTED = "[effacé]"
+# Entries are rewritten by groups of objects, each one UPDATE through the (model, object_id)
+# index, so erasing a person with thousands of rows never builds one unbounded statement.
+REDACTION_BATCH = 1000
+
+_REDACT_SQL = f"""
+UPDATE {AuditEntry._meta.db_table} SET changes = (
+  SELECT jsonb_object_agg(
+    item.key,
+    CASE WHEN item.key <> ALL(%(fields)s) THEN item.value
+         WHEN jsonb_typeof(item.value) = 'array' THEN COALESCE((
+           SELECT jsonb_agg(
+             CASE WHEN e.value IN ('null'::jsonb, '""'::jsonb) THEN e.value
+                  ELSE to_jsonb(%(redacted)s::text) END ORDER BY e.ordinality)
+           FROM jsonb_array_elements(item.value) WITH ORDINALITY AS e(value, ordinality)
+         ), '[]'::jsonb)
+         WHEN item.value IN ('null'::jsonb, '""'::jsonb) THEN item.value
+         ELSE to_jsonb(%(redacted)s::text) END)
+  FROM jsonb_each(changes) AS item)
+WHERE model = %(model)s AND object_id = ANY(%(ids)s)
+  AND jsonb_typeof(changes) = 'object' AND changes ?| %(fields)s
+"""  # noqa: S608 (the table name is the model's own; every value is a parameter)
+
+
+@contextmanager
+def _redaction_allowed():
+    """Within the caller's transaction, let this block rewrite audit entries' `changes`, then
+    close the door again for the rest of the transaction. (The append-only trigger's own
+    helper, when present, does the same SET LOCAL.)"""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL iom_cases.audit_redaction = 'on'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL iom_cases.audit_redaction = 'off'")
+
+
+@transaction.atomic
+def redact_personal(*, model_label: str, object_ids: Iterable, fields: Iterable[str]) -> int:
+    """Replace, in the audit entries of the objects `object_ids` of `model_label` (e.g.
+    "beneficiaries.beneficiary"), the values of `fields` by "[effacé]": a snapshot's value,
+    or each side of a change (an empty side stays empty, so the entry still reads as a
+    creation or a clearing). Other keys, and the entries' who/when/what, stay as they were.
+    Returns the number of entries rewritten."""
+    ids = sorted({str(pk) for pk in object_ids})
+    names = sorted(set(fields))
+    if not ids or not names:
+        return 0
+    rewritten = 0
+    with _redaction_allowed(), connection.cursor() as cursor:
+        for start in range(0, len(ids), REDACTION_BATCH):
+            cursor.execute(
+                _REDACT_SQL,
+                {
+                    "fields": names,
+                    "redacted": REDACTED,
+                    "model": model_label.lower(),
+                    "ids": ids[start : start + REDACTION_BATCH],
+                },
+            )
+            rewritten += cursor.rowcount
+    return rewritten

@@ -44,6 +44,8 @@ class AuditEntry(models.Model):
         CANCEL = "cancel", _("Annulation")
         ACCESS = "access", _("Accès accordé")
         UNLOCK = "unlock", _("Déblocage de connexion")
+        ERASE = "erase", _("Effacement des données personnelles")
+        LEGAL_HOLD = "legal_hold", _("Gel légal")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

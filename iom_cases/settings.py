@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bilans.tasks.check_reporting_facts",
         "schedule": crontab(minute=30, hour=2),
     },
+    # DESIGN.md §8: pseudonymise the records whose retention period has passed.
+    "beneficiaries-apply-retention": {
+        "task": "beneficiaries.tasks.apply_retention",
+        "schedule": crontab(minute=15, hour=3),
+    },
 }
 
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
@@ -187,6 +192,21 @@ IMPORT_MAX_ATTEMPTS = env.get_int("IMPORT_MAX_ATTEMPTS", 2, minimum=1)
 # failed once a worker lost before starting it would have had it back (Redis redelivers after
 # the visibility timeout) and run it.
 IMPORT_QUEUE_TIMEOUT = _VISIBILITY_TIMEOUT + IMPORT_HARD_TIME_LIMIT
+
+# --- Retention (DESIGN.md §8): what one nightly run may do; the rest waits for the next ------
+# The run starts no new record after RETENTION_MAX_SECONDS; its task's hard limit (120 s
+# more) must come before CELERY_VISIBILITY_TIMEOUT, or Redis hands a run still going to a
+# second worker: refused at start when set so; the default keeps to half the timeout.
+RETENTION_MAX_RECORDS = env.get_int("RETENTION_MAX_RECORDS", 2000, minimum=1)
+RETENTION_MAX_SECONDS = env.get_int(
+    "RETENTION_MAX_SECONDS", max(1, min(1800, _VISIBILITY_TIMEOUT // 2)), minimum=1
+)
+if env.get_str("RETENTION_MAX_SECONDS") and RETENTION_MAX_SECONDS + 120 >= _VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"RETENTION_MAX_SECONDS ({RETENTION_MAX_SECONDS} s, plus 120 s for the task's hard "
+        f"limit) must stay below CELERY_VISIBILITY_TIMEOUT ({_VISIBILITY_TIMEOUT} s): Redis "
+        "would hand a retention run still going to a second worker."
+    )
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,14 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
+# DESIGN.md §8 "Retention": how long an organisation keeps a person's personal data after the
+# end of its work with them (beneficiaries.selectors.retention_expired), 5 years unless it
+# sets otherwise, within bounds an officer cannot mistype past.
+DEFAULT_RETENTION_YEARS = 5
+MIN_RETENTION_YEARS = 1
+MAX_RETENTION_YEARS = 30
+
+
 class Organisation(UserTextMixin, models.Model):
     """IOM itself, a partner NGO delivering assistance, or a donor funding projects."""
 
@@ -94,6 +102,18 @@ class Organisation(UserTextMixin, models.Model):
         related_name="organisations",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("durée de conservation (années)"),
+        default=DEFAULT_RETENTION_YEARS,
+        validators=[
+            MinValueValidator(MIN_RETENTION_YEARS),
+            MaxValueValidator(MAX_RETENTION_YEARS),
+        ],
+        help_text=_(
+            "Les données personnelles d'une personne sont pseudonymisées ce nombre d'années "
+            "après sa dernière activité (sauf gel légal)."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -104,6 +124,13 @@ class Organisation(UserTextMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    retention_years__gte=MIN_RETENTION_YEARS,
+                    retention_years__lte=MAX_RETENTION_YEARS,
+                ),
+                name="organisation_retention_years_bounded",
             ),
         ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from beneficiaries.choices import Vulnerability
+from beneficiaries.choices import ErasureReason, Vulnerability
 from beneficiaries.models import PERSON_FIELDS, Beneficiary
 from core.api.concurrency import version_field
 from core.countries import country_code
@@ -27,7 +27,15 @@ class BeneficiarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Beneficiary
-        fields = ["id", "organisation", *INPUT_FIELDS, "merged_into", "version"]
+        fields = [
+            "id",
+            "organisation",
+            *INPUT_FIELDS,
+            "merged_into",
+            "legal_hold",
+            "pseudonymised_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -102,3 +110,12 @@ class DuplicateCheckSerializer(serializers.Serializer):
 
     matches = BeneficiarySerializer(many=True)
     elsewhere = serializers.BooleanField()
+
+
+class PseudonymiseSerializer(serializers.Serializer):
+    """Why a person's personal data are erased (DESIGN.md §8); the retention run's own reason
+    is not a client's to give."""
+
+    reason = serializers.ChoiceField(
+        choices=[(c.value, c.label) for c in ErasureReason if c != ErasureReason.RETENTION]
+    )

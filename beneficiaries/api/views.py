@@ -14,11 +14,16 @@ from beneficiaries.api.serializers import (
     BeneficiaryUpdateSerializer,
     DuplicateCheckSerializer,
     DuplicateQuerySerializer,
+    PseudonymiseSerializer,
 )
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_possible_duplicates
-from beneficiaries.services import beneficiary_register, beneficiary_update
+from beneficiaries.services import (
+    beneficiary_pseudonymise,
+    beneficiary_register,
+    beneficiary_update,
+)
 from core.api.concurrency import IF_MATCH_PARAMETER
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
@@ -126,3 +131,27 @@ class BeneficiaryViewSet(
                 context=self.get_serializer_context(),
             ).data
         )
+
+    @extend_schema(
+        summary="Effacer les données personnelles d'une personne (pseudonymisation définitive)",
+        description=(
+            "Responsables de l'organisation de la personne et chargé·es OIM. Les noms, la date "
+            "de naissance exacte (l'année reste) et les textes libres sont effacés ; les "
+            "chiffres des rapports ne changent pas. Refusé sous gel légal."
+        ),
+        request=PseudonymiseSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: BeneficiarySerializer, **errors(400, 401, 403, 404, 422)},
+    )
+    @action(detail=True, methods=["post"])
+    def pseudonymise(self, request, pk=None):
+        instance = self.get_object()
+
+        def handler():
+            fields = self.input(PseudonymiseSerializer)
+            person = beneficiary_pseudonymise(
+                beneficiary=instance, reason=fields["reason"], acting_user=request.user
+            )
+            return Response(self.output(person).data)
+
+        return self.idempotent(request, handler)

@@ -13,11 +13,11 @@ from core.audit import audit_log, diff, snapshot
 from core.models import AuditEntry
 from partners.access import SYSTEM, actor_for, require_acting_user
 from partners.choices import ROLE_ORGANISATION_KINDS, OrganisationKind
-from partners.models import City, Organisation, ReferenceSequence
+from partners.models import DEFAULT_RETENTION_YEARS, City, Organisation, ReferenceSequence
 from partners.services.base import apply_fields, check_editable
 from partners.services.tokens import end_api_access
 
-ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active"})
+ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active", "retention_years"})
 
 
 @transaction.atomic
@@ -28,12 +28,19 @@ def organisation_create(
     kind: str,
     city: City | None = None,
     is_active: bool = True,
+    retention_years: int = DEFAULT_RETENTION_YEARS,
     acting_user=SYSTEM,
 ) -> Organisation:
     """Create an organisation."""
     require_acting_user(acting_user)
     organisation = Organisation(slug=slug)
-    fields = {"name": name, "kind": kind, "city": city, "is_active": is_active}
+    fields = {
+        "name": name,
+        "kind": kind,
+        "city": city,
+        "is_active": is_active,
+        "retention_years": retention_years,
+    }
     changes = apply_fields(organisation, fields)
     audit_log(
         actor=acting_user, instance=organisation, action=AuditEntry.Action.CREATE, changes=changes

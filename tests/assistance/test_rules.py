@@ -70,6 +70,7 @@ class Case:
 
 BAD_ROWS = [
     Case("person merged into another record", {"person": "A-2"}),
+    Case("person whose personal data were erased", {"person": "A-3"}),
     Case(
         "project the provider does not implement",
         {"user": "officer", "project": "OTHER"},
@@ -117,10 +118,24 @@ def world(partner_a, partner_b, donor, project, alice, officer):
         nationality="CI",
         merged_into=person,
     )
+    # DESIGN.md §8: an erased record (its names, exact birth date and notes gone); a file
+    # that names it again brings its old values back, which is refused with the row.
+    erased = BeneficiaryFactory(
+        organisation=partner_a,
+        beneficiary_ref="A-3",
+        first_name="",
+        last_name="",
+        sex="F",
+        date_of_birth=None,
+        birth_year=1990,
+        pseudonymised_at=timezone.now(),
+        pseudonymisation_reason="person_request",
+    )
     return {
         "alice": alice,
         "officer": officer,
         "partner_a": partner_a,
+        "A-3": erased,
         "donor": donor,
         "closed": OrganisationFactory(slug="closed-ngo", is_active=False),
         "A-1": person,
@@ -181,7 +196,7 @@ def _file_row(world, row: dict, **cells) -> dict:
         "first_name": person.first_name,
         "last_name": person.last_name,
         "sex": person.sex,
-        "date_of_birth": person.date_of_birth.isoformat(),
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
         "nationality": person.nationality,
         "category": row["category"],
         "subtype": row["subtype"],

@@ -182,3 +182,27 @@ def test_the_nightly_fact_check_tells_officers_once_when_figures_drift(officer, 
     notice = Notification.objects.get(user=officer)
     assert "(2 lignes manquantes ou fausses, 0 ligne en trop)" in notice.message
     assert "reporting_facts --rebuild" in notice.message
+
+
+def test_erasing_people_changes_neither_a_published_bilan_nor_the_next_one(
+    generate, officer, project, known_data, media
+):
+    """DESIGN.md §8: published bilans never change, and a bilan generated after the erasure of
+    every person counted gives the same figures (ages frozen, sex and population kept)."""
+    from beneficiaries.models import Beneficiary
+    from beneficiaries.services import beneficiary_pseudonymise
+
+    snapshot = services.bilan_publish(snapshot=generate(project), acting_user=officer)
+    frozen = (snapshot.figures, snapshot.checksum, (media / snapshot.pdf.name).read_bytes())
+
+    for person in Beneficiary.objects.active():
+        beneficiary_pseudonymise(beneficiary=person, reason="person_request", acting_user=officer)
+
+    snapshot.refresh_from_db()
+    assert (snapshot.figures, snapshot.checksum, (media / snapshot.pdf.name).read_bytes()) == (
+        frozen
+    )
+    assert snapshot.status == SnapshotStatus.PUBLISHED
+    newer = generate(project)
+    assert newer.version == 2
+    assert (newer.figures, newer.checksum) == frozen[:2]

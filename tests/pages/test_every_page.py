@@ -251,6 +251,9 @@ ROLE_PAGES = {
 ROLE_PAGES["manager"] = (*ROLE_PAGES["partner"], *MEMBER_PAGES)
 # A partner the person was referred to sees them, but only their owner changes their file.
 OWNER_ONLY = {"beneficiaries:edit"}
+# DESIGN.md §8: the owner's managers (and IOM officers) put a file under a legal hold or
+# erase it; the owner's caseworkers are refused (403).
+MANAGER_ONLY = {"beneficiaries:erase", "beneficiaries:legal_hold"}
 # Officers use the admin for the project's apps, not Django's own users, groups and tokens.
 NOT_FOR_OFFICERS = ("admin:auth_",)
 # Pages that need a query to show anything.
@@ -265,6 +268,8 @@ def _role_has(role: str, name: str) -> bool:
         return False
     if role == "receiving partner":
         return name not in OWNER_ONLY and _role_has("partner", name)
+    if role == "partner" and name in MANAGER_ONLY:
+        return False
     return any(
         name == page or (page.endswith((":", "_")) and name.startswith(page))
         for page in ROLE_PAGES[role]

@@ -355,3 +355,19 @@ def test_an_add_form_offers_only_what_its_service_writes(officer_client, model_a
     form = officer_client.get(add_url(model_admin.model)).context["adminform"].form
     assert set(form.fields) <= set(model_admin.editable_on_add)
     assert set(form.fields), "the add form offers nothing to fill in"
+
+
+def test_an_officer_sets_an_organisation_s_retention_period_within_bounds(
+    officer_client, partner_a
+):
+    """DESIGN.md §8: how long the organisation keeps personal data (5 years unless set),
+    written through the service and audited; out of 1–30 years it is refused."""
+    assert partner_a.retention_years == 5
+    for wrong in (0, 31):
+        errors = post_refused(officer_client, partner_a, retention_years=wrong)
+        assert "retention_years" in errors
+    post_change(officer_client, partner_a, retention_years=10)
+    partner_a.refresh_from_db()
+    assert partner_a.retention_years == 10
+    entry = AuditEntry.objects.filter(model="partners.organisation").latest("id")
+    assert entry.changes["retention_years"] == [5, 10]

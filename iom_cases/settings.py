@@ -258,6 +258,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.get_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the app: the access log (core.access.client_ip)
+# then reads the client's address from X-Forwarded-For, that many entries from the right, and
+# believes nothing a client wrote to the left. 0: REMOTE_ADDR, for a direct connection.
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

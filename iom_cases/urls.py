@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("assistance.import_urls")),
     path("", include("reporting.urls")),
     path("", include("bilans.urls")),
+    path("", include("web.audit.urls")),
 ]

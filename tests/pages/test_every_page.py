@@ -214,6 +214,7 @@ ROLE_PAGES = {
         "imports:template_",
         "reporting:",
         "bilans:",
+        "audit:",
         "admin:",
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
@@ -311,6 +312,8 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "bilans:list",
         "bilans:portal",
         "bilans:download",
+        "audit:list",
+        "audit:export",
     } <= opened
 
 

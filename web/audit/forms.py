@@ -59,8 +59,10 @@ class AuditFilterForm(forms.Form):
 
     @property
     def tab_value(self) -> str:
-        data = getattr(self, "cleaned_data", None) or {}
-        return data.get("tab") or ACCESS
+        """The tab asked for (the access log unless the trail is asked, validly)."""
+        if not self.is_bound or not self.is_valid():
+            return self.data.get("tab") if self.data.get("tab") in (ACCESS, TRAIL) else ACCESS
+        return self.cleaned_data.get("tab") or ACCESS
 
     def filters(self) -> dict:
         """The valid filters, for the selectors (empty ones left out)."""

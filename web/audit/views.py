@@ -9,7 +9,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -27,8 +27,10 @@ EXPORT_LIMIT = 100_000
 
 
 def _entries(request, form: AuditFilterForm):
+    """The entries the filters ask for; none while they are invalid (never everything)."""
     select = audit_entries if form.tab_value == TRAIL else access_entries
-    return select(user=request.user, filters=form.filters())
+    entries = select(user=request.user, filters=form.filters())
+    return entries if not form.is_bound or form.is_valid() else entries.none()
 
 
 @login_required
@@ -113,6 +115,8 @@ def audit_export(request):
     export is itself logged."""
     require_iom_staff(request)
     form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("Filtres invalides."), content_type="text/plain")
     entries = _entries(request, form)
     if form.tab_value == TRAIL:
         header = [_("date"), _("auteur"), _("organisation"), _("action"), _("objet"),

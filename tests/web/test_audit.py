@@ -201,7 +201,7 @@ def test_the_audit_trail_exports_too(client, officer, history):
 
 @pytest.mark.parametrize("who", ["alice", "manager_a", "charlie", "donor_user"])
 @pytest.mark.parametrize("name", ["audit:list", "audit:export"])
-def test_everyone_else_gets_a_404(client, request, who, name):
+def test_everyone_else_gets_a_404(db, client, request, who, name):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse(name)).status_code == 404
     assert not AccessEntry.objects.filter(action=Action.EXPORT_PERSONAL).exists()

@@ -212,6 +212,8 @@ def beneficiary_edit(request, beneficiary_id: int):
                 return redirect("beneficiaries:detail", beneficiary_id=person.pk)
     else:
         form = BeneficiaryForm(instance=person, user=request.user)
+        # The form shows the whole record: a view of the file.
+        access.record(request, access.Action.VIEW_PERSON, instance=person, kind="edit")
     return render(
         request,
         "beneficiaries/form.html",

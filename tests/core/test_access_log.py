@@ -114,6 +114,51 @@ def test_the_drilldown_list_of_names_is_logged(client, officer, person, project,
     )
 
 
+def test_the_edit_form_of_a_file_is_a_view_of_it(client, alice, person):
+    client.force_login(alice)
+    assert client.get(reverse("beneficiaries:edit", args=[person.pk])).status_code == 200
+    (entry,) = entries(Action.VIEW_PERSON)
+    assert (entry.user, entry.object_id, entry.kind) == (alice, str(person.pk), "edit")
+
+
+def test_the_records_behind_a_data_quality_figure_are_logged(client, officer, partner_a, project):
+    unknown = BeneficiaryFactory(organisation=partner_a, sex="U")
+    AssistanceFactory(
+        beneficiary=unknown,
+        provider=partner_a,
+        project=project,
+        delivered_on=datetime.date(2023, 5, 1),
+    )
+    client.force_login(officer)
+    response = client.get(
+        reverse("reporting:quality_detail", args=["no_sex"]),
+        {"period": "2023-Q2", "partner": "partner-a"},
+    )
+    assert response.status_code == 200
+    (entry,) = entries(Action.VIEW_LIST)
+    assert (entry.user, entry.kind) == (officer, "quality:no_sex")
+    assert entry.row_count == len(response.context["page_obj"]) == 1
+
+
+def test_the_error_report_of_an_import_is_a_logged_export(client, alice, project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assistance.importer.models import ImportBatch
+    from tests.imports.conftest import csv_bytes, row
+
+    client.force_login(alice)
+    content = csv_bytes([row(sex="?"), row(aref="A-2", category="magic")])
+    client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile("f.csv", content), "project": "JPN-PROT"},
+    )
+    batch = ImportBatch.objects.get()
+    assert client.get(reverse("imports:errors_csv", args=[batch.pk])).status_code == 200
+    (entry,) = entries(Action.EXPORT_PERSONAL)
+    assert (entry.user, entry.kind, entry.row_count) == (alice, "import_errors", 2)
+    assert (entry.model, entry.object_id) == ("assistance.importbatch", str(batch.pk))
+
+
 def test_signing_in_and_out_on_the_form_is_logged(client, alice, partner_a):
     alice.set_password(PASSWORD)
     alice.save()

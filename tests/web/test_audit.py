@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from assistance.referrals.services import referral_create, referral_respond
 from beneficiaries.services import beneficiary_update
-from core import access
+from core import access, clock
 from core.models import AccessEntry
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import city
@@ -132,7 +132,7 @@ def test_the_officer_filters_by_user_action_organisation_and_date(
     assert [e.username for e in failed] == ["charlie"]
     by_org = client.get(url, {"organisation": partner_a.pk}).context["page_obj"]
     assert {e.user.username for e in by_org} == {"alice"}
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = clock.today() + datetime.timedelta(days=1)
     later = client.get(url, {"start": tomorrow.isoformat()}).context["page_obj"]
     assert list(later) == []
 

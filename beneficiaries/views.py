@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
+from beneficiaries.access_log import access_history, record_duplicate_search
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.forms import BeneficiaryForm, ErasureForm, LegalHoldForm
 from beneficiaries.models import Beneficiary
@@ -28,6 +29,7 @@ from beneficiaries.services import (
     beneficiary_set_legal_hold,
     beneficiary_update,
 )
+from core import access
 from core.exceptions import ConflictError
 from core.forms import ALL_CHOICES_LABEL, country_choices, form_errors_from, local_place_name
 from partners.access import actor_for
@@ -57,8 +59,12 @@ def editable_beneficiary(request, beneficiary_id: int) -> Beneficiary:
 def render_person_page(request, person: Beneficiary, *, status: int = 200, **forms):
     """The person's file: the record, and what the apps above add to it (beneficiaries.hooks:
     the timeline, the quick-entry form). `forms` replace those of the page, e.g. a bound form
-    that failed, shown in place with its errors (status 400)."""
+    that failed, shown in place with its errors (status 400).
+
+    Each render is a view of the file and is logged (core.access), the re-render after a
+    refused quick entry too: it shows the whole file again."""
     actor = actor_for(request.user)
+    access.record(request, access.Action.VIEW_PERSON, instance=person)
     context = {
         "person": person,
         "age": person.age_on(timezone.localdate()),
@@ -66,6 +72,7 @@ def render_person_page(request, person: Beneficiary, *, status: int = 200, **for
         and (actor.sees_everything or person.organisation_id == actor.organisation_id),
         "can_protect": may_protect(request.user, person),
         "organisation_id": actor.organisation_id,
+        "access_history": access_history(user=request.user, person=person),
         **hooks.person_page(request, person, forms),
         **forms,
     }
@@ -140,6 +147,7 @@ def beneficiary_create(request):
                     date_of_birth=data["date_of_birth"],
                     birth_year=data["birth_year"],
                 )
+                record_duplicate_search(request, data, duplicates)
             if duplicates is None or not (duplicates.own or duplicates.elsewhere):
                 try:
                     person = beneficiary_register(acting_user=request.user, **data)
@@ -221,6 +229,8 @@ def beneficiary_edit(request, beneficiary_id: int):
                 return redirect("beneficiaries:detail", beneficiary_id=person.pk)
     else:
         form = BeneficiaryForm(instance=person, user=request.user)
+        # The form shows the whole record: a view of the file.
+        access.record(request, access.Action.VIEW_PERSON, instance=person, kind="edit")
     return render(
         request,
         "beneficiaries/form.html",

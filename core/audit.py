@@ -1,15 +1,20 @@
-"""Writing the audit trail. Services call these inside their own transaction."""
+"""Writing the audit trail. Services call these inside their own transaction.
+
+The trail is append-only: PostgreSQL refuses an UPDATE or a DELETE of its rows (migration
+core 0008_append_only_audit_and_access_log). `redaction()` is the one way to rewrite an
+entry's `changes`, for the erasure of a person on request."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.transaction import TransactionManagementError
 
 from core.models import AuditEntry
 
@@ -111,20 +116,6 @@ WHERE model = %(model)s AND object_id = ANY(%(ids)s)
 """  # noqa: S608 (the table name is the model's own; every value is a parameter)
 
 
-@contextmanager
-def _redaction_allowed():
-    """Within the caller's transaction, let this block rewrite audit entries' `changes`, then
-    close the door again for the rest of the transaction. (The append-only trigger's own
-    helper, when present, does the same SET LOCAL.)"""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL iom_cases.audit_redaction = 'on'")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL iom_cases.audit_redaction = 'off'")
-
-
 @transaction.atomic
 def redact_personal(*, model_label: str, object_ids: Iterable, fields: Iterable[str]) -> int:
     """Replace, in the audit entries of the objects `object_ids` of `model_label` (e.g.
@@ -137,7 +128,7 @@ def redact_personal(*, model_label: str, object_ids: Iterable, fields: Iterable[
     if not ids or not names:
         return 0
     rewritten = 0
-    with _redaction_allowed(), connection.cursor() as cursor:
+    with redaction(), connection.cursor() as cursor:
         for start in range(0, len(ids), REDACTION_BATCH):
             cursor.execute(
                 _REDACT_SQL,
@@ -150,3 +141,31 @@ def redact_personal(*, model_label: str, object_ids: Iterable, fields: Iterable[
             )
             rewritten += cursor.rowcount
     return rewritten
+
+
+@contextmanager
+def redaction() -> Iterator[None]:
+    """Allow, inside this block only, UPDATEs of the `changes` of audit entries, for the
+    erasure of a person on request. The database still refuses any other column changed in
+    the same UPDATE, any DELETE, and anything on the access log.
+
+    Must run inside `transaction.atomic()` (the setting is SET LOCAL: it cannot outlive the
+    transaction). The block is a savepoint: if it fails, the setting is rolled back with it;
+    when it ends, the setting is turned off again for the rest of the transaction::
+
+        with transaction.atomic():
+            with audit.redaction():
+                AuditEntry.objects.filter(model=..., object_id=...).update(changes={...})
+            audit_log(actor=..., action=..., instance=..., changes={"redacted": ...})
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("core.audit.redaction() must run in transaction.atomic()")
+    with transaction.atomic():
+        _set_redaction("on")
+        yield
+        _set_redaction("off")
+
+
+def _set_redaction(value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('iom_cases.audit_redaction', %s, true)", [value])

@@ -1,7 +1,14 @@
-"""Cross-app records: the audit trail of every change to a person or an assistance."""
+"""Cross-app records: the audit trail of every change to a person or an assistance, and the
+access log of every read of personal data and every sign-in.
+
+Both tables are append-only in PostgreSQL (migration 0004_append_only_audit_and_access_log: a
+trigger refuses UPDATE and DELETE; `core.audit.redaction()` is the one narrow exception).
+Their user foreign keys therefore PROTECT: deleting a user must not rewrite the record of
+what that user did (deactivate the membership instead)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import scoping
@@ -53,7 +60,8 @@ class AuditEntry(models.Model):
         verbose_name=_("auteur"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Append-only table: SET_NULL would UPDATE its rows, which the trigger refuses.
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
@@ -71,6 +79,76 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
+
+
+class AccessEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only IOM officers read the whole access log (the person's file shows its own part
+        to its organisation's managers, through a selector of the app above)."""
+        return self if scoping.sees_everything(user) else self.none()
+
+
+class AccessEntry(models.Model):
+    """One read of personal data, one export, or one sign-in event: who, when, what, from
+    where (DESIGN.md section 8, "Access log"). Written by `core.access.record`; never
+    changed nor deleted (the database refuses it).
+
+    core knows no organisation (README, "Architecture"): `organisation_id` is the reader's
+    organisation at the time of the access, as a plain number, and the object read is a
+    model label and an id, like the audit trail's."""
+
+    class Action(models.TextChoices):
+        VIEW_PERSON = "view_person", _("Consultation d'une fiche")
+        VIEW_NOTE = "view_note", _("Consultation d'une note de suivi")
+        VIEW_DOCUMENT = "view_document", _("Consultation d'un document")
+        VIEW_LIST = "view_list", _("Consultation d'une liste nominative")
+        EXPORT_PERSONAL = "export_personal", _("Export de données personnelles")
+        DUPLICATE_SEARCH = "duplicate_search", _("Recherche de doublon")
+        LOGIN = "login", _("Connexion")
+        LOGOUT = "logout", _("Déconnexion")
+        LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        TOKEN_CREATED = "token_created", _("Jeton d'API créé")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        null=True,  # a failed sign-in names no known user
+        blank=True,
+        on_delete=models.PROTECT,  # append-only: the log outlives nobody's record
+        related_name="access_entries",
+    )
+    organisation_id = models.PositiveBigIntegerField(
+        _("organisation"), null=True, blank=True, db_index=True
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    model = models.CharField(_("objet"), max_length=64, blank=True)
+    object_id = models.CharField(_("identifiant"), max_length=64, blank=True)
+    kind = models.CharField(
+        _("nature"), max_length=64, blank=True, help_text=_("Ce qui a été exporté ou consulté.")
+    )
+    row_count = models.PositiveIntegerField(_("lignes"), null=True, blank=True)
+    channel = models.CharField(_("canal"), max_length=8, blank=True)  # "page" or "api"
+    path = models.CharField(_("adresse"), max_length=255, blank=True)  # never a query string
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=255, blank=True)
+    username = models.CharField(_("identifiant saisi"), max_length=150, blank=True)
+    details = models.JSONField(_("détails"), default=dict, blank=True)
+
+    objects = AccessEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accès")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["model", "object_id", "-at"], name="access_object_at"),
+            models.Index(fields=["user", "-at"], name="access_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        target = f" {self.model}#{self.object_id}" if self.model else ""
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}{target}"
 
 
 class IdempotencyKey(models.Model):

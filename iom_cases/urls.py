@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("assistance.import_urls")),
     path("", include("reporting.urls")),
     path("", include("bilans.urls")),
+    path("", include("web.audit.urls")),
 ]
 
 # Django's 500 page, with its inline <style> allowed by hash by the Content-Security-Policy.

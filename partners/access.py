@@ -132,3 +132,9 @@ def sees_everything(user) -> bool:
 def works_on_records(user) -> bool:
     """Partner staff and IOM officers (core.scoping's second question)."""
     return actor_for(user).works_on_records
+
+
+def organisation_of(user) -> int | None:
+    """The organisation `user` works for now, if any (core.access's hook: the access log
+    keeps it with each entry)."""
+    return actor_for(user).organisation_id

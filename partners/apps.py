@@ -9,7 +9,9 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # Hook (core.scoping): core asks who sees everything and who works on personal
         # records; memberships and roles are ours, so the answers are too.
-        from core import scoping
-        from partners.access import sees_everything, works_on_records
+        from core import access, scoping
+        from partners.access import organisation_of, sees_everything, works_on_records
 
         scoping.register(sees_everything=sees_everything, works_on_records=works_on_records)
+        # Hook (core.access): the access log stores the reader's organisation as a number.
+        access.register(organisation_of=organisation_of)

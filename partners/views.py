@@ -23,7 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from core import clock
+from core import access, clock
+from core.models import AccessEntry
 from partners.access import actor_for
 from partners.forms import (
     PasswordChangeForm,
@@ -110,6 +111,7 @@ def token_create(request):
     except ValidationError as exc:
         form.add_error(None, exc)
         return _account_page(request, form=form, status=400)
+    access.record(request, AccessEntry.Action.TOKEN_CREATED, user=request.user, instance=token)
     return _account_page(request, new_key=key, new_token=token)
 
 

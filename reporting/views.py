@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core import access
 from partners.access import actor_for
 from partners.permissions import officer_required
 from reporting import exports
@@ -67,6 +68,13 @@ def drilldown(request):
         subtype=data.get("subtype"),
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # A page of named people behind a figure: logged as a read of personal data.
+    access.record(
+        request,
+        access.Action.VIEW_LIST,
+        kind=f"drilldown:{data['indicator'].code}"[:64],
+        row_count=len(page.object_list),
+    )
     return render(
         request,
         "reporting/drilldown.html",
@@ -160,6 +168,12 @@ def quality_detail(request, check: str):
     period = form.get_period()
     records = quality_records(request.user, form.get_scope(), period, check)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    access.record(
+        request,
+        access.Action.VIEW_LIST,
+        kind=f"quality:{check}"[:64],
+        row_count=len(page.object_list),
+    )
     return render(
         request,
         "reporting/quality_records.html",

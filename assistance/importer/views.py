@@ -31,6 +31,7 @@ from assistance.importer.services import (
     import_batch_start,
     import_file_read,
 )
+from core import access
 from core.uploads import upload_refused
 from partners.models import Organisation
 from partners.permissions import require_case_staff
@@ -161,6 +162,14 @@ def import_errors_csv(request, importbatch_id: int):
     batch = _batch(request, importbatch_id)
     header = [_("ligne"), _("colonne"), _("valeur"), _("erreur")]
     rows = ([e["row"] or "", e["column"], e["value"], e["message"]] for e in batch.errors)
+    # It repeats the file's cells (names among them): a personal export, logged.
+    access.record(
+        request,
+        access.Action.EXPORT_PERSONAL,
+        instance=batch,
+        kind="import_errors",
+        row_count=len(batch.errors),
+    )
     response = HttpResponse(b"".join(exports.to_csv(header, rows)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="erreurs-import-{batch.pk}.csv"'
     return response
@@ -190,6 +199,7 @@ def export(request, kind: str, fmt: str):
         header, rows = columns.PERSON_COLUMNS, exports.beneficiary_rows(request.user, organisation)
     else:
         header, rows = columns.COLUMNS, exports.assistance_rows(request.user, organisation)
+    rows = access.Counted(rows)
     name = f"{kind}-{organisation.slug}-{timezone.localdate():%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(
@@ -200,5 +210,13 @@ def export(request, kind: str, fmt: str):
             exports.to_xlsx(header, rows, title=kind),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+    # Built in full above, so the count is known: every personal export is logged.
+    access.record(
+        request,
+        access.Action.EXPORT_PERSONAL,
+        instance=organisation,
+        kind=f"{kind}.{fmt}",
+        row_count=rows.count,
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

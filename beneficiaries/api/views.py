@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from beneficiaries.access_log import record_duplicate_search
 from beneficiaries.api.serializers import (
     BeneficiaryInputSerializer,
     BeneficiarySerializer,
@@ -24,6 +25,7 @@ from beneficiaries.services import (
     beneficiary_register,
     beneficiary_update,
 )
+from core import access
 from core.api.concurrency import IF_MATCH_PARAMETER
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
@@ -89,6 +91,17 @@ class BeneficiaryViewSet(
             queryset = queryset.active()
         return queryset
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        # Reached only for a person in scope (get_object answers 404 otherwise).
+        access.record(
+            request,
+            access.Action.VIEW_PERSON,
+            model="beneficiaries.beneficiary",
+            object_id=kwargs["pk"],
+        )
+        return response
+
     def create_record(self, fields):
         return beneficiary_register(acting_user=self.request.user, **fields)
 
@@ -125,6 +138,7 @@ class BeneficiaryViewSet(
             birth_year=data.get("birth_year"),
             exclude_pk=data.get("exclude"),
         )
+        record_duplicate_search(request, data, check)
         return Response(
             DuplicateCheckSerializer(
                 {"matches": check.own, "elsewhere": check.elsewhere},

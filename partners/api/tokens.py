@@ -16,8 +16,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core import access
 from core.api.schema import ValidationErrorSerializer, errors
 from core.lockout import client_ip, forget_own_failures, raise_if_locked_out
+from core.models import AccessEntry
 from partners.access import actor_for
 from partners.services.tokens import api_token_create
 
@@ -109,6 +111,7 @@ class TokenView(APIView):
         token, key = api_token_create(
             user=user, name=serializer.validated_data.get("name", ""), acting_user=user
         )
+        access.record(request, AccessEntry.Action.TOKEN_CREATED, user=user, instance=token)
         # As a sign-in on the form does (AXES_RESET_ON_SUCCESS): the program's own typos are
         # forgotten; no session is opened, so axes is not told of this success.
         forget_own_failures(username=user.get_username(), address=client_ip(request))

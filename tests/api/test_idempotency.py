@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
-from core.models import AuditEntry, IdempotencyKey
+from core.models import IdempotencyKey
 from partners.choices import Role
+from tests.append_only import erase_log_rows_of
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import OrganisationFactory, ProjectFactory, member
 
@@ -105,7 +106,7 @@ def committed_world(django_db_setup, django_db_blocker):
             yield user, project, person
         finally:
             assistances = Assistance.objects.filter(beneficiary=person)
-            AuditEntry.objects.filter(actor=user).delete()
+            erase_log_rows_of([user])
             IdempotencyKey.objects.filter(user=user).delete()
             assistances.delete()
             person.delete()

@@ -17,6 +17,7 @@ from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.models import AuditEntry
 from partners.models import ReferenceSequence, default_reference_prefix
 from partners.services import reference_sequence_configure
+from tests.append_only import erase_log_rows_of
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import OrganisationFactory, member
 
@@ -105,7 +106,7 @@ def race_world(django_db_setup, django_db_blocker):
             yield organisation, users
         finally:
             people = Beneficiary.objects.filter(organisation=organisation)
-            AuditEntry.objects.filter(actor__in=users).delete()
+            erase_log_rows_of(users)
             people.delete()
             ReferenceSequence.objects.filter(organisation=organisation).delete()
             for user in users:

@@ -244,6 +244,7 @@ ROLE_PAGES = {
         "imports:template_",
         "reporting:",
         "bilans:",
+        "audit:",
         "admin:",
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
@@ -357,6 +358,8 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "partners:members",
         "partners:member_password_reset",
         "partners:lockouts",
+        "audit:list",
+        "audit:export",
     } <= opened
 
 

@@ -306,8 +306,18 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(withdrawn_on__isnull=True)
 
     def visible_to(self, user):
-        """A person's consents are seen by whoever sees the person."""
-        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+        """A person's consents are seen by whoever sees the person; a partner the person was
+        shared with reads the consents about sharing with it, not with whom else the owner
+        shares them (as it does not see the owner's other referrals)."""
+        actor = actor_for(user)
+        visible = self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+        if actor.sees_everything:
+            return visible
+        return visible.filter(
+            Q(beneficiary__organisation_id=actor.organisation_id)
+            | ~Q(purpose=ConsentPurpose.REFERRAL)
+            | Q(recipient_id=actor.organisation_id)
+        )
 
 
 class Consent(UserTextMixin, models.Model):

@@ -11,4 +11,14 @@ urlpatterns = [
     path("beneficiaires/nouveau/", views.beneficiary_create, name="create"),
     path("beneficiaires/<int:beneficiary_id>/", views.beneficiary_detail, name="detail"),
     path("beneficiaires/<int:beneficiary_id>/modifier/", views.beneficiary_edit, name="edit"),
+    path(
+        "beneficiaires/<int:beneficiary_id>/consentements/",
+        views.consent_add,
+        name="consent_add",
+    ),
+    path(
+        "consentements/<int:consent_id>/retirer/",
+        views.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
 ]

@@ -140,6 +140,8 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     return {
         "project": project,
         "beneficiary": person,
+        # Recorded with the person (consent=True): the ledger's `services` entry.
+        "consent": person.consents.get(purpose="services"),
         "assistance": assistance,
         "activity": activity,
         "referral": referral,
@@ -219,7 +221,7 @@ ROLE_PAGES = {
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
 }
 # A partner the person was referred to sees them, but only their owner changes their file.
-OWNER_ONLY = {"beneficiaries:edit"}
+OWNER_ONLY = {"beneficiaries:edit", "beneficiaries:consent_add", "beneficiaries:consent_withdraw"}
 # Officers use the admin for the project's apps, not Django's own users, groups and tokens.
 NOT_FOR_OFFICERS = ("admin:auth_", "admin:authtoken_")
 # Pages that need a query to show anything.

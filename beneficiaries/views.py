@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
 from beneficiaries.choices import ConsentPurpose
+from beneficiaries.consents.services import consent_record, consent_withdraw
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.forms import BeneficiaryForm, ConsentForm, ConsentWithdrawForm
 from beneficiaries.models import Beneficiary, Consent
@@ -23,12 +24,7 @@ from beneficiaries.selectors import (
     beneficiary_possible_duplicates,
     beneficiary_reference_proposal,
 )
-from beneficiaries.services import (
-    beneficiary_register,
-    beneficiary_update,
-    consent_record,
-    consent_withdraw,
-)
+from beneficiaries.services import beneficiary_register, beneficiary_update
 from core.exceptions import ConflictError
 from core.forms import ALL_CHOICES_LABEL, country_choices, form_errors_from, local_place_name
 from partners.access import actor_for

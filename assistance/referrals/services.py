@@ -18,8 +18,9 @@ from assistance.models import Assistance
 from assistance.referrals.models import Referral
 from assistance.services import assistance_record, recordable_beneficiary
 from beneficiaries.choices import ConsentPurpose
+from beneficiaries.consents.services import consent_record, live_consent
 from beneficiaries.models import Beneficiary, Consent
-from beneficiaries.services import beneficiary_share, consent_record, live_consent
+from beneficiaries.services import beneficiary_share
 from core.audit import audit_create, audit_log, diff, snapshot
 from core.models import AuditEntry
 from partners.access import actor_for

@@ -17,15 +17,11 @@ from beneficiaries.api.serializers import (
     DuplicateCheckSerializer,
     DuplicateQuerySerializer,
 )
+from beneficiaries.consents.services import consent_record, consent_withdraw
 from beneficiaries.filters import BeneficiaryFilter
 from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.selectors import beneficiary_possible_duplicates
-from beneficiaries.services import (
-    beneficiary_register,
-    beneficiary_update,
-    consent_record,
-    consent_withdraw,
-)
+from beneficiaries.services import beneficiary_register, beneficiary_update
 from core import clock
 from core.api.concurrency import IF_MATCH_PARAMETER
 from core.api.idempotency import IDEMPOTENCY_PARAMETER

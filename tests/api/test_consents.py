@@ -9,8 +9,8 @@ import datetime
 import pytest
 
 from assistance.referrals.services import referral_respond
+from beneficiaries.consents.services import consent_record, consent_withdraw, live_consent
 from beneficiaries.models import Consent
-from beneficiaries.services import consent_record, consent_withdraw, live_consent
 from core import clock
 from core.models import AuditEntry
 

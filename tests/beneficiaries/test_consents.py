@@ -15,15 +15,9 @@ from django.db import IntegrityError, transaction
 from assistance.models import Referral
 from assistance.referrals.services import referral_create, referral_respond
 from beneficiaries.choices import ConsentPurpose
+from beneficiaries.consents.services import consent_record, consent_withdraw, live_consent
 from beneficiaries.models import Beneficiary, Consent
-from beneficiaries.services import (
-    beneficiary_merge,
-    beneficiary_register,
-    beneficiary_update,
-    consent_record,
-    consent_withdraw,
-    live_consent,
-)
+from beneficiaries.services import beneficiary_merge, beneficiary_register, beneficiary_update
 from core import clock
 from core.models import AuditEntry
 from reporting.engine import bilan

@@ -12,12 +12,8 @@ from django.urls import reverse
 
 from assistance.models import Referral
 from assistance.referrals.services import referral_create, referral_respond
-from beneficiaries.services import (
-    beneficiary_register,
-    consent_record,
-    consent_withdraw,
-    live_consent,
-)
+from beneficiaries.consents.services import consent_record, consent_withdraw, live_consent
+from beneficiaries.services import beneficiary_register
 from core import clock
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +252,41 @@ class TestReferralForm:
         assert response.status_code == 200
         assert "a retiré le 01/03/2024" in response.text
         assert not Referral.objects.exists()
+
+
+class TestReferralPagesWithholdTheIdentity:
+    """The referral stays in both inboxes (its answer, its outcome); the person it names is
+    no longer shown to those the person stopped sharing with."""
+
+    def test_the_receiving_partner_no_longer_reads_who_was_referred(
+        self, client, alice, charlie, person, partner_b
+    ):
+        shared = shared_with_charlie(person, alice, charlie, partner_b)
+        referral = person.referrals.get()
+        detail = reverse("assistance:referral_detail", args=[referral.pk])
+        client.force_login(charlie)
+        assert "Kadiatou" in client.get(detail).text
+        consent_withdraw(consent=shared, on=clock.today(), acting_user=alice)
+        page = client.get(detail)
+        assert page.status_code == 200
+        assert "Kadiatou" not in page.text and "BARRY" not in page.text
+        assert 'id="identity-withheld"' in page.text
+        inbox = client.get(reverse("assistance:referral_list")).text
+        assert "identité retirée" in inbox and "Kadiatou" not in inbox
+        client.force_login(alice)
+        assert "Kadiatou" in client.get(detail).text
+
+    def test_iom_no_longer_reads_who_was_referred(
+        self, client, alice, charlie, officer, person, partner_b
+    ):
+        shared_with_charlie(person, alice, charlie, partner_b)
+        referral = person.referrals.get()
+        consent = consent_record(
+            beneficiary=person, purpose="iom_reporting", given_on=DAY, acting_user=alice
+        )
+        consent_withdraw(consent=consent, on=DAY, acting_user=alice)
+        client.force_login(officer)
+        page = client.get(reverse("assistance:referral_detail", args=[referral.pk]))
+        assert page.status_code == 200 and "Kadiatou" not in page.text
+        client.force_login(charlie)
+        assert "Kadiatou" in client.get(reverse("assistance:referral_list")).text

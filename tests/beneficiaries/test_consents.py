@@ -431,6 +431,25 @@ class TestReferralNeedsConsent:
         assert declined.status == "declined"
         assert not visible(charlie, person)
 
+    def test_a_partner_referring_onward_needs_the_consent_recorded_by_the_owner(
+        self, person, alice, charlie, partner_b
+    ):
+        """Only the person's organisation (or IOM) writes their ledger: a partner the person
+        was shared with refers them on once that consent is on the file."""
+        partner_c = OrganisationFactory(slug="partner-c")
+        referral_respond(referral=refer(person, partner_b, alice), accept=True, acting_user=charlie)
+        with pytest.raises(PermissionDenied):
+            refer(person, partner_c, charlie)
+        assert live_consent(person, REFERRAL, partner_c) is None
+        consent_record(
+            beneficiary=person,
+            purpose=REFERRAL,
+            recipient=partner_c,
+            given_on=DAY,
+            acting_user=alice,
+        )
+        assert refer(person, partner_c, charlie).from_organisation == partner_b
+
     def test_a_referral_to_a_public_structure_keeps_its_box(self, person, alice):
         with pytest.raises(ValidationError) as error:
             referral_create(

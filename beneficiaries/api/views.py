@@ -163,7 +163,7 @@ class BeneficiaryViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Lister les consentements des personnes visibles",
-        responses={200: ConsentSerializer(many=True), **errors(401, 403)},
+        responses={200: ConsentSerializer(many=True), **errors(401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="Lire un consentement", responses={200: ConsentSerializer, **errors(401, 403, 404)}

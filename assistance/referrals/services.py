@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assistance.choices import Category, Outcome, ReferralStatus
@@ -118,7 +119,7 @@ def _refuse_withdrawn_sharing(beneficiary: Beneficiary, organisation: Organisati
                     "%(organisation)s : enregistrez d'abord son nouveau consentement sur sa fiche."
                 )
                 % {
-                    "date": withdrawn.withdrawn_on.strftime("%d/%m/%Y"),
+                    "date": date_format(withdrawn.withdrawn_on, "SHORT_DATE_FORMAT"),
                     "organisation": organisation,
                 }
             }

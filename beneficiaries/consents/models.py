@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.choices import ConsentPurpose
 from beneficiaries.models import Beneficiary
 from core import clock
-from core.text import UserTextMixin
 from partners.access import actor_for
 
 
@@ -39,7 +38,7 @@ class ConsentQuerySet(models.QuerySet):
         )
 
 
-class Consent(UserTextMixin, models.Model):
+class Consent(models.Model):
     """One consent a person gave, for one purpose (DESIGN.md section 8), and its withdrawal.
 
     The ledger is appended to, never rewritten: a consent is recorded once, may be withdrawn
@@ -48,8 +47,6 @@ class Consent(UserTextMixin, models.Model):
     none. A consent is live while it is not withdrawn; one purpose (and recipient) has at most
     one live consent at a time. `organisation` is the one in whose name it was recorded.
     """
-
-    USER_MULTILINE_FIELDS = ("withdrawal_reason",)
 
     beneficiary = models.ForeignKey(
         Beneficiary,

@@ -21,6 +21,7 @@ from beneficiaries.models import Beneficiary, Consent
 from core import clock
 from core.audit import audit_create, audit_log, diff, snapshot
 from core.models import AuditEntry
+from core.text import plain_text
 from partners.access import actor_for
 from partners.permissions import require_record_keeper, require_writer
 
@@ -91,7 +92,9 @@ def _withdraw(consent: Consent, *, on: datetime.date, reason: str, acting_user) 
     before = snapshot(consent)
     consent.withdrawn_on = on
     consent.withdrawn_by = user_or_none(acting_user)
-    consent.withdrawal_reason = reason or ""
+    # Typed by people: cleaned of control and bidi characters, as UserTextMixin does for the
+    # models whose stored text its migrations clean (a new table has none to clean).
+    consent.withdrawal_reason = plain_text(reason or "", multiline=True)
     consent.full_clean()
     consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_reason"])
     audit_log(

@@ -4,8 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import core.text
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -154,6 +152,5 @@ class Migration(migrations.Migration):
                     ),
                 ],
             },
-            bases=(core.text.UserTextMixin, models.Model),
         ),
     ]

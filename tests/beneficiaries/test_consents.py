@@ -207,6 +207,13 @@ class TestWithdraw:
         ).get()
         assert entry.changes["withdrawn_on"] == [None, DAY.isoformat()]
 
+    def test_the_reason_is_cleaned_of_control_and_bidi_characters(self, person, alice):
+        consent = person.consents.get(purpose=SERVICES)
+        withdrawn = consent_withdraw(
+            consent=consent, on=DAY, reason="\u202eNe veut plus\x1b ", acting_user=alice
+        )
+        assert withdrawn.withdrawal_reason == "Ne veut plus"
+
     def test_a_withdrawal_before_the_consent_is_refused(self, person, alice):
         consent = person.consents.get(purpose=SERVICES)
         with pytest.raises(ValidationError) as error:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from beneficiaries.models import Beneficiary, BeneficiaryAccess
+from beneficiaries.models import Beneficiary, BeneficiaryAccess, Consent
 from beneficiaries.services import EDITABLE_FIELDS, beneficiary_register, beneficiary_update
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 from partners.models import Organisation
@@ -10,6 +10,26 @@ class BeneficiaryAccessInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = BeneficiaryAccess
     extra = 0
     fields = ["organisation", "referral", "granted_at"]
+    readonly_fields = fields
+
+
+class ConsentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The consent ledger, read only: it is written from the person's file and the API,
+    through the services (who may record, the rules, the audit)."""
+
+    model = Consent
+    fk_name = "beneficiary"
+    extra = 0
+    fields = [
+        "purpose",
+        "recipient",
+        "given_on",
+        "recorded_by",
+        "organisation",
+        "withdrawn_on",
+        "withdrawn_by",
+        "withdrawal_reason",
+    ]
     readonly_fields = fields
 
 
@@ -34,7 +54,7 @@ class BeneficiaryAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     date_hierarchy = "registered_on"
     list_select_related = ["organisation", "city"]
     readonly_fields = ["merged_into", "version", "created_by", "created_at", "updated_at"]
-    inlines = [BeneficiaryAccessInline]
+    inlines = [BeneficiaryAccessInline, ConsentInline]
 
     def has_delete_permission(self, request, obj=None):
         return False  # people are merged, never deleted: their assistances must still count

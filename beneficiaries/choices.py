@@ -42,3 +42,13 @@ class ErasureReason(models.TextChoices):
 
 
 ADULT_AGE = 18
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a person consents to (DESIGN.md section 8): the codes are the contract of the
+    consent ledger (API, audit), the labels are for people."""
+
+    SERVICES = "services", _("Traitement des données pour l'assister")
+    REFERRAL = "referral", _("Partage avec une organisation nommée (référencement)")
+    IOM_REPORTING = "iom_reporting", _("Partage avec l'OIM")
+    PHOTO = "photo", _("Photo")

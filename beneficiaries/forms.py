@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beneficiaries.choices import ErasureReason, Vulnerability
+from beneficiaries.choices import ConsentPurpose, ErasureReason, Vulnerability
 from beneficiaries.models import PERSON_FIELDS, Beneficiary
 from core.forms import AccessibleFormMixin, CountryField, DateInput, PlaceChoiceField
 from partners.access import actor_for
-from partners.models import City
+from partners.models import City, Organisation
 
 
 class BeneficiaryForm(AccessibleFormMixin, forms.ModelForm):
@@ -174,3 +174,43 @@ class LegalHoldForm(AccessibleFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Par exemple : procédure judiciaire en cours, demande d'une autorité."),
     )
+
+
+class ConsentForm(AccessibleFormMixin, forms.Form):
+    """Record a consent on the person's file; the rules are the Consent model's and the
+    service's (a named organisation for a referral only, no date in the future, one live
+    consent per purpose)."""
+
+    purpose = forms.ChoiceField(label=_("Usage"), choices=ConsentPurpose.choices)
+    recipient = forms.ModelChoiceField(
+        label=_("Organisation destinataire"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Pour un partage avec une organisation (référencement) seulement."),
+    )
+    given_on = forms.DateField(label=_("Donné le"), widget=DateInput)
+
+    def __init__(self, *args, person: Beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = (
+            Organisation.objects.record_keepers()
+            .exclude(pk=person.organisation_id)
+            .order_by("name")
+        )
+        self.fields["given_on"].initial = timezone.localdate()
+
+
+class ConsentWithdrawForm(AccessibleFormMixin, forms.Form):
+    """The person withdraws a consent: when, and why if they said (optional)."""
+
+    on = forms.DateField(label=_("Retiré le"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()

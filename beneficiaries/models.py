@@ -13,7 +13,14 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.choices import ADULT_AGE, ErasureReason, LegalStatus, Sex, Vulnerability
+from beneficiaries.choices import (
+    ADULT_AGE,
+    ConsentPurpose,
+    ErasureReason,
+    LegalStatus,
+    Sex,
+    Vulnerability,
+)
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin
@@ -38,15 +45,28 @@ def age_on(
 class BeneficiaryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Section 5: a partner sees the people it owns and those referred to it (accepted);
-        IOM sees everyone; donors and anyone else see no one."""
+        IOM sees everyone; donors and anyone else see no one.
+
+        Section 8, the consent ledger: sharing stops when the person withdraws it. A partner
+        that accepted a referral stops seeing the person once their `referral` consent for
+        that partner is withdrawn; IOM stops seeing a person of another organisation whose
+        `iom_reporting` consent is withdrawn. Only an explicit withdrawal hides: people
+        recorded before the ledger have no entry and stay visible (Consent.sharing_withdrawn).
+        """
         actor = actor_for(user)
         if actor.sees_everything:
-            return self
+            withdrawn = Consent.sharing_withdrawn(ConsentPurpose.IOM_REPORTING)
+            return self.filter(Q(organisation_id=actor.organisation_id) | ~withdrawn)
         if actor.is_partner_staff:
             shared = BeneficiaryAccess.objects.filter(
                 beneficiary=OuterRef("pk"), organisation_id=actor.organisation_id
             )
-            return self.filter(Q(organisation_id=actor.organisation_id) | Exists(shared))
+            withdrawn = Consent.sharing_withdrawn(
+                ConsentPurpose.REFERRAL, recipient_id=actor.organisation_id
+            )
+            return self.filter(
+                Q(organisation_id=actor.organisation_id) | (Exists(shared) & ~withdrawn)
+            )
         return self.none()
 
     def active(self):
@@ -282,6 +302,8 @@ class Beneficiary(UserTextMixin, TrackedModel):
             errors["registered_on"] = _("L'enregistrement précède la naissance.")
         if self.registered_on and self.registered_on > today:
             errors["registered_on"] = _("La date d'enregistrement est dans le futur.")
+        if self.consent_on and self.consent_on > today:
+            errors["consent_on"] = _("La date du consentement est dans le futur.")
         if self.consent_on and not self.consent:
             errors["consent_on"] = _("Une date de consentement suppose le consentement.")
         unknown = set(self.vulnerabilities or []) - set(Vulnerability.values)
@@ -329,3 +351,10 @@ class BeneficiaryAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.beneficiary_id}"
+
+
+# The consent ledger, in a module of its own; imported here so that Django registers it with
+# this app (and visible_to above finds it).
+# isort: off
+from beneficiaries.consents.models import Consent  # noqa: E402
+# isort: on

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
 from beneficiaries.choices import ErasureReason
-from beneficiaries.models import ERASED_FIELDS, Beneficiary
+from beneficiaries.models import ERASED_FIELDS, Beneficiary, Consent
 from beneficiaries.selectors import retention_expired
 from core import clock
 from core.audit import audit_log, diff, redact_personal
@@ -31,6 +31,9 @@ from partners.choices import Role
 from partners.models import Organisation
 
 logger = logging.getLogger(__name__)
+
+# What erasure clears of a person's consent ledger: a withdrawal's reason, in their words.
+CONSENT_ERASED_FIELDS = ("withdrawal_reason",)
 
 
 def may_protect(user, person: Beneficiary) -> bool:
@@ -151,6 +154,14 @@ def beneficiary_pseudonymise(*, beneficiary: Beneficiary, reason: str, acting_us
             ]
         )
     redact_personal(model_label=Beneficiary._meta.label_lower, object_ids=ids, fields=ERASED_FIELDS)
+    # The consent ledger stays (what was agreed, and withdrawn, is the organisation's record),
+    # but a withdrawal's reason is the person's own words.
+    consents = Consent.objects.filter(beneficiary_id__in=ids)
+    consent_ids = list(consents.values_list("pk", flat=True))
+    consents.exclude(withdrawal_reason="").update(withdrawal_reason="")
+    redact_personal(
+        model_label=Consent._meta.label_lower, object_ids=consent_ids, fields=CONSENT_ERASED_FIELDS
+    )
     audit_log(
         actor=acting_user,
         action=AuditEntry.Action.ERASE,

@@ -1,5 +1,8 @@
 """Writes of the beneficiaries app: register, update, merge, share; and DESIGN.md §8's legal
-hold, pseudonymisation and retention run. Each one is audited."""
+hold, pseudonymisation and retention run. Each one is audited.
+
+A person's `consent` field is mirrored into the consent ledger (beneficiaries.consents.services):
+registering or updating a person records their `services` consent, or withdraws it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import PERSON_FIELDS, Beneficiary, BeneficiaryAccess
+from beneficiaries.choices import ConsentPurpose
+from beneficiaries.consents.services import mirror_services_consent, user_or_none
+from beneficiaries.models import PERSON_FIELDS, Beneficiary, BeneficiaryAccess, Consent
 
 # DESIGN.md §8's writes (legal hold, erasure, the retention run) live in their own module.
 from beneficiaries.protection import (  # noqa: F401 (the app's services, named here too)
@@ -18,6 +23,7 @@ from beneficiaries.protection import (  # noqa: F401 (the app's services, named 
     retention_apply,
 )
 from beneficiaries.selectors import next_reference_number, reference_sequence_of
+from core import clock
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
@@ -60,6 +66,7 @@ def beneficiary_register(*, acting_user, organisation=None, **fields) -> Benefic
         # Typed by hand in a registration that committed meanwhile: the next number.
         beneficiary.beneficiary_ref = _allocate_reference(organisation_id, acting_user)
     audit_create(actor=acting_user, instance=beneficiary)
+    mirror_services_consent(beneficiary, acting_user)
     return beneficiary
 
 
@@ -130,6 +137,21 @@ def beneficiary_register_many(
         )
     created = Beneficiary.objects.bulk_create(beneficiaries, batch_size=2000)
     audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=created)
+    consents = Consent.objects.bulk_create(
+        [
+            Consent(
+                beneficiary=person,
+                purpose=ConsentPurpose.SERVICES,
+                given_on=person.consent_on or clock.today(),
+                recorded_by=user_or_none(acting_user),
+                organisation_id=person.organisation_id,
+            )
+            for person in created
+            if person.consent
+        ],
+        batch_size=2000,
+    )
+    audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=consents)
     return created
 
 
@@ -176,6 +198,7 @@ def beneficiary_update(
         audit_log(
             actor=acting_user, action=AuditEntry.Action.UPDATE, instance=current, changes=changes
         )
+    mirror_services_consent(current, acting_user)
     return current
 
 
@@ -206,6 +229,16 @@ def beneficiary_merge(*, duplicate: Beneficiary, keep: Beneficiary, acting_user)
     moved = {}
     for relation in ("assistances", "referrals", "return_cases"):
         moved[relation] = getattr(duplicate, relation).update(beneficiary=keep)
+    # The person's consents follow their record, except a live one the kept record already
+    # has for the same purpose (one live consent per purpose): it stays on the duplicate.
+    already = Consent.objects.live().filter(beneficiary=keep).values("purpose", "recipient_id")
+    kept_live = {(row["purpose"], row["recipient_id"]) for row in already}
+    movable = [
+        c.pk
+        for c in duplicate.consents.all()
+        if not (c.is_live and (c.purpose, c.recipient_id) in kept_live)
+    ]
+    moved["consents"] = Consent.objects.filter(pk__in=movable).update(beneficiary=keep)
     for access in duplicate.accesses.all():
         BeneficiaryAccess.objects.get_or_create(
             beneficiary=keep, organisation_id=access.organisation_id

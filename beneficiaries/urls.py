@@ -17,4 +17,14 @@ urlpatterns = [
         views.beneficiary_legal_hold,
         name="legal_hold",
     ),
+    path(
+        "beneficiaires/<int:beneficiary_id>/consentements/",
+        views.consent_add,
+        name="consent_add",
+    ),
+    path(
+        "consentements/<int:consent_id>/retirer/",
+        views.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
 ]

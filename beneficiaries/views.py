@@ -10,14 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
 from beneficiaries.access_log import access_history, record_duplicate_search
+from beneficiaries.choices import ConsentPurpose
+from beneficiaries.consents.services import consent_record, consent_withdraw
 from beneficiaries.filters import BeneficiaryFilter
-from beneficiaries.forms import BeneficiaryForm, ErasureForm, LegalHoldForm
-from beneficiaries.models import Beneficiary
+from beneficiaries.forms import (
+    BeneficiaryForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    ErasureForm,
+    LegalHoldForm,
+)
+from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.protection import may_protect
 from beneficiaries.selectors import (
     beneficiary_possible_duplicates,
@@ -65,17 +74,32 @@ def render_person_page(request, person: Beneficiary, *, status: int = 200, **for
     refused quick entry too: it shows the whole file again."""
     actor = actor_for(request.user)
     access.record(request, access.Action.VIEW_PERSON, instance=person)
+    can_edit = not person.is_pseudonymised and (
+        actor.sees_everything or person.organisation_id == actor.organisation_id
+    )
+    consents = list(
+        Consent.objects.visible_to(request.user)
+        .filter(beneficiary=person)
+        .select_related("recipient", "organisation", "recorded_by", "withdrawn_by")
+    )
     context = {
         "person": person,
         "age": person.age_on(timezone.localdate()),
-        "can_edit": not person.is_pseudonymised
-        and (actor.sees_everything or person.organisation_id == actor.organisation_id),
+        "can_edit": can_edit,
         "can_protect": may_protect(request.user, person),
         "organisation_id": actor.organisation_id,
         "access_history": access_history(user=request.user, person=person),
+        "consents": consents,
+        "services_consent_live": any(
+            c.is_live and c.purpose == ConsentPurpose.SERVICES for c in consents
+        ),
+        "can_manage_consents": can_edit and not person.merged_into_id,
+        "withdraw_form": ConsentWithdrawForm(),
         **hooks.person_page(request, person, forms),
         **forms,
     }
+    if context["can_manage_consents"] and "consent_form" not in context:
+        context["consent_form"] = ConsentForm(person=person)
     return render(request, "beneficiaries/detail.html", context, status=status)
 
 
@@ -340,3 +364,57 @@ def _display(field, value) -> str:
     if isinstance(value, bool):
         return _("oui") if value else _("non")
     return str(choices.get(value, value))
+
+
+@login_required
+def consent_add(request, beneficiary_id: int):
+    """Record a consent from the person's file (its organisation, or IOM)."""
+    person = editable_beneficiary(request, beneficiary_id)
+    if request.method != "POST":
+        return redirect("beneficiaries:detail", beneficiary_id=person.pk)
+    form = ConsentForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            consent_record(beneficiary=person, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Consentement enregistré."))
+            return redirect(_consents_of(person))
+    person.refresh_from_db()
+    return render_person_page(request, person, status=400, consent_form=form)
+
+
+@login_required
+def consent_withdraw_view(request, consent_id: int):
+    """The person withdraws a consent; sharing that depended on it stops at once."""
+    require_case_staff(request)
+    consent = get_object_or_404(Consent.objects.visible_to(request.user), pk=consent_id)
+    person = editable_beneficiary(request, consent.beneficiary_id)
+    if request.method != "POST":
+        return redirect(_consents_of(person))
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_withdraw(
+                consent=consent,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Consentement retiré."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    if not Beneficiary.objects.visible_to(request.user).filter(pk=person.pk).exists():
+        # IOM withdrew the person's consent to sharing with IOM: the file is no longer theirs.
+        return redirect("beneficiaries:list")
+    return redirect(_consents_of(person))
+
+
+def _consents_of(person: Beneficiary) -> str:
+    return reverse("beneficiaries:detail", args=[person.pk]) + "#consents"

@@ -40,6 +40,10 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
     )
     consent = forms.BooleanField(
         label=_("La personne a donné son consentement à être référée"),
+        help_text=_(
+            "Pour un partenaire, ce consentement au partage est inscrit sur sa fiche "
+            "(rubrique Consentements), d'où elle peut le retirer."
+        ),
         required=True,
         error_messages={"required": _("Le consentement de la personne est requis.")},
     )

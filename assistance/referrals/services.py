@@ -11,13 +11,16 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assistance.choices import Category, Outcome, ReferralStatus
 from assistance.models import Assistance
 from assistance.referrals.models import Referral
 from assistance.services import assistance_record, recordable_beneficiary
-from beneficiaries.models import Beneficiary
+from beneficiaries.choices import ConsentPurpose
+from beneficiaries.consents.services import consent_record, live_consent
+from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.services import beneficiary_share
 from core.audit import audit_create, audit_log, diff, snapshot
 from core.models import AuditEntry
@@ -42,11 +45,21 @@ def referral_create(
 ) -> Referral:
     """Refer a person to another partner, or to a public health structure.
 
+    A referral to a partner shares the person with it: it needs the person's live `referral`
+    consent for that partner (DESIGN.md section 8). `consent=True` says the person has just
+    given it: it is recorded in the ledger (consent_record, in this transaction) when none is
+    live. After the person withdrew that consent, the referral is refused whatever `consent`
+    says: a new consent is recorded on the person's file first, knowingly. A referral to a
+    public structure (named, not a partner) needs `consent=True`.
+
     A medical referral to a public structure is also an assistance
     (`medical`/`referral_public_health`) whose outcome the indicators count.
     """
     from_id = acting_organisation_id(acting_user)
     beneficiary = recordable_beneficiary(acting_user, beneficiary)
+    shared_with_consent = to_organisation is not None and (
+        live_consent(beneficiary, ConsentPurpose.REFERRAL, to_organisation) is not None
+    )
     referral = Referral(
         beneficiary=beneficiary,
         from_organisation_id=from_id,
@@ -54,7 +67,7 @@ def referral_create(
         to_structure=to_structure,
         category=category,
         reason=reason,
-        consent=consent,
+        consent=consent or shared_with_consent,
         referred_on=referred_on or timezone.localdate(),
         project=project,
         created_by=acting_user,
@@ -62,6 +75,15 @@ def referral_create(
     referral.full_clean()
     if to_organisation is not None:
         require_record_keeper(to_organisation, field="to_organisation")
+        if not shared_with_consent:
+            _refuse_withdrawn_sharing(beneficiary, to_organisation)
+            consent_record(
+                beneficiary=beneficiary,
+                purpose=ConsentPurpose.REFERRAL,
+                recipient=to_organisation,
+                given_on=referral.referred_on,
+                acting_user=acting_user,
+            )
     if not to_organisation and category == Category.MEDICAL:
         referral.assistance = assistance_record(
             beneficiary=beneficiary,
@@ -77,6 +99,31 @@ def referral_create(
     referral.save()
     audit_create(actor=acting_user, instance=referral)
     return referral
+
+
+def _refuse_withdrawn_sharing(beneficiary: Beneficiary, organisation: Organisation) -> None:
+    """A withdrawn consent stops new sharing at once: ticking a box does not undo it."""
+    withdrawn = (
+        Consent.objects.filter(
+            beneficiary=beneficiary, purpose=ConsentPurpose.REFERRAL, recipient=organisation
+        )
+        .exclude(withdrawn_on=None)
+        .order_by("-withdrawn_on")
+        .first()
+    )
+    if withdrawn is not None:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "La personne a retiré le %(date)s son consentement à être partagée avec "
+                    "%(organisation)s : enregistrez d'abord son nouveau consentement sur sa fiche."
+                )
+                % {
+                    "date": date_format(withdrawn.withdrawn_on, "SHORT_DATE_FORMAT"),
+                    "organisation": organisation,
+                }
+            }
+        )
 
 
 def _locked_referral(acting_user, referral: Referral) -> Referral:
@@ -108,6 +155,22 @@ def referral_respond(
         raise PermissionDenied(_("Seul le partenaire destinataire peut répondre."))
     if current.status != ReferralStatus.PENDING:
         raise ValidationError(_("Ce référencement a déjà reçu une réponse."))
+    if (
+        accept
+        and live_consent(
+            current.beneficiary_id, ConsentPurpose.REFERRAL, current.to_organisation_id
+        )
+        is None
+    ):
+        # Withdrawn after the referral was sent: the partner may still decline it.
+        raise ValidationError(
+            {
+                "consent": _(
+                    "La personne a retiré son consentement à être partagée avec votre "
+                    "organisation : ce référencement ne peut plus être accepté."
+                )
+            }
+        )
     before = snapshot(current)
     current.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
     current.responded_at = timezone.now()

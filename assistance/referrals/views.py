@@ -51,7 +51,9 @@ def referral_create(request, beneficiary_id: int):
 def _visible_referral(request, referral_id: int) -> Referral:
     require_case_staff(request)
     return get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related(
+        Referral.objects.visible_to(request.user)
+        .with_identity_withheld(request.user)
+        .select_related(
             "beneficiary", "from_organisation", "to_organisation", "project", "assistance"
         ),
         pk=referral_id,
@@ -78,8 +80,10 @@ def referral_list(request):
         tab = ALL if actor.sees_everything else RECEIVED
     data = request.GET.copy()
     data["direction"] = "" if tab == ALL else tab
-    queryset = Referral.objects.visible_to(request.user).select_related(
-        "beneficiary", "from_organisation", "to_organisation"
+    queryset = (
+        Referral.objects.visible_to(request.user)
+        .with_identity_withheld(request.user)
+        .select_related("beneficiary", "from_organisation", "to_organisation")
     )
     pending_first = Case(
         When(

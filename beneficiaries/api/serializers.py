@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from beneficiaries.choices import ErasureReason, Vulnerability
-from beneficiaries.models import PERSON_FIELDS, Beneficiary
+from beneficiaries.choices import ConsentPurpose, ErasureReason, Vulnerability
+from beneficiaries.models import PERSON_FIELDS, Beneficiary, Consent
 from core.api.concurrency import version_field
+from core.api.fields import ScopedSlugRelatedField
 from core.countries import country_code
-from partners.models import City
+from partners.models import City, Organisation
 
 INPUT_FIELDS = list(PERSON_FIELDS)
 
@@ -119,3 +120,57 @@ class PseudonymiseSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=[(c.value, c.label) for c in ErasureReason if c != ErasureReason.RETENTION]
     )
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    """One entry of a person's consent ledger: `live` while not withdrawn."""
+
+    recipient = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    withdrawn_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    live = serializers.BooleanField(source="is_live", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "beneficiary",
+            "purpose",
+            "recipient",
+            "given_on",
+            "recorded_by",
+            "recorded_at",
+            "organisation",
+            "live",
+            "withdrawn_on",
+            "withdrawn_by",
+            "withdrawal_reason",
+        ]
+        read_only_fields = fields
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    """Recording a consent: its purpose, the day it was given (not in the future) and, for
+    `referral` only, the organisation (slug) the person agrees to be shared with."""
+
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    recipient = ScopedSlugRelatedField(
+        model=Organisation,
+        slug_field="slug",
+        scope=lambda queryset: queryset.record_keepers(),
+        required=False,
+        allow_null=True,
+    )
+    given_on = serializers.DateField()
+
+
+class ConsentWithdrawSerializer(serializers.Serializer):
+    """Withdrawing a consent: the day (today when left out) and, optionally, why."""
+
+    on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)

@@ -2,9 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from beneficiaries.api.views import BeneficiaryViewSet
+from beneficiaries.api.views import BeneficiaryViewSet, ConsentViewSet
 
 router = SimpleRouter()
 router.register("beneficiaries", BeneficiaryViewSet, basename="api-beneficiary")
+router.register("consents", ConsentViewSet, basename="api-consent")
 
 urlpatterns = router.urls

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -13,19 +13,23 @@ from beneficiaries.api.serializers import (
     BeneficiaryInputSerializer,
     BeneficiarySerializer,
     BeneficiaryUpdateSerializer,
+    ConsentInputSerializer,
+    ConsentSerializer,
+    ConsentWithdrawSerializer,
     DuplicateCheckSerializer,
     DuplicateQuerySerializer,
     PseudonymiseSerializer,
 )
+from beneficiaries.consents.services import consent_record, consent_withdraw
 from beneficiaries.filters import BeneficiaryFilter
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.selectors import beneficiary_possible_duplicates
 from beneficiaries.services import (
     beneficiary_pseudonymise,
     beneficiary_register,
     beneficiary_update,
 )
-from core import access
+from core import access, clock
 from core.api.concurrency import IF_MATCH_PARAMETER
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
@@ -167,5 +171,84 @@ class BeneficiaryViewSet(
                 beneficiary=instance, reason=fields["reason"], acting_user=request.user
             )
             return Response(self.output(person).data)
+
+        return self.idempotent(request, handler)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Lire les consentements d'une personne (en cours et retirés)",
+        filters=False,
+        responses={200: ConsentSerializer(many=True), **errors(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Inscrire un consentement (l'organisation de la personne, ou l'OIM)",
+        request=ConsentInputSerializer,
+        filters=False,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: ConsentSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def consents(self, request, pk=None):
+        person = self.get_object()
+        if request.method == "GET":
+            queryset = (
+                Consent.objects.visible_to(request.user)
+                .filter(beneficiary=person)
+                .select_related("recipient", "organisation", "recorded_by", "withdrawn_by")
+            )
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(
+                ConsentSerializer(page, many=True, context=self.get_serializer_context()).data
+            )
+
+        def handler():
+            fields = self.input(ConsentInputSerializer)
+            consent = consent_record(beneficiary=person, acting_user=request.user, **fields)
+            return Response(
+                ConsentSerializer(consent, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+
+        return self.idempotent(request, handler)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lister les consentements des personnes visibles",
+        responses={200: ConsentSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="Lire un consentement", responses={200: ConsentSerializer, **errors(401, 403, 404)}
+    ),
+)
+class ConsentViewSet(ScopedViewSet, mixins.RetrieveModelMixin):
+    """Entries of the consent ledger of the people the user may see; their organisation (or
+    IOM) withdraws one."""
+
+    model = Consent
+    select_related = ("recipient", "organisation", "recorded_by", "withdrawn_by")
+    output_serializer_class = ConsentSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        summary="Retirer un consentement (le partage qui en dépend s'arrête aussitôt)",
+        request=ConsentWithdrawSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={200: ConsentSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        consent = self.get_object()
+
+        def handler():
+            fields = self.input(ConsentWithdrawSerializer)
+            withdrawn = consent_withdraw(
+                consent=consent,
+                on=fields.get("on") or clock.today(),
+                reason=fields.get("reason", ""),
+                acting_user=request.user,
+            )
+            return Response(self.output(withdrawn).data)
 
         return self.idempotent(request, handler)

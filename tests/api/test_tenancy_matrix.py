@@ -34,7 +34,7 @@ from assistance.activities.services import activity_record
 from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.referrals.services import referral_create
 from assistance.returns.services import return_case_open
-from beneficiaries.models import Beneficiary, BeneficiaryAccess
+from beneficiaries.models import Beneficiary, BeneficiaryAccess, Consent
 from partners.access import actor_for
 from partners.models import Organisation, Project
 from tests.assistance.factories import AssistanceFactory
@@ -184,6 +184,8 @@ def world(partner_a, partner_b, donor, alice, charlie, donor_user, officer, proj
             Project: secret_project,
             Organisation: partner_c,
             Activity: activity,
+            # The referral to C recorded the person's consent to be shared with C.
+            Consent: Consent.objects.get(beneficiary=person, purpose="referral"),
             **_later_targets(partner_a, alice),
             **_bilans_targets(secret_project, alice),
         },
@@ -248,6 +250,7 @@ def fingerprint(world) -> dict:
         "return_cases_of_a": ReturnCase.objects.filter(beneficiary__organisation=a).count(),
         "return_cases_on_secret_project": ReturnCase.objects.filter(project=secret_project).count(),
         "accesses_to_a": BeneficiaryAccess.objects.filter(beneficiary=person).count(),
+        "consents_of_a": Consent.objects.filter(beneficiary__organisation=a).count(),
         "projects": Project.objects.count(),
         "organisations": Organisation.objects.count(),
     }

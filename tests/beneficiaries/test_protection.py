@@ -13,7 +13,8 @@ from assistance.models import Assistance
 from assistance.referrals.services import referral_create
 from assistance.returns.services import return_case_open
 from assistance.services import assistance_cancel, assistance_record, assistance_update
-from beneficiaries.choices import ErasureReason
+from beneficiaries.choices import ConsentPurpose, ErasureReason
+from beneficiaries.consents.services import consent_record, consent_withdraw
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import (
     beneficiary_merge,
@@ -216,6 +217,32 @@ class TestPseudonymise:
             with pytest.raises(ValidationError, match="effacées"):
                 attempt()
         assert Assistance.objects.count() == 1
+
+    def test_the_consent_ledger_stays_without_the_persons_words(
+        self, alice, manager_a, girl, partner_b
+    ):
+        given = consent_record(
+            beneficiary=girl,
+            purpose=ConsentPurpose.REFERRAL,
+            recipient=partner_b,
+            given_on=D(2024, 1, 5),
+            acting_user=alice,
+        )
+        consent_withdraw(
+            consent=given, on=D(2024, 2, 1), reason="Mon oncle travaille là-bas", acting_user=alice
+        )
+        beneficiary_pseudonymise(beneficiary=girl, reason=REQUEST, acting_user=manager_a)
+        given.refresh_from_db()
+        assert given.withdrawn_on == D(2024, 2, 1) and given.withdrawal_reason == ""
+        trail = AuditEntry.objects.filter(model="beneficiaries.consent", object_id=str(given.pk))
+        assert trail.exists() and "oncle" not in str(list(trail.values_list("changes", flat=True)))
+        with pytest.raises(ValidationError, match="effacées"):
+            consent_record(
+                beneficiary=girl,
+                purpose=ConsentPurpose.PHOTO,
+                given_on=D(2024, 3, 1),
+                acting_user=alice,
+            )
 
     def test_who_may_erase(self, alice, charlie, donor_user, manager_a, officer, girl):
         for user in (alice, charlie, donor_user):

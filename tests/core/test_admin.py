@@ -104,6 +104,8 @@ def test_admin_edit_goes_through_the_service_and_is_audited(officer_client, data
             "vulnerabilities": "",
             "accesses-TOTAL_FORMS": "0",
             "accesses-INITIAL_FORMS": "0",
+            "consents-TOTAL_FORMS": "0",
+            "consents-INITIAL_FORMS": "0",
         }
     )
     payload = {k: v for k, v in payload.items() if v is not None}

@@ -145,6 +145,8 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     return {
         "project": project,
         "beneficiary": person,
+        # Recorded with the person (consent=True): the ledger's `services` entry.
+        "consent": person.consents.get(purpose="services"),
         "assistance": assistance,
         "activity": activity,
         "referral": referral,
@@ -251,7 +253,7 @@ ROLE_PAGES = {
 }
 ROLE_PAGES["manager"] = (*ROLE_PAGES["partner"], *MEMBER_PAGES)
 # A partner the person was referred to sees them, but only their owner changes their file.
-OWNER_ONLY = {"beneficiaries:edit"}
+OWNER_ONLY = {"beneficiaries:edit", "beneficiaries:consent_add", "beneficiaries:consent_withdraw"}
 # DESIGN.md §8: the owner's managers (and IOM officers) put a file under a legal hold or
 # erase it; the owner's caseworkers are refused (403).
 MANAGER_ONLY = {"beneficiaries:erase", "beneficiaries:legal_hold"}

@@ -1,6 +1,6 @@
 """A few stories through the services, so every page has something to show: referrals between
 partners (accepted, declined with a reason, waiting) and to a public hospital, return cases at
-every stage, and last quarter's bilan, published for the donor."""
+every stage, two withdrawn consents, and last quarter's bilan, published for the donor."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from assistance.choices import Category, DeclineReason, Outcome
 from assistance.referrals.services import referral_create, referral_record_outcome, referral_respond
 from assistance.returns.services import return_case_advance, return_case_open
+from beneficiaries.consents.services import consent_record, consent_withdraw, live_consent
 from beneficiaries.models import Beneficiary
 from bilans.services import bilan_generate, bilan_publish, bilan_request, previous_quarter
 from web.demo.world import Demo
@@ -48,6 +49,7 @@ def referrals_and_returns(demo: Demo) -> None:
                 decline_reason=DeclineReason.NO_CAPACITY,
                 decline_note="Notre juriste est absente jusqu'à la fin du mois.",
             )
+    _withdrawn_consents(demo, oujda_people, caseworker)
     # Casablanca refers some of its people to Oujda: the Oujda caseworker's inbox has
     # referrals waiting for an answer, and some already accepted.
     casa_people = Beneficiary.objects.filter(organisation=demo.orgs["inclusion-casa"])
@@ -94,6 +96,30 @@ def referrals_and_returns(demo: Demo) -> None:
             acting_user=demo.officer,
             on=opened + datetime.timedelta(days=30 + n),
         )
+
+
+def _withdrawn_consents(demo: Demo, oujda_people, caseworker) -> None:
+    """The consent ledger at work: one person referred to Casablanca withdrew that sharing
+    (Casablanca's inbox keeps the referral without the identity), another withdrew sharing
+    with IOM (the officer no longer opens the file; the figures still count them)."""
+    casa = demo.orgs["inclusion-casa"]
+    accepted = [p for p in oujda_people[:12] if p.pk % 3]  # as answered above
+    if accepted:
+        consent_withdraw(
+            consent=live_consent(accepted[0], "referral", casa),
+            on=demo.today,
+            reason="Ne souhaite plus que son dossier soit partagé avec Casablanca.",
+            acting_user=caseworker,
+        )
+    if len(oujda_people) > 24:  # one the stories above leave alone
+        private = oujda_people[-1]
+        consent = consent_record(
+            beneficiary=private,
+            purpose="iom_reporting",
+            given_on=private.registered_on,
+            acting_user=caseworker,
+        )
+        consent_withdraw(consent=consent, on=demo.today, acting_user=caseworker)
 
 
 def published_bilan(demo: Demo) -> str:

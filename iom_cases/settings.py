@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # The second factor (partners.second_factor): authenticator apps (TOTP) and backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "partners",
     "beneficiaries",
@@ -64,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor checked in this session (django-otp)…
+    "django_otp.middleware.OTPMiddleware",
+    # …and, until it is, nothing but its own pages for those who need one.
+    "partners.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -189,6 +197,11 @@ AUTHENTICATION_BACKENDS = ["partners.auth.MemberBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The second factor (partners.second_factor): the name authenticator apps show, and the
+# back-off after wrong codes (django-otp doubles the wait after each failure, from 1 s).
+OTP_TOTP_ISSUER = "iom_cases"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Internationalisation: French first, then English and Arabic (right-to-left) ----------------
 LANGUAGE_CODE = "fr"

@@ -13,3 +13,10 @@ class PartnersConfig(AppConfig):
         from partners.access import sees_everything, works_on_records
 
         scoping.register(sees_everything=sees_everything, works_on_records=works_on_records)
+
+        # Hook (core.api.auth): the token endpoint asks the second factor of those who need
+        # one; who does, and checking the code, is ours (partners.second_factor).
+        from core.api.auth import register_second_factor_check
+        from partners.second_factor import check_token_request
+
+        register_second_factor_check(check_token_request)

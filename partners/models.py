@@ -94,6 +94,16 @@ class Organisation(UserTextMixin, models.Model):
         related_name="organisations",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # IOM officers, partner managers and admin users always need a second factor
+    # (partners.second_factor); this asks it of every other member too (caseworkers).
+    requires_second_factor = models.BooleanField(
+        _("second facteur exigé de tous ses membres"),
+        default=False,
+        help_text=_(
+            "Les chargé·es OIM, les responsables et les administrateurs en ont toujours "
+            "besoin ; coché, les travailleur·ses sociaux·ales de l'organisation aussi."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -202,6 +212,18 @@ class Project(UserTextMixin, models.Model):
         return self.start <= day <= self.end
 
 
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The members whose account a user looks after (their second factor): every one for
+        IOM officers, their own organisation's for a partner manager, none for the others."""
+        actor = actor_for(user)
+        if actor.sees_everything:
+            return self
+        if actor.role == Role.PARTNER_MANAGER and actor.organisation_id:
+            return self.filter(organisation_id=actor.organisation_id)
+        return self.none()
+
+
 class Membership(models.Model):
     """A user's place: one organisation and one role (DESIGN.md section 5)."""
 
@@ -219,6 +241,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("actif"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appartenance")

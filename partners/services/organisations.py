@@ -17,7 +17,9 @@ from partners.models import City, Organisation, ReferenceSequence
 from partners.services.base import apply_fields, check_editable
 from partners.services.memberships import end_api_access
 
-ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active"})
+ORGANISATION_EDITABLE = frozenset(
+    {"slug", "name", "kind", "city", "is_active", "requires_second_factor"}
+)
 
 
 @transaction.atomic
@@ -28,12 +30,19 @@ def organisation_create(
     kind: str,
     city: City | None = None,
     is_active: bool = True,
+    requires_second_factor: bool = False,
     acting_user=SYSTEM,
 ) -> Organisation:
     """Create an organisation."""
     require_acting_user(acting_user)
     organisation = Organisation(slug=slug)
-    fields = {"name": name, "kind": kind, "city": city, "is_active": is_active}
+    fields = {
+        "name": name,
+        "kind": kind,
+        "city": city,
+        "is_active": is_active,
+        "requires_second_factor": requires_second_factor,
+    }
     changes = apply_fields(organisation, fields)
     audit_log(
         actor=acting_user, instance=organisation, action=AuditEntry.Action.CREATE, changes=changes

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -17,7 +18,7 @@ from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Membership, Organisation, Project
 from partners.services import membership_update, user_upsert
-from tests.partners.factories import PASSWORD
+from tests.partners.factories import PASSWORD, give_second_factor
 
 
 def upserted(username: str, organisation, role: str):
@@ -31,6 +32,7 @@ def upserted(username: str, organisation, role: str):
 def admin_client(username: str) -> Client:
     client = Client()
     assert client.login(username=username, password=PASSWORD)
+    give_second_factor(client, get_user_model().objects.get(username=username))
     return client
 
 
@@ -186,6 +188,11 @@ def test_promoting_someone_in_the_admin_gives_them_the_admin(officer_client, iom
 
     post_change(officer_client, alice.membership, organisation=iom, role=Role.IOM_OFFICER)
 
+    # An officer now: the admin waits for the second factor she has yet to enrol.
+    page = client.get(reverse("admin:index"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("partners:second_factor_enrol"))
+    give_second_factor(client, alice)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(change_url(alice.membership)).status_code == 200
     assert client.get(reverse("admin:beneficiaries_beneficiary_changelist")).status_code == 200

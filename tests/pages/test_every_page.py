@@ -55,6 +55,8 @@ ACTIONS = {
     "bilans:regenerate",
     "bilans:reopen",
     "bilans:notification_read",
+    "partners:backup_codes_renew",
+    "partners:second_factor_reset",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -149,6 +151,7 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         "bilan": BilanSnapshot.objects.get(pk=bilan.pk),
         "closed_period": closed,
         "notification": Notification.objects.filter(user=officer).first(),
+        "membership": alice.membership,
     }
 
 
@@ -192,7 +195,21 @@ def _full_name(entry) -> str:
 
 # The pages each role has (by URL name, or prefix ending in ":"/"_"); the others must refuse
 # it (403, 404 or a sign-in redirect), and nothing may fail.
-EVERYONE = ("home", "healthz", "login", "logout", "set_language")
+EVERYONE = (
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "set_language",
+    # The user's own second factor (partners.views).
+    "partners:second_factor",
+    "partners:second_factor_verify",
+    "partners:second_factor_enrol",
+    "partners:second_factor_codes",
+    "partners:backup_codes_renew",
+)
+# Resetting another member's second factor: managers (their organisation) and IOM officers.
+LOOKS_AFTER_MEMBERS = ("partners:second_factor_members", "partners:second_factor_reset")
 ROLE_PAGES = {
     "partner": (
         *EVERYONE,
@@ -215,13 +232,15 @@ ROLE_PAGES = {
         "reporting:",
         "bilans:",
         "admin:",
+        *LOOKS_AFTER_MEMBERS,
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
 }
 # A partner the person was referred to sees them, but only their owner changes their file.
 OWNER_ONLY = {"beneficiaries:edit"}
-# Officers use the admin for the project's apps, not Django's own users, groups and tokens.
-NOT_FOR_OFFICERS = ("admin:auth_", "admin:authtoken_")
+# Officers use the admin for the project's apps, not Django's own users, groups and tokens,
+# nor django-otp's devices (they reset a second factor on its own page).
+NOT_FOR_OFFICERS = ("admin:auth_", "admin:authtoken_", "admin:otp_")
 # Pages that need a query to show anything.
 QUERIES = {
     "reporting:drilldown": "?indicator=medical_services&start=2023-04-01&end=2023-06-30&cell=women",
@@ -234,6 +253,8 @@ def _role_has(role: str, name: str) -> bool:
         return False
     if role == "receiving partner":
         return name not in OWNER_ONLY and _role_has("partner", name)
+    if role == "manager":
+        return name in LOOKS_AFTER_MEMBERS or _role_has("partner", name)
     return any(
         name == page or (page.endswith((":", "_")) and name.startswith(page))
         for page in ROLE_PAGES[role]
@@ -258,7 +279,7 @@ def visitors(alice, manager_a, charlie, officer, donor_user, iom):
     officer, _created = user_upsert(username=officer.username, organisation=iom, role="iom_officer")
     return {
         "caseworker (owner)": ("partner", alice),
-        "manager (owner)": ("partner", manager_a),
+        "manager (owner)": ("manager", manager_a),
         "caseworker (referred to)": ("receiving partner", charlie),
         "IOM officer": ("officer", officer),
         "donor": ("donor", donor_user),

@@ -363,3 +363,15 @@ def test_an_add_form_offers_only_what_its_service_writes(officer_client, model_a
     form = officer_client.get(add_url(model_admin.model)).context["adminform"].form
     assert set(form.fields) <= set(model_admin.editable_on_add)
     assert set(form.fields), "the add form offers nothing to fill in"
+
+
+def test_an_officer_asks_the_second_factor_of_every_member_of_an_organisation(
+    officer_client, partner_a
+):
+    post_change(officer_client, partner_a, requires_second_factor=True)
+    partner_a.refresh_from_db()
+    assert partner_a.requires_second_factor
+    entry = AuditEntry.objects.filter(
+        model="partners.organisation", object_id=str(partner_a.pk)
+    ).latest("at")
+    assert entry.changes == {"requires_second_factor": [False, True]}

@@ -24,9 +24,10 @@ from rest_framework.test import APIClient
 
 from core.models import AuditEntry
 from partners import second_factor
+from partners.access import SYSTEM
 from partners.choices import Role
+from partners.services import organisation_update, user_upsert
 from partners.services import second_factor as services
-from partners.services import user_upsert
 from tests.partners.factories import PASSWORD, OrganisationFactory, UserFactory, member
 
 VERIFY = reverse("partners:second_factor_verify")
@@ -140,8 +141,7 @@ def test_an_organisation_that_starts_requiring_it_stops_its_caseworkers_at_once(
 ):
     client.login(username="alice", password=PASSWORD)
     assert client.get(reverse("beneficiaries:list")).status_code == 200
-    partner_a.requires_second_factor = True
-    partner_a.save(update_fields=["requires_second_factor"])
+    organisation_update(organisation=partner_a, requires_second_factor=True, acting_user=SYSTEM)
     response = client.get(reverse("beneficiaries:list"))
     assert response.status_code == 302 and response["Location"].startswith(ENROL)
 

@@ -150,15 +150,25 @@ def _records_held(organisation: Organisation) -> list[str]:
 
 
 def organisation_upsert(
-    *, slug: str, name: str, kind: str, city: City | None = None, acting_user=SYSTEM
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    city: City | None = None,
+    requires_second_factor: bool | None = None,
+    acting_user=SYSTEM,
 ) -> tuple[Organisation, bool]:
-    """Create the organisation `slug`, or update its name, kind and city (ops commands)."""
+    """Create the organisation `slug`, or update its name, kind and city (ops commands).
+    Whether it asks a second factor of all its members changes only when given (None keeps
+    what an officer set in the admin)."""
     existing = Organisation.objects.filter(slug=slug).first()
+    optional = {"city": city, "requires_second_factor": requires_second_factor}
+    optional = {k: v for k, v in optional.items() if v is not None}
     if existing is None:
         return organisation_create(
-            slug=slug, name=name, kind=kind, city=city, acting_user=acting_user
+            slug=slug, name=name, kind=kind, acting_user=acting_user, **optional
         ), True
-    fields = {"name": name, "kind": kind, **({"city": city} if city is not None else {})}
+    fields = {"name": name, "kind": kind, **optional}
     return organisation_update(organisation=existing, acting_user=acting_user, **fields), False
 
 

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): the second factor checked in this session (django-otp)…
     "django_otp.middleware.OTPMiddleware",
     # …and, until it is, nothing but its own pages for those who need one.
-    "partners.middleware.SecondFactorMiddleware",
+    "partners.second_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

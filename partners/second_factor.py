@@ -10,8 +10,9 @@ A code is a current code of the user's authenticator app (TOTP, six digits) or o
 backup codes (each works once). django-otp keeps the devices, consumes used codes and makes
 the wait after wrong codes grow (its throttling: 1 s, 2 s, 4 s… per device).
 
-Who reads this: the enforcement middleware (partners.middleware), the second-factor pages
-(partners.views), the API's token endpoint (through core.api.auth's hook) and the demo.
+Who reads this: the enforcement middleware (partners.second_factor_middleware), the
+second-factor pages (partners.views), the API's token endpoint (through core.api.auth's hook)
+and the demo.
 """
 
 from __future__ import annotations

@@ -6,34 +6,34 @@ from partners import views
 
 app_name = "partners"
 urlpatterns = [
-    path("compte/second-facteur/", views.second_factor_overview, name="second_factor"),
+    path("account/second-factor/", views.second_factor_overview, name="second_factor"),
     path(
-        "compte/second-facteur/verifier/",
+        "account/second-factor/verify/",
         views.second_factor_verify,
         name="second_factor_verify",
     ),
     path(
-        "compte/second-facteur/activer/",
+        "account/second-factor/enrol/",
         views.second_factor_enrol,
         name="second_factor_enrol",
     ),
     path(
-        "compte/second-facteur/codes/",
+        "account/second-factor/codes/",
         views.second_factor_codes,
         name="second_factor_codes",
     ),
     path(
-        "compte/second-facteur/codes/nouveaux/",
+        "account/second-factor/codes/new/",
         views.backup_codes_renew,
         name="backup_codes_renew",
     ),
     path(
-        "compte/second-facteur/comptes/",
+        "account/second-factor/members/",
         views.second_factor_members,
         name="second_factor_members",
     ),
     path(
-        "compte/second-facteur/comptes/<int:membership_id>/reinitialiser/",
+        "account/second-factor/members/<int:membership_id>/reset/",
         views.second_factor_reset,
         name="second_factor_reset",
     ),

@@ -1,7 +1,7 @@
 """Pages of the partners app: the second factor (enrol, verify, backup codes, reset).
 
-partners.middleware sends whoever must give a second factor here until they have;
-partners.second_factor holds the rule and the check, partners.services the writes.
+partners.second_factor_middleware sends whoever must give a second factor here until they
+have; partners.second_factor holds the rule and the check, partners.services the writes.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ def register_second_factor_check(check: Callable[[object, str], None]) -> None:
 
 def check_second_factor(user, otp) -> None:
     """The token is given only with the second factor of a user who needs one: a token
-    works without it afterwards (partners.middleware lets token calls through)."""
+    works without it afterwards (partners.second_factor_middleware lets token calls
+    through)."""
     if _second_factor_check is None:
         raise ImproperlyConfigured(
             "core.api.auth: no second-factor check registered (partners registers it in its "

@@ -36,7 +36,7 @@ def sign_in(page, base, username, language=None):
     page.fill("#id_password", PASSWORD)
     page.click("form:has(#id_username) button[type=submit]")
     if code:
-        page.wait_for_url("**/compte/second-facteur/verifier/**")
+        page.wait_for_url("**/account/second-factor/verify/**")
         page.fill("#id_code", code)
         page.click("form:has(#id_code) button[type=submit]")
     expect(page.locator("#home-q")).to_be_visible()

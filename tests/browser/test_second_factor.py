@@ -21,7 +21,7 @@ def test_an_officer_enrols_an_app_at_the_first_sign_in(page, live_server, office
     page.fill("#id_password", PASSWORD)
     page.click("form:has(#id_username) button[type=submit]")
 
-    page.wait_for_url("**/compte/second-facteur/activer/**")
+    page.wait_for_url("**/account/second-factor/enrol/**")
     expect(page.locator(".qr svg")).to_be_visible()
     box = page.locator(".qr svg").bounding_box()
     assert box["width"] >= 150 and box["x"] + box["width"] <= 390
@@ -30,7 +30,7 @@ def test_an_officer_enrols_an_app_at_the_first_sign_in(page, live_server, office
     page.fill("#id_code", f"{TOTP(key).token():06d}")
     page.click("form:has(#id_code) button[type=submit]")
 
-    page.wait_for_url("**/compte/second-facteur/codes/**")
+    page.wait_for_url("**/account/second-factor/codes/**")
     codes = [c.strip() for c in page.locator("#backup-codes code").all_inner_texts()]
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{8}", c) for c in codes)
     expect(page.get_by_role("link", name="Télécharger (.txt)")).to_be_visible()
@@ -43,7 +43,7 @@ def test_an_officer_enrols_an_app_at_the_first_sign_in(page, live_server, office
     page.fill("#id_username", "officer")
     page.fill("#id_password", PASSWORD)
     page.click("form:has(#id_username) button[type=submit]")
-    page.wait_for_url("**/compte/second-facteur/verifier/**")
+    page.wait_for_url("**/account/second-factor/verify/**")
     page.fill("#id_code", codes[0])
     page.click("form:has(#id_code) button[type=submit]")
     expect(page.locator("#home-q")).to_be_visible()

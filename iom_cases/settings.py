@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",  # sign-in lockout (django-axes): see "Sign-in lockout and throttles" below
+    # The second factor (partners.second_factor): authenticator apps (TOTP) and backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "partners",
     "beneficiaries",
@@ -69,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor checked in this session (django-otp)…
+    "django_otp.middleware.OTPMiddleware",
+    # …and, until it is, nothing but its own pages for those who need one.
+    "partners.second_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After a manager's or an officer's reset, the password change page before anything else.
     "partners.middleware.PasswordChangeRequiredMiddleware",
@@ -299,6 +307,12 @@ THROTTLE_RATES = {
     "token": env.get_rate("API_TOKEN_RATE", "10/min"),
     "duplicate_check": env.get_rate("API_DUPLICATE_CHECK_RATE", "30/min"),
 }
+
+# The second factor (partners.second_factor): the name authenticator apps show, and the
+# back-off after wrong codes (django-otp doubles the wait after each failure, from 1 s).
+OTP_TOTP_ISSUER = "iom_cases"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Internationalisation: French first, then English and Arabic (right-to-left) ----------------
 LANGUAGE_CODE = "fr"

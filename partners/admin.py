@@ -41,8 +41,8 @@ class CityAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "kind", "city", "is_active"]
-    list_filter = ["kind", "is_active", "city"]
+    list_display = ["name", "slug", "kind", "city", "is_active", "requires_second_factor"]
+    list_filter = ["kind", "is_active", "requires_second_factor", "city"]
     search_fields = ["name", "slug"]
     editable_on_change = editable_on_add = ORGANISATION_EDITABLE
 

@@ -1,4 +1,4 @@
-"""Forms of the user's own page and of the password pages."""
+"""Forms of the user's own page, the password pages and the second factor's codes."""
 
 from __future__ import annotations
 
@@ -57,3 +57,31 @@ class StaffPasswordResetForm(AccessibleFormMixin, forms.Form):
         if data.get("password1", "") != data.get("password2", ""):
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
         return data
+
+
+class CodeForm(AccessibleFormMixin, forms.Form):
+    """A code of the authenticator app, or (`backup=True`) one of the backup codes."""
+
+    code = forms.CharField(label=_("Code"), max_length=32, strip=True)
+
+    def __init__(self, *args, backup: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "inputmode": "text" if backup else "numeric",
+                "autofocus": True,
+            }
+        )
+        if backup:
+            self.fields["code"].help_text = _(
+                "Les six chiffres affichés par votre application, ou l'un de vos codes de secours."
+            )
+        else:
+            self.fields["code"].help_text = _("Les six chiffres affichés par votre application.")
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher un compte"), max_length=100, required=False)

@@ -114,6 +114,16 @@ class Organisation(UserTextMixin, models.Model):
             "après sa dernière activité (sauf gel légal)."
         ),
     )
+    # IOM officers, partner managers and admin users always need a second factor
+    # (partners.second_factor); this asks it of every other member too (caseworkers).
+    requires_second_factor = models.BooleanField(
+        _("second facteur exigé de tous ses membres"),
+        default=False,
+        help_text=_(
+            "Les chargé·es OIM, les responsables et les administrateurs en ont toujours "
+            "besoin ; coché, les travailleur·ses sociaux·ales de l'organisation aussi."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -231,9 +241,9 @@ class Project(UserTextMixin, models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The members `user` manages (their password reset, DESIGN.md section 5): an IOM
-        officer, everyone; a partner manager, the members of their own organisation; anyone
-        else, nobody."""
+        """The members whose account `user` looks after (their password reset and their
+        second factor, DESIGN.md section 5): every one for an IOM officer, their own
+        organisation's for a partner manager, none for anyone else."""
         actor = actor_for(user)
         if actor.sees_everything:
             return self

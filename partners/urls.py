@@ -1,9 +1,9 @@
-"""Pages of the partners app: the user's own page, their API tokens, the password pages and
-the locked sign-ins."""
+"""Pages of the partners app: the user's own page, their API tokens, their second factor, the
+password pages and the locked sign-ins."""
 
 from django.urls import path
 
-from partners import views
+from partners import second_factor_views, views
 
 app_name = "partners"
 urlpatterns = [
@@ -38,4 +38,37 @@ urlpatterns = [
     ),
     path("comptes-bloques/", views.lockout_list, name="lockouts"),
     path("comptes-bloques/debloquer/", views.lockout_release, name="lockout_release"),
+    path(
+        "account/second-factor/", second_factor_views.second_factor_overview, name="second_factor"
+    ),
+    path(
+        "account/second-factor/verify/",
+        second_factor_views.second_factor_verify,
+        name="second_factor_verify",
+    ),
+    path(
+        "account/second-factor/enrol/",
+        second_factor_views.second_factor_enrol,
+        name="second_factor_enrol",
+    ),
+    path(
+        "account/second-factor/codes/",
+        second_factor_views.second_factor_codes,
+        name="second_factor_codes",
+    ),
+    path(
+        "account/second-factor/codes/new/",
+        second_factor_views.backup_codes_renew,
+        name="backup_codes_renew",
+    ),
+    path(
+        "account/second-factor/members/",
+        second_factor_views.second_factor_members,
+        name="second_factor_members",
+    ),
+    path(
+        "account/second-factor/members/<int:membership_id>/reset/",
+        second_factor_views.second_factor_reset,
+        name="second_factor_reset",
+    ),
 ]

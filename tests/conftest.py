@@ -2,11 +2,22 @@
 
 alice and bob are caseworkers of partner A; charlie is a caseworker of partner B who must see
 nothing of A's people. `officer` is an IOM officer; `donor_user` works for the donor.
+
+`client.force_login(user)` means a completed sign-in, second factor included
+(`force_login_gives_the_second_factor`, autouse): for a user who must give one
+(partners.second_factor.second_factor_due), a confirmed authenticator app is made if they have
+none, and the session remembers it as django-otp's login does. Without this, every officer
+and manager of the suite would be sent to the verification page. The tests that prove the
+second factor is enforced (tests/partners/test_second_factor*.py) sign in with the password
+only, `client.login()` or a POST to the sign-in page, which this leaves alone.
+`APIClient.force_authenticate` needs nothing: it bypasses authentication, and the middleware
+only stops sessions.
 """
 
 import importlib
 
 import pytest
+from django.test.client import ClientMixin
 
 from partners.choices import Role
 from tests.partners.factories import (
@@ -15,6 +26,7 @@ from tests.partners.factories import (
     OrganisationFactory,
     ProjectFactory,
     city,
+    give_second_factor,
     member,
 )
 
@@ -91,6 +103,18 @@ def fresh_throttles():
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor(monkeypatch):
+    """`client.force_login(user)`: signed in with the second factor given (see above)."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        give_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

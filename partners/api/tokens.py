@@ -21,6 +21,7 @@ from core.api.schema import ValidationErrorSerializer, errors
 from core.lockout import client_ip, forget_own_failures, raise_if_locked_out
 from core.models import AccessEntry
 from partners.access import actor_for
+from partners.second_factor import check_token_request
 from partners.services.tokens import api_token_create
 
 
@@ -37,6 +38,16 @@ class TokenRequestSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text=gettext_lazy("Pour le reconnaître dans « Mon compte » (défaut : « API »)."),
+    )
+    otp = serializers.CharField(
+        label=gettext_lazy("Code du second facteur"),
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=gettext_lazy(
+            "Le code de l'application d'authentification, ou un code de secours : exigé des "
+            "comptes qui exigent un second facteur."
+        ),
     )
 
     def validate(self, attrs):
@@ -106,6 +117,9 @@ class TokenView(APIView):
                     ]
                 }
             )
+        # The second factor of a user who needs one: the token then works without it (the
+        # middleware lets token calls through), so it is asked here.
+        check_token_request(user, serializer.validated_data.get("otp", ""))
         # 3. The token, shown this once.
         # (A service's refusal, e.g. too many live tokens, is a 400: core.api.exceptions.)
         token, key = api_token_create(

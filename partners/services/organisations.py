@@ -17,7 +17,9 @@ from partners.models import DEFAULT_RETENTION_YEARS, City, Organisation, Referen
 from partners.services.base import apply_fields, check_editable
 from partners.services.tokens import end_api_access
 
-ORGANISATION_EDITABLE = frozenset({"slug", "name", "kind", "city", "is_active", "retention_years"})
+ORGANISATION_EDITABLE = frozenset(
+    {"slug", "name", "kind", "city", "is_active", "retention_years", "requires_second_factor"}
+)
 
 
 @transaction.atomic
@@ -29,6 +31,7 @@ def organisation_create(
     city: City | None = None,
     is_active: bool = True,
     retention_years: int = DEFAULT_RETENTION_YEARS,
+    requires_second_factor: bool = False,
     acting_user=SYSTEM,
 ) -> Organisation:
     """Create an organisation."""
@@ -40,6 +43,7 @@ def organisation_create(
         "city": city,
         "is_active": is_active,
         "retention_years": retention_years,
+        "requires_second_factor": requires_second_factor,
     }
     changes = apply_fields(organisation, fields)
     audit_log(
@@ -151,15 +155,25 @@ def _records_held(organisation: Organisation) -> list[str]:
 
 
 def organisation_upsert(
-    *, slug: str, name: str, kind: str, city: City | None = None, acting_user=SYSTEM
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    city: City | None = None,
+    requires_second_factor: bool | None = None,
+    acting_user=SYSTEM,
 ) -> tuple[Organisation, bool]:
-    """Create the organisation `slug`, or update its name, kind and city (ops commands)."""
+    """Create the organisation `slug`, or update its name, kind and city (ops commands).
+    Whether it asks a second factor of all its members changes only when given (None keeps
+    what an officer set in the admin)."""
     existing = Organisation.objects.filter(slug=slug).first()
+    optional = {"city": city, "requires_second_factor": requires_second_factor}
+    optional = {k: v for k, v in optional.items() if v is not None}
     if existing is None:
         return organisation_create(
-            slug=slug, name=name, kind=kind, city=city, acting_user=acting_user
+            slug=slug, name=name, kind=kind, acting_user=acting_user, **optional
         ), True
-    fields = {"name": name, "kind": kind, **({"city": city} if city is not None else {})}
+    fields = {"name": name, "kind": kind, **optional}
     return organisation_update(organisation=existing, acting_user=acting_user, **fields), False
 
 

@@ -11,7 +11,7 @@ from bilans import services
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.test_caseworker_flow import sign_in
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -33,10 +33,7 @@ def test_an_arabic_bilan_previewed_from_a_french_page(
         project=project, period=parse_period("2023-Q2"), acting_user=officer, language="ar"
     )  # generated at once: Celery is eager and the database commits
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", officer.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form:has(#id_username) button[type=submit]")
+    sign_in(page, live_server.url, officer.username)
     page.goto(f"{live_server.url}/bilans/{snapshot.pk}/")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")

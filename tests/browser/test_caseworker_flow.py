@@ -6,13 +6,27 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from partners.second_factor import second_factor_due
+from partners.services.second_factor import backup_codes_regenerate
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.browser.conftest import PASSWORD
 
 
+def backup_code(username: str) -> str | None:
+    """A fresh backup code of `username` if they must give a second factor (officers,
+    managers), as `make run` prints the demo users'; None for the others."""
+    user = get_user_model().objects.get(username=username)
+    if not second_factor_due(user):
+        return None
+    return backup_codes_regenerate(user=user, acting_user=user)[0]
+
+
 def sign_in(page, base, username, language=None):
+    """Password, then (for those who need one) the second factor with a backup code."""
+    code = backup_code(username)
     page.goto(f"{base}/accounts/login/")
     if language:
         # The language switcher posts and comes back to the same page.
@@ -21,6 +35,10 @@ def sign_in(page, base, username, language=None):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form:has(#id_username) button[type=submit]")
+    if code:
+        page.wait_for_url("**/account/second-factor/verify/**")
+        page.fill("#id_code", code)
+        page.click("form:has(#id_code) button[type=submit]")
     expect(page.locator("#home-q")).to_be_visible()
 
 

@@ -60,6 +60,8 @@ ACTIONS = {
     "partners:token_revoke",
     "partners:token_revoke_all",
     "partners:lockout_release",
+    "partners:backup_codes_renew",
+    "partners:second_factor_reset",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -216,13 +218,22 @@ EVERYONE = (
     "partners:account",
     "partners:token_",
     "partners:password_change",
+    # The user's own second factor (partners.views).
+    "partners:second_factor",
+    "partners:second_factor_verify",
+    "partners:second_factor_enrol",
+    "partners:second_factor_codes",
+    "partners:backup_codes_renew",
 )
-# Who resets others' passwords: managers (their organisation) and IOM officers.
+# Who resets others' passwords and second factors, and unlocks them: managers (their
+# organisation) and IOM officers.
 MEMBER_PAGES = (
     "partners:members",
     "partners:member_password_reset",
     "partners:lockouts",
     "partners:lockout_release",
+    "partners:second_factor_members",
+    "partners:second_factor_reset",
 )
 ROLE_PAGES = {
     "partner": (
@@ -257,8 +268,9 @@ OWNER_ONLY = {"beneficiaries:edit", "beneficiaries:consent_add", "beneficiaries:
 # DESIGN.md §8: the owner's managers (and IOM officers) put a file under a legal hold or
 # erase it; the owner's caseworkers are refused (403).
 MANAGER_ONLY = {"beneficiaries:erase", "beneficiaries:legal_hold"}
-# Officers use the admin for the project's apps, not Django's own users, groups and tokens.
-NOT_FOR_OFFICERS = ("admin:auth_",)
+# Officers use the admin for the project's apps, not Django's own users, groups and tokens,
+# nor django-otp's devices (they reset a second factor on its own page).
+NOT_FOR_OFFICERS = ("admin:auth_", "admin:otp_")
 # Pages that need a query to show anything.
 QUERIES = {
     "reporting:drilldown": "?indicator=medical_services&start=2023-04-01&end=2023-06-30&cell=women",

@@ -101,3 +101,32 @@ def sign_in_request(address: str = "127.0.0.1") -> HttpRequest:
     request = HttpRequest()
     request.META["REMOTE_ADDR"] = address
     return request
+
+
+def verified_device(user):
+    """A confirmed second-factor device of `user` (an authenticator app made if they have
+    none), for tests that sign in with the second factor done."""
+    from django_otp import devices_for_user
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from partners import second_factor
+
+    device = next(devices_for_user(user, confirmed=True), None)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        second_factor.forget(user)
+    return device
+
+
+def give_second_factor(client, user) -> None:
+    """After a sign-in by password on `client`: the second factor given too, as the
+    verification page does (django-otp's session key), for a user who must give one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from partners import second_factor
+
+    if not second_factor.second_factor_due(user):
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session.save()

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -16,7 +17,7 @@ from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Membership, Organisation, Project
 from partners.services import membership_update, user_upsert
-from tests.partners.factories import PASSWORD, live_tokens, sign_in_request
+from tests.partners.factories import PASSWORD, give_second_factor, live_tokens, sign_in_request
 
 
 def upserted(username: str, organisation, role: str):
@@ -30,6 +31,7 @@ def upserted(username: str, organisation, role: str):
 def admin_client(username: str) -> Client:
     client = Client()
     assert client.login(request=sign_in_request(), username=username, password=PASSWORD)
+    give_second_factor(client, get_user_model().objects.get(username=username))
     return client
 
 
@@ -185,6 +187,11 @@ def test_promoting_someone_in_the_admin_gives_them_the_admin(officer_client, iom
 
     post_change(officer_client, alice.membership, organisation=iom, role=Role.IOM_OFFICER)
 
+    # An officer now: the admin waits for the second factor she has yet to enrol.
+    page = client.get(reverse("admin:index"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("partners:second_factor_enrol"))
+    give_second_factor(client, alice)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(change_url(alice.membership)).status_code == 200
     assert client.get(reverse("admin:beneficiaries_beneficiary_changelist")).status_code == 200
@@ -371,3 +378,15 @@ def test_an_officer_sets_an_organisation_s_retention_period_within_bounds(
     assert partner_a.retention_years == 10
     entry = AuditEntry.objects.filter(model="partners.organisation").latest("id")
     assert entry.changes["retention_years"] == [5, 10]
+
+
+def test_an_officer_asks_the_second_factor_of_every_member_of_an_organisation(
+    officer_client, partner_a
+):
+    post_change(officer_client, partner_a, requires_second_factor=True)
+    partner_a.refresh_from_db()
+    assert partner_a.requires_second_factor
+    entry = AuditEntry.objects.filter(
+        model="partners.organisation", object_id=str(partner_a.pk)
+    ).latest("at")
+    assert entry.changes == {"requires_second_factor": [False, True]}

@@ -21,6 +21,17 @@ class TestAddOrganisation:
         assert organisation.city.code == "oujda"
         assert Organisation.objects.count() == 1
 
+    def test_second_factor_for_every_member_only_changes_when_given(self, db):
+        partner = ("add_organisation", "ms2", "--name", "MS2", "--kind", "partner")
+        run(*partner, "--second-factor", "required")
+        assert Organisation.objects.get(slug="ms2").requires_second_factor
+        run(*partner)  # a deployment script run again keeps what was set
+        assert Organisation.objects.get(slug="ms2").requires_second_factor
+        run(*partner, "--second-factor", "optional")
+        assert not Organisation.objects.get(slug="ms2").requires_second_factor
+        with pytest.raises(CommandError, match="invalid choice"):
+            run(*partner, "--second-factor", "sometimes")
+
     def test_bad_kind(self, db):
         with pytest.raises(CommandError, match="invalid choice"):
             run("add_organisation", "x", "--name", "X", "--kind", "bank")

@@ -15,15 +15,26 @@ class Command(OperationsCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--kind", required=True, choices=OrganisationKind.values)
         parser.add_argument("--city", help="city code, e.g. oujda")
+        parser.add_argument(
+            "--second-factor",
+            choices=["required", "optional"],
+            help="ask a second factor of every member (IOM officers, managers and admin "
+            "users always give one); left as it is when not given",
+        )
 
-    def handle(self, *args, slug, name, kind, city=None, **options):
+    def handle(self, *args, slug, name, kind, city=None, second_factor=None, **options):
         city_obj = None
         if city:
             city_obj = City.objects.filter(code=city).first()
             if city_obj is None:
                 raise CommandError(f"--city: unknown city '{city}'.")
         organisation, created = organisation_upsert(
-            slug=slug, name=name, kind=kind, city=city_obj, acting_user=SYSTEM
+            slug=slug,
+            name=name,
+            kind=kind,
+            city=city_obj,
+            requires_second_factor=None if second_factor is None else second_factor == "required",
+            acting_user=SYSTEM,
         )
         verb = "created" if created else "updated"
         self.stdout.write(f"Organisation {organisation.slug} {verb}.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from web.demo.assistances import record_assistances
 from web.demo.organisations import organisations_projects_users
 from web.demo.people import register_people
 from web.demo.reference import DEMO_PASSWORD, USERS
+from web.demo.second_factor import demo_backup_codes
 from web.demo.stories import published_bilan, referrals_and_returns
 from web.demo.world import Demo
 
@@ -60,3 +62,25 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, org, role in USERS:
             self.stdout.write(f"  {username:<16} {role:<16} {org}")
+        self._print_second_factor()
+
+    def _print_second_factor(self) -> None:
+        """Fresh backup codes for the demo users who need a second factor (DEBUG only)."""
+        if not settings.DEBUG:
+            self.stdout.write(
+                "Second factor: no demo backup codes made (DEBUG is off; they are never made "
+                "in production). The officer and the manager enrol an authenticator app at "
+                "their first sign-in."
+            )
+            return
+        codes = demo_backup_codes()
+        self.stdout.write(
+            "Second factor of "
+            + " and ".join(codes)
+            + ": after the password, type one of these backup codes (each works once; "
+            "every run of `make run` prints new ones and the old ones stop working):"
+        )
+        for username, user_codes in codes.items():
+            half = len(user_codes) // 2
+            self.stdout.write(f"  {username:<16} {' '.join(user_codes[:half])}")
+            self.stdout.write(f"  {'':<16} {' '.join(user_codes[half:])}")

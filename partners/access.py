@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from partners.choices import Role
 
 _CACHE_ATTR = "_iom_actor"
@@ -28,6 +30,9 @@ class Actor:
     is_superuser: bool = False
     # A manager or an officer reset the password: the change page comes before anything else.
     must_change_password: bool = False
+    # The second factor's facts (partners.second_factor), read by the same query as the
+    # membership so that the check on every request costs nothing more; None without one.
+    second_factor: tuple[bool, bool] | None = None
 
     @property
     def has_access(self) -> bool:
@@ -100,11 +105,16 @@ def actor_for(user) -> Actor:
         return cached
     # Inside the function: partners.models imports this module for its querysets.
     from partners.models import Membership
+    from partners.second_factor import enrolled_subquery
 
     # A membership gives access while it and its organisation are both active.
     membership = (
         Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
         .only("role", "organisation_id", "must_change_password")
+        .annotate(
+            organisation_requires=F("organisation__requires_second_factor"),
+            enrolled=enrolled_subquery(),
+        )
         .first()
     )
     actor = Actor(
@@ -113,6 +123,9 @@ def actor_for(user) -> Actor:
         organisation_id=membership.organisation_id if membership else None,
         is_superuser=user.is_superuser,
         must_change_password=bool(membership and membership.must_change_password),
+        second_factor=(membership.organisation_requires, membership.enrolled)
+        if membership
+        else None,
     )
     setattr(user, _CACHE_ATTR, actor)
     return actor

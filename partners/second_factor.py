@@ -22,14 +22,13 @@ import re
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partners.access import actor_for
+from partners.access import actor_for, forget_actor
 from partners.choices import Role
-from partners.models import Organisation
 
 # Roles that always need a second factor, whatever their organisation says.
 ROLES_REQUIRING = frozenset({Role.IOM_OFFICER, Role.PARTNER_MANAGER})
@@ -44,39 +43,43 @@ def _role_requires(user) -> bool:
     return actor_for(user).role in ROLES_REQUIRING
 
 
+def enrolled_subquery(user_ref: str = "user_id"):
+    """SQL: whether the user (`user_ref`, an outer column) has a confirmed authenticator app or
+    backup codes left. partners.access reads it with the membership, at no extra query."""
+    return Exists(TOTPDevice.objects.filter(user=OuterRef(user_ref), confirmed=True)) | Exists(
+        StaticToken.objects.filter(device__user=OuterRef(user_ref), device__confirmed=True)
+    )
+
+
 def _facts(user) -> tuple[bool, bool]:
-    """(required, enrolled) for `user`, in one query, cached on the user for the request."""
+    """(required, enrolled) for `user`, cached on the user for the request: read with the
+    membership (partners.access.actor_for); one query for a user without one (a superuser)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    organisation_id = actor_for(user).organisation_id
-    organisation_requires = (
-        Exists(Organisation.objects.filter(pk=organisation_id, requires_second_factor=True))
-        if organisation_id and not _role_requires(user)
-        else Value(_role_requires(user))
-    )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            required=organisation_requires,
-            has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-            has_codes=Exists(
-                StaticToken.objects.filter(device__user=OuterRef("pk"), device__confirmed=True)
-            ),
+    actor = actor_for(user)
+    if actor.second_factor is not None:
+        organisation_requires, enrolled = actor.second_factor
+        facts = (_role_requires(user) or bool(organisation_requires), bool(enrolled))
+    else:
+        enrolled = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(enrolled=enrolled_subquery("pk"))
+            .values_list("enrolled", flat=True)
+            .first()
         )
-        .values_list("required", "has_app", "has_codes")
-        .first()
-    )
-    facts = (bool(row[0]), bool(row[1] or row[2])) if row else (False, False)
+        facts = (_role_requires(user), bool(enrolled))
     setattr(user, _CACHE_ATTR, facts)
     return facts
 
 
 def forget(user) -> None:
-    """Drop the cached facts (after an enrolment or a reset in the same request)."""
+    """Drop the cached facts (after an enrolment or a reset in the same request), and the
+    scoping facts they are read with."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    forget_actor(user)
 
 
 def second_factor_required(user) -> bool:

@@ -17,6 +17,7 @@ OFFICER_MENU = {
         "Import / export",
         "Bilans",
         "Tableau de bord",
+        "Sécurité",
         "Administration",
     ],
     "ar": [
@@ -27,6 +28,7 @@ OFFICER_MENU = {
         "الاستيراد / التصدير",
         "تقارير الحصيلة",
         "لوحة القيادة",
+        "الأمان",
         "الإدارة",
     ],
 }

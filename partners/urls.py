@@ -2,6 +2,7 @@
 password pages, the members a manager looks after, the locked sign-ins and the security
 hub that leads to them."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -67,7 +68,7 @@ urlpatterns = [
     # The second factor's members page was merged into account/users/: old links still land.
     path(
         "account/second-factor/members/",
-        RedirectView.as_view(pattern_name="partners:members", query_string=True),
+        login_required(RedirectView.as_view(pattern_name="partners:members", query_string=True)),
     ),
     path(
         "account/second-factor/members/<int:membership_id>/reset/",

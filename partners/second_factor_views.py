@@ -1,4 +1,5 @@
-"""Pages of the partners app: the second factor (enrol, verify, backup codes, reset).
+"""Pages of the partners app: the second factor (enrol, verify, backup codes, reset; the
+members whose second factor a manager or an officer resets are listed on partners:members).
 
 partners.second_factor_middleware sends whoever must give a second factor here until they
 have; partners.second_factor holds the rule and the check, partners.services the writes.
@@ -15,7 +16,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,13 +29,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners import second_factor
 from partners.access import actor_for
 from partners.choices import Role
-from partners.forms import CodeForm, MemberSearchForm
+from partners.forms import CodeForm
 from partners.models import Membership
 from partners.services import second_factor as services
 
 # The backup codes just made, kept in the session only until the page shows them once.
 _CODES_SESSION_KEY = "second_factor_new_codes"
-MEMBERS_SHOWN = 100
 
 
 def _next_url(request) -> str:
@@ -174,37 +173,6 @@ def _members_looked_after(request):
 
 
 @login_required
-def second_factor_members(request):
-    """The accounts whose second factor this officer or manager may reset."""
-    members = _members_looked_after(request).select_related("user", "organisation")
-    form = MemberSearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    if query:
-        members = members.filter(
-            Q(user__username__icontains=query)
-            | Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
-            | Q(organisation__name__icontains=query)
-        )
-    members = list(members.order_by("organisation__name", "user__username")[: MEMBERS_SHOWN + 1])
-    enrolled = set(
-        TOTPDevice.objects.filter(
-            user__in=[m.user_id for m in members], confirmed=True
-        ).values_list("user_id", flat=True)
-    ) | set(
-        StaticToken.objects.filter(
-            device__user__in=[m.user_id for m in members], device__confirmed=True
-        ).values_list("device__user_id", flat=True)
-    )
-    context = {
-        "form": form,
-        "members": [(m, m.user_id in enrolled) for m in members[:MEMBERS_SHOWN]],
-        "more": len(members) > MEMBERS_SHOWN,
-    }
-    return render(request, "partners/second_factor_members.html", context)
-
-
-@login_required
 @require_POST
 def second_factor_reset(request, membership_id: int):
     """Delete a member's second factor: they enrol again at their next step."""
@@ -215,4 +183,7 @@ def second_factor_reset(request, membership_id: int):
         _("Second facteur de %(user)s réinitialisé : il·elle l'activera de nouveau.")
         % {"user": membership.user.get_username()},
     )
-    return redirect("partners:second_factor_members")
+    # Back to the members page, on the search the manager was on.
+    query = (request.POST.get("q") or "").strip()[:100]
+    url = reverse("partners:members")
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)

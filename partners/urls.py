@@ -1,7 +1,10 @@
 """Pages of the partners app: the user's own page, their API tokens, their second factor, the
-password pages and the locked sign-ins."""
+password pages, the members a manager looks after, the locked sign-ins and the security
+hub that leads to them."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from partners import second_factor_views, views
 
@@ -36,6 +39,7 @@ urlpatterns = [
         views.member_password_reset,
         name="member_password_reset",
     ),
+    path("securite/", views.security, name="security"),
     path("comptes-bloques/", views.lockout_list, name="lockouts"),
     path("comptes-bloques/debloquer/", views.lockout_release, name="lockout_release"),
     path(
@@ -61,10 +65,10 @@ urlpatterns = [
         second_factor_views.backup_codes_renew,
         name="backup_codes_renew",
     ),
+    # The second factor's members page was merged into account/users/: old links still land.
     path(
         "account/second-factor/members/",
-        second_factor_views.second_factor_members,
-        name="second_factor_members",
+        login_required(RedirectView.as_view(pattern_name="partners:members", query_string=True)),
     ),
     path(
         "account/second-factor/members/<int:membership_id>/reset/",

@@ -25,8 +25,10 @@ from django.views.decorators.http import require_POST
 
 from core import access, clock
 from core.models import AccessEntry
+from partners import second_factor
 from partners.access import actor_for
 from partners.forms import (
+    MemberSearchForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
@@ -208,12 +210,14 @@ class PasswordResetCompleteView(_ByEmailOnly, auth_views.PasswordResetCompleteVi
 
 @login_required
 def members(request):
-    """The members whose password the user may reset: a manager's organisation, or everyone
-    for an IOM officer. Anyone else: 404."""
+    """The members the user looks after (a manager's organisation, or everyone for an IOM
+    officer), each with whether they have a second factor, and the two resets: the password
+    (its own page) and the second factor (a button). Anyone else: 404."""
     if not _manages_members(request.user):
         raise Http404
     rows = Membership.objects.visible_to(request.user).select_related("user", "organisation")
-    query = (request.GET.get("q") or "").strip()[:100]
+    form = MemberSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
         rows = rows.filter(
             Q(user__username__icontains=query)
@@ -223,7 +227,13 @@ def members(request):
         )
     rows = rows.order_by("organisation__name", "user__username")
     page = Paginator(rows, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "partners/members.html", {"page_obj": page, "query": query})
+    enrolled = second_factor.enrolled_among(m.user_id for m in page.object_list)
+    context = {
+        "page_obj": page,
+        "members": [(m, m.user_id in enrolled) for m in page.object_list],
+        "query": query,
+    }
+    return render(request, "partners/members.html", context)
 
 
 @login_required
@@ -257,6 +267,23 @@ def member_password_reset(request, membership_id: int):
         {"membership": membership, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Security: the hub of the pages above and of the audit log ------------------------------
+
+
+@login_required
+def security(request):
+    """The "Sécurité" entry of the menu, for partner managers and IOM officers: the members
+    (password and second factor resets), the locked sign-ins, and for officers the audit log
+    (web's page, linked by its URL name). Anyone else: 404."""
+    actor = require_sign_in_keeper(request)
+    context = {
+        "locks": len(sign_in_locks_visible_to(request.user)),
+        "members": Membership.objects.visible_to(request.user).count(),
+        "officer": actor.sees_everything,
+    }
+    return render(request, "partners/security.html", context)
 
 
 # --- Locked sign-ins ----------------------------------------------------------------------------

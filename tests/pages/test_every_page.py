@@ -225,15 +225,15 @@ EVERYONE = (
     "partners:second_factor_codes",
     "partners:backup_codes_renew",
 )
-# Who resets others' passwords and second factors, and unlocks them: managers (their
-# organisation) and IOM officers.
+# Who resets others' passwords and second factors, and unlocks them, from the "Sécurité"
+# hub: managers (their organisation) and IOM officers.
 MEMBER_PAGES = (
     "partners:members",
     "partners:member_password_reset",
     "partners:lockouts",
     "partners:lockout_release",
-    "partners:second_factor_members",
     "partners:second_factor_reset",
+    "partners:security",
 )
 ROLE_PAGES = {
     "partner": (
@@ -372,6 +372,7 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "partners:members",
         "partners:member_password_reset",
         "partners:lockouts",
+        "partners:security",
         "audit:list",
         "audit:export",
     } <= opened

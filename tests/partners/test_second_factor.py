@@ -50,7 +50,8 @@ PAGES = [
     reverse("reporting:dashboard"),
     reverse("bilans:list"),
     reverse("partners:second_factor"),
-    reverse("partners:second_factor_members"),
+    reverse("partners:members"),
+    reverse("partners:security"),
     reverse("admin:index"),
     "/admin/partners/organisation/",
 ]

@@ -17,7 +17,7 @@ from partners.choices import Role
 from partners.services import second_factor as services
 from tests.partners.factories import member
 
-MEMBERS = reverse("partners:second_factor_members")
+MEMBERS = reverse("partners:members")
 
 
 def reset_url(user) -> str:

@@ -160,10 +160,13 @@ def test_the_service_refuses_caseworkers_and_needs_one_target(alice, officer):
         sign_in_unlock(username="bob", acting_user=None)
 
 
-def test_officers_and_managers_reach_the_page_from_the_navigation(officer, manager_a, alice):
+def test_officers_and_managers_reach_the_page_from_the_security_entry(officer, manager_a, alice):
+    hub = reverse("partners:security")
     for user in (officer, manager_a):
-        assert f'href="{LIST}"' in signed_in(user).get(reverse("home")).content.decode()
-    assert f'href="{LIST}"' not in signed_in(alice).get(reverse("home")).content.decode()
+        client = signed_in(user)
+        assert f'href="{hub}"' in client.get(reverse("home")).content.decode()
+        assert f'href="{LIST}"' in client.get(hub).content.decode()
+    assert f'href="{hub}"' not in signed_in(alice).get(reverse("home")).content.decode()
 
 
 def test_a_get_on_the_unlock_is_refused_without_telling_other_roles_it_exists(officer, alice):

@@ -155,11 +155,14 @@ def test_a_bad_date_range_is_refused_in_place(client, officer):
     assert client.get(reverse("audit:export"), bad).status_code == 400
 
 
-def test_the_audit_page_is_linked_from_the_officers_navigation(client, officer, alice):
+def test_the_audit_page_is_linked_from_the_officers_security_page(client, officer, manager_a):
+    """The menu's "Sécurité" entry leads to the security page, which links the audit log for
+    officers only (managers have the entry for their members and locked sign-ins)."""
     client.force_login(officer)
-    assert reverse("audit:list") in client.get(reverse("home")).content.decode()
-    client.force_login(alice)
-    assert reverse("audit:list") not in client.get(reverse("home")).content.decode()
+    assert reverse("partners:security") in client.get(reverse("home")).content.decode()
+    assert reverse("audit:list") in client.get(reverse("partners:security")).content.decode()
+    client.force_login(manager_a)
+    assert reverse("audit:list") not in client.get(reverse("partners:security")).content.decode()
 
 
 def test_the_audit_page_queries_stay_bounded(

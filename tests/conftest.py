@@ -146,6 +146,20 @@ def seed_reference_data() -> None:
             importlib.import_module(migration).seed(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Every database test finds the seeded rows, whatever ran before it: a live-server or
+    transactional test that forgot `committing_db` flushes them for the tests after it."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            seed_reference_data()
+
+
 @pytest.fixture
 def committing_db(django_db_setup, django_db_blocker):
     """With `transactional_db` (or `live_server`) listed after it: a database that commits

@@ -12,7 +12,7 @@ from bilans import services as bilan_services
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
-from tests.browser.conftest import PASSWORD
+from tests.browser.test_caseworker_flow import sign_in
 
 
 @pytest.fixture
@@ -29,14 +29,6 @@ def violations(page):
         ),
     )
     return seen
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form:has(#id_username) button[type=submit]")
-    expect(page.locator("#home-q")).to_be_visible()
 
 
 def test_a_caseworkers_pages_raise_no_violation(
@@ -123,7 +115,9 @@ def test_an_officers_pages_raise_no_violation(
     assert violations == []
 
 
-def test_an_inline_script_would_be_reported(page, live_server, violations, db):
+def test_an_inline_script_would_be_reported(
+    committing_db, transactional_db, page, live_server, violations
+):
     """The listener above hears the browser's refusals: a page given an inline script by hand
     is refused, and the refusal is seen."""
     page.goto(f"{live_server.url}/accounts/login/")

@@ -13,7 +13,9 @@ from tests.browser.conftest import PASSWORD
 from tests.browser.test_caseworker_flow import sign_out
 
 
-def test_an_officer_enrols_an_app_at_the_first_sign_in(page, live_server, officer):
+def test_an_officer_enrols_an_app_at_the_first_sign_in(
+    committing_db, transactional_db, page, live_server, officer
+):
     page.set_viewport_size({"width": 390, "height": 844})
     base = live_server.url
     page.goto(f"{base}/beneficiaires/")

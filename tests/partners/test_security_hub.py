@@ -19,6 +19,8 @@ from partners.services import second_factor as services
 from tests.partners.factories import member
 from tests.security.test_lockout import fail_until_locked, form_sign_in
 
+pytestmark = pytest.mark.django_db
+
 HUB = reverse("partners:security")
 MEMBERS = reverse("partners:members")
 LOCKS = '<strong id="locks-in-force">{}</strong>'

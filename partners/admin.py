@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceAdminMixin
@@ -20,6 +24,7 @@ from partners.services import (
     membership_update,
     organisation_create,
     organisation_update,
+    password_set_in_admin,
     project_create,
     project_update,
     reference_sequence_configure,
@@ -141,3 +146,21 @@ class ClosedPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("project", "start", "end", "closed_by", "closed_at", "reopened_at")
     list_filter = ("project",)
     list_select_related = ("project", "closed_by")
+
+
+class MemberUserAdmin(UserAdmin):
+    """Django's user admin, whose password form (superusers) revokes the user's API tokens
+    and is audited, as the project's own password pages are (partners.services.passwords)."""
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                password_set_in_admin(
+                    user=self.get_object(request, unquote(id)), acting_user=request.user
+                )
+        return response
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), MemberUserAdmin)

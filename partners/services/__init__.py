@@ -24,7 +24,11 @@ from partners.services.organisations import (
     organisation_upsert,
     reference_sequence_configure,
 )
-from partners.services.passwords import password_change, password_reset_by_staff
+from partners.services.passwords import (
+    password_change,
+    password_reset_by_staff,
+    password_set_in_admin,
+)
 from partners.services.periods import period_close, period_reopen
 from partners.services.projects import (
     PROJECT_CHANGEABLE,
@@ -56,6 +60,7 @@ __all__ = [
     "organisation_upsert",
     "password_change",
     "password_reset_by_staff",
+    "password_set_in_admin",
     "period_close",
     "period_reopen",
     "project_create",

@@ -118,3 +118,18 @@ def password_reset_by_staff(*, membership: Membership, acting_user, password: st
     sign_in_unlock(username=user.get_username(), acting_user=acting_user)
     forget_actor(user)
     return password
+
+
+@transaction.atomic
+def password_set_in_admin(*, user, acting_user) -> None:
+    """What a password set on Django's admin form (superusers only) must bring, as on the
+    project's own pages: the user's API tokens revoked and the change audited. The form
+    itself saved the password and ended the user's other sessions."""
+    require_acting_user(acting_user)
+    api_tokens_revoke_all(user=user, acting_user=acting_user, reason=RevokedBecause.PASSWORD_RESET)
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.UPDATE,
+        instance=user,
+        changes={"password": RevokedBecause.PASSWORD_RESET},
+    )

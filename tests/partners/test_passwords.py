@@ -295,3 +295,19 @@ class TestResetByEmail:
         assert response["Location"] == reverse("partners:password_reset_done")
         assert mail.outbox == []
         assert "Si un compte correspond" in client.get(response["Location"]).content.decode()
+
+
+def test_a_password_set_on_the_admin_form_revokes_the_tokens_and_is_audited(client, officer, alice):
+    """Django's own user admin (superusers) follows the project's password rule."""
+    officer.is_staff = officer.is_superuser = True
+    officer.save()
+    client.force_login(officer)
+    api_token(alice)
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    response = client.post(url, {"password1": NEW, "password2": NEW, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert can_sign_in(alice, NEW)
+    assert live_tokens(alice) == 0
+    assert AuditEntry.objects.filter(
+        model="auth.user", object_id=str(alice.pk), actor=officer, changes__has_key="password"
+    ).exists()

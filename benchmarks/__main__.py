@@ -7,19 +7,16 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 BENCH_DB = "iom_bench"
 
 
 def bench_url() -> str:
     """BENCH_DATABASE_URL, else DATABASE_URL's server with the database `iom_bench`."""
-    explicit = os.environ.get("BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    from benchmarks.data import bench_database_url
+
+    return bench_database_url(BENCH_DB, "BENCH_DATABASE_URL")
 
 
 def median_time(function, runs: int = 5, warmups: int = 1) -> float:

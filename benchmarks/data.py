@@ -4,9 +4,10 @@ INSERT … SELECT generate_series (seconds, not an ORM loop)."""
 from __future__ import annotations
 
 import datetime
+import os
 import statistics
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 
@@ -15,6 +16,16 @@ BENEFICIARIES = 250_000
 ASSISTANCES = 1_000_000
 PARTNERS = 5
 PROJECTS = 4
+
+
+def bench_database_url(name: str, override: str) -> str:
+    """The environment variable `override` if set, else DATABASE_URL's server (or the local
+    one) with the database `name`: a bench never writes into the application's database."""
+    explicit = os.environ.get(override)
+    if explicit:
+        return explicit
+    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
 
 
 def ensure_database(url: str, *, rebuild: bool) -> None:

@@ -29,7 +29,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from benchmarks.data import bench_database_url, ensure_database
 
 BENCH_DB = "iom_import_bench"
 TARGET_ROWS_PER_SECOND = 5000
@@ -37,31 +39,7 @@ REFUSAL_MAX_KB = 32 * 1024
 
 
 def bench_url() -> str:
-    explicit = os.environ.get("IMPORT_BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_DB}"))
-
-
-def _recreate_database(url: str) -> None:
-    """Drop and create the bench database (its name was checked by the caller)."""
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname or None,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
+    return bench_database_url(BENCH_DB, "IMPORT_BENCH_DATABASE_URL")
 
 
 def make_csv(rows: int, *, seed: int = 7, prefix: str = "") -> bytes:
@@ -317,7 +295,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iom_cases.settings_test")
     os.environ.setdefault("DEBUG", "0")
 
-    _recreate_database(url)
+    ensure_database(url, rebuild=True)
 
     import django
 

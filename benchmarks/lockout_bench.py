@@ -26,7 +26,9 @@ import os
 import statistics
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from benchmarks.data import bench_database_url, ensure_database
 
 BENCH_DB = "iom_lockout_bench"
 USERNAME = "bench-caseworker"
@@ -36,30 +38,7 @@ ROUNDS = 10
 
 
 def bench_url() -> str:
-    explicit = os.environ.get("LOCKOUT_BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_DB}"))
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname or None,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
+    return bench_database_url(BENCH_DB, "LOCKOUT_BENCH_DATABASE_URL")
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -173,7 +152,7 @@ def main(argv=None) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iom_cases.settings_test")
     os.environ.setdefault("DEBUG", "0")
-    _recreate_database(url)
+    ensure_database(url, rebuild=True)
 
     import warnings
 

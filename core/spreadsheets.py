@@ -10,6 +10,10 @@ an exported file imports back to the same text.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+
 from core.text import plain_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,3 +35,24 @@ def unneutralise(value: str) -> str:
     if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
+
+
+def csv_lines(
+    header: Iterable, rows: Iterable[Iterable], *, cell: Callable = neutralise
+) -> Iterator[bytes]:
+    """A CSV file, streamed line by line (UTF-8 with a BOM, so Excel opens accents right),
+    each cell through `cell` (the formula guard by default)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells):
+        writer.writerow([cell(value) for value in cells])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text.encode("utf-8")
+
+    yield "\ufeff".encode()
+    yield line(header)
+    for row in rows:
+        yield line(row)

@@ -11,7 +11,6 @@ replaced, so it never counts as a delivery.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import timezone
@@ -21,6 +20,7 @@ from openpyxl import Workbook
 from assistance.importer import columns as col
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
+from core.spreadsheets import csv_lines
 from core.text import plain_text
 
 CONTENT_TYPES = {
@@ -94,20 +94,7 @@ def _cell(value) -> str:
 
 def to_csv(header, rows):
     """CSV (UTF-8 with BOM, so Excel opens accents right), streamed line by line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells):
-        writer.writerow([_cell(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text.encode("utf-8")
-
-    yield "\ufeff".encode()
-    yield line(header)
-    for row in rows:
-        yield line(row)
+    return csv_lines(header, rows, cell=_cell)
 
 
 def to_xlsx(header, rows, title: str) -> bytes:

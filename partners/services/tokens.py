@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import clock
 from core.audit import audit_log
@@ -66,9 +67,12 @@ def api_token_create(*, user, name: str = "", acting_user) -> tuple[ApiToken, st
     now = clock.now()
     if ApiToken.objects.filter(user=user).live(now).count() >= MAX_LIVE_TOKENS:
         raise ValidationError(
-            _(
+            ngettext(
+                "Vous avez déjà %(count)s jeton actif : révoquez ceux qui ne servent plus "
+                "depuis la page « Mon compte ».",
                 "Vous avez déjà %(count)s jetons actifs : révoquez ceux qui ne servent plus "
-                "depuis la page « Mon compte »."
+                "depuis la page « Mon compte ».",
+                MAX_LIVE_TOKENS,
             )
             % {"count": MAX_LIVE_TOKENS}
         )

@@ -3,8 +3,6 @@ in, filtered by user, organisation, person, action and dates; paginated; exporte
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core import access
-from core.spreadsheets import neutralise
+from core.spreadsheets import csv_lines
 from partners.permissions import require_iom_staff
 from web.audit.forms import TRAIL, AuditFilterForm
 from web.audit.selectors import access_entries, audit_entries, person_references
@@ -92,23 +90,6 @@ def _audit_row(entry) -> list:
     ]
 
 
-def _csv_lines(header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells):
-        writer.writerow([neutralise(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text.encode("utf-8")
-
-    yield "\ufeff".encode()
-    yield line(header)
-    for row in rows:
-        yield line(row)
-
-
 @login_required
 def audit_export(request):
     """The filtered list as CSV, streamed, at most EXPORT_LIMIT rows (the newest); the
@@ -137,7 +118,7 @@ def audit_export(request):
     )
     rows = (to_row(e) for e in entries[:EXPORT_LIMIT].iterator(chunk_size=2000))
     response = StreamingHttpResponse(
-        _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
     name = f"journal-{form.tab_value}-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -127,14 +127,16 @@ def _build() -> None:
                 INSERT INTO beneficiaries_beneficiary
                   (organisation_id, beneficiary_ref, first_name, last_name, sex, date_of_birth,
                    birth_year, nationality, city_id, legal_status, is_migrant, registered_on,
-                   consent, vulnerabilities, version, created_at, updated_at)
+                   consent, vulnerabilities, version, created_at, updated_at, legal_hold,
+                   legal_hold_reason, pseudonymisation_reason)
                 SELECT (%(partners)s::int[])[1 + g %% 5], 'B' || g, 'Prénom' || g, 'Nom' || g,
                        (ARRAY['F','F','F','F','M','M','M','M','M','U'])[1 + (random() * 9)::int],
                        CASE WHEN r < 0.85 THEN DATE '1950-01-01' + (random() * 26000)::int END,
                        CASE WHEN r >= 0.85 AND r < 0.95 THEN 1950 + (random() * 70)::int END,
                        (ARRAY['GN','SN','CI','CM','ML','NG','CD','MA'])[1 + (random() * 7)::int],
                        (%(cities)s::int[])[1 + (random() * (%(ncities)s - 1))::int],
-                       'unknown', random() < 0.9, DATE '2022-12-31', true, '{}', 1, now(), now()
+                       'unknown', random() < 0.9, DATE '2022-12-31', true, '{}', 1, now(), now(),
+                       false, '', ''
                 FROM (SELECT g, random() AS r FROM generate_series(0, %(n)s - 1) g) s
                 """,
                 {"partners": partner_ids, "cities": cities, "ncities": len(cities),
@@ -195,12 +197,23 @@ def time_dashboard(project, period, runs: int = 5) -> float | None:
     Membership.objects.update_or_create(
         user=officer, defaults={"organisation": iom, "role": "iom_officer"}
     )
+    # Signed in as a real officer is: second factor given (django-otp's session key), over
+    # https (production settings redirect plain http).
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=officer, name="bench", defaults={"confirmed": True}
+    )
     client = Client()
     client.force_login(officer)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     params = {"project": project.code, "start": period.start, "end": period.end}
 
     def render():
-        response = client.get(url, params)
+        response = client.get(url, params, secure=True)
         if response.status_code != 200:
             raise RuntimeError(f"dashboard answered {response.status_code}")
 

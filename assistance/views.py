@@ -43,7 +43,7 @@ LAST_ENTRY_KEY = "last_quick_entry"
 def _writable_assistance(request, assistance_id: int) -> Assistance:
     """Only the providing organisation corrects or cancels a row (404 otherwise)."""
     actor = require_case_staff(request)
-    queryset = Assistance.objects.visible_to(request.user)
+    queryset = Assistance.objects.visible_to(request.user).with_identity_withheld(request.user)
     if not actor.sees_everything:
         queryset = queryset.filter(provider_id=actor.organisation_id)
     return get_object_or_404(queryset.select_related("beneficiary", "project"), pk=assistance_id)
@@ -87,8 +87,10 @@ def subtype_options(request):
 @login_required
 def assistance_list(request):
     require_case_staff(request)
-    queryset = Assistance.objects.visible_to(request.user).select_related(
-        "beneficiary", "provider", "project", "city"
+    queryset = (
+        Assistance.objects.visible_to(request.user)
+        .with_identity_withheld(request.user)
+        .select_related("beneficiary", "provider", "project", "city")
     )
     filterset = AssistanceFilter(request.GET or None, queryset=queryset, request=request)
     _dress_assistance_filters(filterset.form)

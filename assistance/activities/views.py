@@ -95,6 +95,7 @@ def activity_detail(request, activity_id: int):
     )
     rows = (
         Assistance.objects.visible_to(request.user)
+        .with_identity_withheld(request.user)
         .filter(activity=activity)
         .select_related("beneficiary")
         .order_by("beneficiary__last_name", "beneficiary__first_name")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Category, DeclineReason, Outcome, ReferralStatus
-from beneficiaries.choices import ConsentPurpose
-from beneficiaries.models import Consent
+from assistance.identity import identity_withheld, withdrawn_for
 from core.models import TrackedModel
 from core.text import UserTextMixin, plain_text
 from partners.access import actor_for
@@ -45,21 +44,12 @@ class ReferralQuerySet(models.QuerySet):
         partner's `referral` consent, IOM's `iom_reporting`): the pages then show the
         referral without the person's identity. The organisation that owns the person
         always sees it."""
-        actor = actor_for(user)
-        if actor.sees_everything:
-            withdrawn = Consent.sharing_withdrawn(
-                ConsentPurpose.IOM_REPORTING, person="beneficiary_id"
-            )
-        else:
-            withdrawn = Q(to_organisation_id=actor.organisation_id) & Consent.sharing_withdrawn(
-                ConsentPurpose.REFERRAL, recipient_id=actor.organisation_id, person="beneficiary_id"
-            )
-        condition = ~Q(beneficiary__organisation_id=actor.organisation_id) & withdrawn
-        return self.annotate(
-            identity_withheld=Case(
-                When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
+        condition = withdrawn_for(user)
+        if not actor_for(user).sees_everything:
+            # A partner sees the referrals it sent and those it received: only the latter
+            # shared the person with it.
+            condition &= Q(to_organisation_id=actor_for(user).organisation_id)
+        return self.annotate(identity_withheld=identity_withheld(condition))
 
 
 class Referral(UserTextMixin, TrackedModel):

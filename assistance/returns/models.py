@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import ReturnDirection, ReturnStage
 from assistance.conditions import partner_scope
+from assistance.identity import identity_withheld, withdrawn_for
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin
@@ -16,6 +17,11 @@ from partners.access import actor_for
 
 
 class ReturnCaseQuerySet(models.QuerySet):
+    def with_identity_withheld(self, user):
+        """Annotate `identity_withheld`: rows about a person who withdrew sharing with the
+        viewer's organisation (assistance.identity) show no identity."""
+        return self.annotate(identity_withheld=identity_withheld(withdrawn_for(user)))
+
     def visible_to(self, user):
         actor = actor_for(user)
         if actor.sees_everything:

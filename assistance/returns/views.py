@@ -27,7 +27,11 @@ from partners.permissions import require_case_staff
 @login_required
 def return_list(request):
     require_case_staff(request)
-    rows = ReturnCase.objects.visible_to(request.user).select_related("beneficiary", "organisation")
+    rows = (
+        ReturnCase.objects.visible_to(request.user)
+        .with_identity_withheld(request.user)
+        .select_related("beneficiary", "organisation")
+    )
     stage = request.GET.get("stage", "")
     if stage in ReturnStage.values:
         rows = rows.filter(stage=stage)
@@ -63,6 +67,7 @@ def _visible_case(request, returncase_id: int) -> ReturnCase:
     require_case_staff(request)
     return get_object_or_404(
         ReturnCase.objects.visible_to(request.user)
+        .with_identity_withheld(request.user)
         .select_related("beneficiary", "organisation", "project")
         .prefetch_related(
             Prefetch(

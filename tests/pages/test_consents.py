@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from assistance.models import Referral
 from assistance.referrals.services import referral_create, referral_respond
+from assistance.returns.services import return_case_open
+from assistance.services import assistance_record
 from beneficiaries.consents.services import consent_record, consent_withdraw, live_consent
 from beneficiaries.services import beneficiary_register
 from core import clock
@@ -290,3 +292,55 @@ class TestReferralPagesWithholdTheIdentity:
         assert page.status_code == 200 and "Kadiatou" not in page.text
         client.force_login(charlie)
         assert "Kadiatou" in client.get(reverse("assistance:referral_list")).text
+
+
+class TestRowsAboutAPersonWithholdTheIdentity:
+    """Assistances, return cases: rows the viewer still sees after the person withdrew
+    sharing with them no longer carry the person's name (assistance.identity)."""
+
+    def test_iom_no_longer_reads_the_name_on_assistances_and_return_cases(
+        self, client, alice, officer, person
+    ):
+        assistance_record(
+            beneficiary=person,
+            category="medical",
+            subtype="consultation",
+            delivered_on=DAY,
+            acting_user=alice,
+        )
+        case = return_case_open(beneficiary=person, country="GN", acting_user=alice)
+        pages = [
+            reverse("assistance:list"),
+            reverse("assistance:return_list"),
+            reverse("assistance:return_detail", args=[case.pk]),
+        ]
+        client.force_login(officer)
+        assert all("Kadiatou" in client.get(url).text for url in pages)
+        consent = consent_record(
+            beneficiary=person, purpose="iom_reporting", given_on=DAY, acting_user=alice
+        )
+        consent_withdraw(consent=consent, on=DAY, acting_user=alice)
+        for url in pages:
+            page = client.get(url)
+            assert page.status_code == 200, url
+            assert "Kadiatou" not in page.text and "BARRY" not in page.text, url
+            assert "identité retirée" in page.text, url
+        client.force_login(alice)
+        assert all("Kadiatou" in client.get(url).text for url in pages)
+
+    def test_the_receiving_partner_no_longer_reads_the_name_on_its_own_assistances(
+        self, client, alice, charlie, person, partner_b
+    ):
+        shared = shared_with_charlie(person, alice, charlie, partner_b)
+        assistance_record(
+            beneficiary=person,
+            category="medical",
+            subtype="consultation",
+            delivered_on=DAY,
+            acting_user=charlie,
+        )
+        client.force_login(charlie)
+        assert "Kadiatou" in client.get(reverse("assistance:list")).text
+        consent_withdraw(consent=shared, on=clock.today(), acting_user=alice)
+        page = client.get(reverse("assistance:list")).text
+        assert "Kadiatou" not in page and "identité retirée" in page

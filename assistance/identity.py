@@ -39,3 +39,12 @@ def identity_withheld(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
+
+
+class IdentityWithheldMixin:
+    """For querysets of rows naming a person in `beneficiary` (assistances, return cases)."""
+
+    def with_identity_withheld(self, user):
+        """Annotate `identity_withheld`: rows about a person who withdrew sharing with the
+        viewer's organisation show no identity."""
+        return self.annotate(identity_withheld=identity_withheld(withdrawn_for(user)))

@@ -25,7 +25,7 @@ from assistance.choices import (
     subtype_choices,
 )
 from assistance.conditions import VALID_CATEGORY_SUBTYPE, partner_scope
-from assistance.identity import identity_withheld, withdrawn_for
+from assistance.identity import IdentityWithheldMixin
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin
@@ -39,12 +39,7 @@ FROZEN_AGE_UNKNOWN = -1
 CATEGORY_CODES = frozenset(Category.values)
 
 
-class AssistanceQuerySet(models.QuerySet):
-    def with_identity_withheld(self, user):
-        """Annotate `identity_withheld`: rows about a person who withdrew sharing with the
-        viewer's organisation (assistance.identity) show no identity."""
-        return self.annotate(identity_withheld=identity_withheld(withdrawn_for(user)))
-
+class AssistanceQuerySet(IdentityWithheldMixin, models.QuerySet):
     def visible_to(self, user):
         """IOM sees every row; a partner the rows it delivered and those of the people it
         owns; donors reach assistances only through aggregated reports."""

@@ -98,21 +98,6 @@ def has_second_factor(user) -> bool:
     return _facts(user)[1]
 
 
-def enrolled_among(user_ids) -> set[int]:
-    """Which of `user_ids` have a second factor (a confirmed app, or backup codes left): two
-    queries for a whole page of members, whatever its length."""
-    user_ids = list(user_ids)
-    return set(
-        TOTPDevice.objects.filter(user__in=user_ids, confirmed=True).values_list(
-            "user_id", flat=True
-        )
-    ) | set(
-        StaticToken.objects.filter(device__user__in=user_ids, device__confirmed=True).values_list(
-            "device__user_id", flat=True
-        )
-    )
-
-
 def second_factor_due(user) -> bool:
     """Whether `user` must give a second factor to use the application: the rule asks it of
     them, or they enrolled of their own accord."""

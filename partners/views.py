@@ -215,7 +215,11 @@ def members(request):
     (its own page) and the second factor (a button). Anyone else: 404."""
     if not _manages_members(request.user):
         raise Http404
-    rows = Membership.objects.visible_to(request.user).select_related("user", "organisation")
+    rows = (
+        Membership.objects.visible_to(request.user)
+        .select_related("user", "organisation")
+        .annotate(enrolled=second_factor.enrolled_subquery())
+    )
     form = MemberSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
@@ -227,10 +231,9 @@ def members(request):
         )
     rows = rows.order_by("organisation__name", "user__username")
     page = Paginator(rows, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    enrolled = second_factor.enrolled_among(m.user_id for m in page.object_list)
     context = {
         "page_obj": page,
-        "members": [(m, m.user_id in enrolled) for m in page.object_list],
+        "members": [(m, m.enrolled) for m in page.object_list],
         "query": query,
     }
     return render(request, "partners/members.html", context)

@@ -9,19 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import ReturnDirection, ReturnStage
 from assistance.conditions import partner_scope
-from assistance.identity import identity_withheld, withdrawn_for
+from assistance.identity import IdentityWithheldMixin
 from core.countries import validate_country_code
 from core.models import TrackedModel
 from core.text import UserTextMixin
 from partners.access import actor_for
 
 
-class ReturnCaseQuerySet(models.QuerySet):
-    def with_identity_withheld(self, user):
-        """Annotate `identity_withheld`: rows about a person who withdrew sharing with the
-        viewer's organisation (assistance.identity) show no identity."""
-        return self.annotate(identity_withheld=identity_withheld(withdrawn_for(user)))
-
+class ReturnCaseQuerySet(IdentityWithheldMixin, models.QuerySet):
     def visible_to(self, user):
         actor = actor_for(user)
         if actor.sees_everything:

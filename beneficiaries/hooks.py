@@ -27,6 +27,15 @@ case notes and documents, when it lands):
   latest record in that app (None: none), which beneficiaries.selectors.with_last_activity
   folds into the date a retention period runs from.
 
+Apps above assistance add to a person's file and to a registration:
+
+- `register_person_section(app=…, section=…)`: `section(request, person)` returns None (nothing
+  to show this viewer) or `(template_name, context)`, a block the file includes after the
+  timeline (cases: the person's cases);
+- `register_on_registered(app=…, callback=…)`: `callback(people, acting_user=…)` runs inside
+  the registration's transaction for each batch of newly registered people (cases: an
+  organisation that follows everyone it registers opens their case).
+
 Every value they derive comes from rows the viewer may see (`visible_to(user)`), never from all
 of a person's rows: a partner the person was referred to must not learn when, or whether, the
 sender assisted them. A hook asked before it is registered is a wiring error, refused loudly.
@@ -41,6 +50,9 @@ from django.core.exceptions import ImproperlyConfigured
 _hooks: dict[str, Callable] = {}
 # app label → (erase, last_activity): the apps that hold records about a person.
 _erasure: dict[str, tuple[Callable, Callable]] = {}
+# app label → a section of the person's file; app label → what a registration sets off.
+_sections: dict[str, Callable] = {}
+_on_registered: dict[str, Callable] = {}
 
 
 def register(
@@ -99,3 +111,25 @@ def erase(person_ids: list[int]) -> None:
 def last_activity_expressions() -> list:
     """The registered apps' expressions of a person's latest record in them."""
     return [last_activity() for _eraser, last_activity in _erasure_hooks()]
+
+
+def register_person_section(*, app: str, section: Callable) -> None:
+    """Add `app`'s block to the person's file (see above); registering again replaces it."""
+    _sections[app] = section
+
+
+def person_sections(request, person) -> list[tuple[str, dict]]:
+    """The blocks the apps above add to the person's file, for this viewer."""
+    blocks = (section(request, person) for section in _sections.values())
+    return [block for block in blocks if block is not None]
+
+
+def register_on_registered(*, app: str, callback: Callable) -> None:
+    """Run `callback(people, acting_user=…)` after each registration (see above)."""
+    _on_registered[app] = callback
+
+
+def registered(people: list, *, acting_user) -> None:
+    """Tell the apps above that these people were just registered (same transaction)."""
+    for callback in _on_registered.values():
+        callback(people, acting_user=acting_user)

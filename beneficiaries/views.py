@@ -96,6 +96,7 @@ def render_person_page(request, person: Beneficiary, *, status: int = 200, **for
         "can_manage_consents": can_edit and not person.merged_into_id,
         "withdraw_form": ConsentWithdrawForm(),
         **hooks.person_page(request, person, forms),
+        "person_sections": hooks.person_sections(request, person),
         **forms,
     }
     if context["can_manage_consents"] and "consent_form" not in context:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "partners",
     "beneficiaries",
     "assistance",
+    "cases",
     "reporting",
     "bilans",
     "web",  # the top: home page, navigation context, demo data

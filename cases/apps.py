@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Suivi des cas")
+
+    def ready(self):
+        # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
+        from beneficiaries import hooks
+        from cases import erasure
+        from cases.services import cases_open_on_registration
+
+        # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
+        # their cases' free text; retention runs from their latest case event too.
+        hooks.register_erasure(
+            app=self.label, erase=erasure.erase, last_activity=erasure.last_activity
+        )
+        # DESIGN.md §7: an organisation may open a case for everyone it registers.
+        hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
+        # Registered by cases.views once the pages exist: the person's cases on their file.

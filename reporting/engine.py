@@ -5,7 +5,9 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
 - `compute(scope, period, indicators=None, group_by=None)` → `{code: IndicatorResult}` (or,
   with `group_by`, `{group value: {code: IndicatorResult}}`). At most two queries: the
   active catalogue (skipped when `indicators` is given) and ONE statement computing every
-  indicator (services and persons), whatever the number of indicators.
+  indicator (services and persons), whatever the number of indicators; plus ONE statement
+  for the case indicators (`reporting.case_engine`: case openings and closures, read from
+  the case transitions, not the fact table) when any is asked for.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
 - For the drill-down (`reporting.selectors.assistances_behind`), which lists the rows behind
@@ -592,7 +594,8 @@ def compute(
     `{dimension: {group value: {code: IndicatorResult}}}`: in ONE statement when every
     indicator is a services one (sex and age only, no country/subtype breakdowns), else one
     statement per dimension.
-    Queries: ≤ 1 (catalogue) + 1 (every indicator, one statement).
+    Queries: ≤ 1 (catalogue) + 1 (every assistance indicator, one statement) + 1 (every
+    case indicator, one statement; none when none is asked for).
     """
     if indicators is None:
         indicators = Indicator.objects.active()

@@ -2,7 +2,9 @@
 closures by reason, the median days from opening to closure, their scope and their place in
 the bilan JSON."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -314,3 +316,55 @@ def test_the_catalogue_refuses_what_the_engine_cannot_count(fields, field):
     with pytest.raises(ValidationError) as caught:
         indicator.full_clean()
     assert field in caught.value.message_dict
+
+
+# --- where they are shown: the dashboard, its drill-down and exports ---------------------------
+
+
+@pytest.fixture
+def case_world(project, partner_a, person):
+    """Two people of the project with a case of partner_a closed in Q2 after 10 and 31 days."""
+    for sex, days, reason in (("F", 10, "goals_met"), ("M", 31, "lost_contact")):
+        someone = person(sex=sex, date_of_birth=D(1990, 1, 1))
+        AssistanceFactory(beneficiary=someone, project=project, delivered_on=D(2023, 4, 5))
+        opened = D(2023, 4, 1)
+        make_case(someone, partner_a, opened,
+                  ("closed", opened + datetime.timedelta(days=days), reason))  # fmt: skip
+    return project
+
+
+QUERY = {"project": "JPN-PROT", "period": "2023-Q2"}
+
+
+def test_dashboard_shows_the_case_indicators_without_drilldown_links(
+    client, officer, case_world, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        response = client.get("/rapports/", QUERY)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Personnes dont un dossier de suivi a été ouvert" in body
+    assert "Médiane : 20,5 jours" in body
+    assert "Objectifs atteints : 1" in body and "Contact perdu : 1" in body
+    assert "indicator=cases_opened_persons" not in body
+    assert "indicator=case_closure_median_days" not in body
+    assert "indicator=medical_persons" in body  # assistance indicators keep theirs
+
+
+def test_drilldown_of_a_case_indicator_is_a_bad_link(client, officer, case_world):
+    client.force_login(officer)
+    response = client.get("/rapports/assistances/", {**QUERY, "indicator": "cases_opened_persons"})
+    assert response.status_code == 400
+
+
+def test_csv_export_has_the_median_column(client, officer, case_world):
+    client.force_login(officer)
+    response = client.get("/rapports/indicateurs.csv", QUERY)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    column = rows[0].index("Médiane (jours)")
+    assert rows[1][column] == "#indicator+value+median"
+    by_code = {row[4]: row for row in rows[2:]}
+    assert by_code["case_closure_median_days"][column] == "20.5"
+    assert by_code["case_closure_median_days"][rows[0].index("Total")] == "2"
+    assert by_code["medical_persons"][column] == ""

@@ -2,7 +2,8 @@
 merges, city, population), random cases (openings, closures with reasons, reopenings, in two
 organisations and one outside the project) and random deliveries of the project, the engine
 equals a plain-Python reading of the rules of reporting/README.md ("Case indicators"), in
-every scope it cuts by; and every breakdown sums to its total."""
+every scope it cuts by; every breakdown sums to its total; and erasing random people leaves
+every figure as it was."""
 
 import datetime
 import statistics
@@ -14,7 +15,9 @@ from hypothesis.extra.django import TestCase
 
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary, age_on
+from beneficiaries.protection import beneficiary_pseudonymise
 from cases.models import Case, CaseTransition
+from partners.access import SYSTEM
 from reporting.engine import Scope, compute
 from reporting.models import AGE_SCHEMES, Indicator
 from reporting.periods import Period
@@ -120,6 +123,7 @@ people_strategy = st.lists(
             "merge": st.integers(0, 3).map(lambda n: n == 0),
             "city": st.sampled_from(CITIES),
             "migrant": st.booleans(),
+            "erase": st.booleans(),
         }
     ),
     min_size=1,
@@ -241,6 +245,7 @@ class CaseIndicatorsMatchReference(TestCase):
              "delivered_on": a.delivered_on}
             for a in deliveries
         ]  # fmt: skip
+        self.records = people
         return plain_people, plain_cases, plain_transitions, plain_deliveries
 
     def scope_of(self, name: str) -> Scope:
@@ -285,6 +290,19 @@ class CaseIndicatorsMatchReference(TestCase):
             assert sexes == got["total"] == sum(got["by_age_band"].values())
         # A person closed in the period is counted by closures at least once.
         assert results["closed"].total <= results["days"].total
+
+        # Erasing people (DESIGN.md §8) moves no figure: the ages are frozen on the
+        # transitions before the dates of birth become years.
+        erased = [
+            record
+            for spec, record in zip(people_spec, self.records, strict=True)
+            if spec["erase"] and record.merged_into_id is None
+        ]
+        for record in erased:
+            beneficiary_pseudonymise(beneficiary=record, reason="retention", acting_user=SYSTEM)
+        after = compute(scope, PERIOD, CATALOGUE)
+        for indicator in CATALOGUE:
+            assert after[indicator.code].as_json() == results[indicator.code].as_json()
 
     @staticmethod
     def _by_region(people, cases, transitions, deliveries, indicator, orgs, region_cities):

@@ -20,6 +20,7 @@ from bilans.texts import (
     hidden_count_stand_in,
     key_figure_label,
     long_date,
+    median_days_label,
     texts_for,
 )
 from cases.choices import ClosureReason
@@ -215,7 +216,7 @@ def median_text(median, t: dict, language: str, k: int = 0) -> str:
     value = f"{median:g}"
     if language != "en":
         value = value.replace(".", ",")
-    return t["median_days"] % {"days": value}
+    return median_days_label(median, value)
 
 
 def _has_data(total) -> bool:

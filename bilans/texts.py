@@ -48,7 +48,6 @@ TEXTS = {
     "services": pgettext_lazy("bilan", "services"),
     # The unit column of a median of days: its cells count the closures it is taken over.
     "days": pgettext_lazy("bilan", "clôtures"),
-    "median_days": pgettext_lazy("bilan", "médiane : %(days)s jours"),
     "median_none": pgettext_lazy("bilan", "aucune clôture sur la période"),
     "median_hidden": pgettext_lazy("bilan", "médiane masquée : moins de %(k)s clôtures"),
     "closure_reason": pgettext_lazy("bilan", "Motif de clôture"),
@@ -236,6 +235,14 @@ def key_figure_label(code: str, total: int) -> str:
     if code == "beneficiaries_reached":
         return npgettext("bilan", "personne atteinte", "personnes atteintes", total)
     return npgettext("bilan", "assistance délivrée", "assistances délivrées", total)
+
+
+def median_days_label(median: float, days: str) -> str:
+    """ "médiane : 42 jours" for a median of `median` days written `days` ("42", "0,5"); the
+    unit agrees with the whole days (French: 0,5 and 1,5 jour)."""
+    return npgettext(
+        "bilan", "médiane : %(days)s jour", "médiane : %(days)s jours", int(median)
+    ) % {"days": days}
 
 
 def age_band_label(band: str) -> str:

@@ -44,7 +44,7 @@ def _median_text(result) -> str:
     """ "Médiane : 42 jours" (a median of halves keeps its decimal: "42,5 jours")."""
     if result.median is None:
         return _("Médiane : aucune clôture sur la période")
-    return ngettext("Médiane : %(days)s jour", "Médiane : %(days)s jours", round(result.median)) % {
+    return ngettext("Médiane : %(days)s jour", "Médiane : %(days)s jours", int(result.median)) % {
         "days": floatformat(result.median, -1)
     }
 

@@ -110,4 +110,5 @@ def test_a_hidden_or_missing_median_reads_as_such(project, cases):
     t = texts_for("fr")
     assert median_text(None, t, "fr") == "aucune clôture sur la période"
     assert median_text(42.5, t, "fr") == "médiane : 42,5 jours"
+    assert median_text(1.5, t, "fr") == "médiane : 1,5 jour"
     assert "42.5" in median_text(42.5, texts_for("en"), "en")

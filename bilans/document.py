@@ -376,6 +376,9 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
                 )
             )
 
+    # How cases are counted, only in a bilan that has case indicators (snapshots frozen
+    # before them keep their methodology).
+    with_cases = any(meta.get(code, {}).get("family") == "cases" for code in indicators)
     methodology = [
         t[key]
         for key in (
@@ -386,8 +389,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
             "method_unknown",
             "method_bands",
             "method_countries",
-            "method_cases",
-            "method_cases_project",
+            *(("method_cases", "method_cases_project") if with_cases else ()),
             "method_freeze",
         )
     ]

@@ -112,3 +112,24 @@ def test_a_hidden_or_missing_median_reads_as_such(project, cases):
     assert median_text(42.5, t, "fr") == "médiane : 42,5 jours"
     assert median_text(1.5, t, "fr") == "médiane : 1,5 jour"
     assert "42.5" in median_text(42.5, texts_for("en"), "en")
+
+
+def test_the_methodology_speaks_of_cases_only_when_the_bilan_has_case_indicators(
+    project, cases, exact_figures
+):
+    t = texts_for("fr")
+    doc = document(project, "fr")
+    assert t["method_cases"] in doc.methodology and t["method_cases_project"] in doc.methodology
+    figures = freeze_figures(project, Q2)
+    for code in ("cases_opened_persons", "cases_closed_persons", "case_closure_median_days"):
+        del figures["indicators"][code]
+    older = build_document(
+        figures=figures,
+        context=document_context(project, organisation=None, language="fr"),
+        language="fr",
+        version=1,
+        checksum=figures_checksum(figures),
+        generated_at=timezone.now(),
+    )
+    assert t["method_cases"] not in older.methodology
+    assert not any(s.key == "cases" for s in older.sections)

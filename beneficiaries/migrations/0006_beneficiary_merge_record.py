@@ -6,32 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('beneficiaries', '0005_consent_ledger_from_flags'),
+        ("beneficiaries", "0005_consent_ledger_from_flags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BeneficiaryMerge',
+            name="BeneficiaryMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('merged_at', models.DateTimeField(verbose_name='fusionnée le')),
-                ('moved', models.JSONField(blank=True, default=dict, verbose_name='lignes déplacées')),
-                ('kept_before', models.JSONField(default=dict, verbose_name='fiche conservée avant la fusion')),
-                ('kept_after', models.JSONField(blank=True, default=dict, verbose_name='valeurs retenues')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='annulée le')),
-                ('duplicate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_as_duplicate', to='beneficiaries.beneficiary', verbose_name='doublon')),
-                ('keep', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_as_keep', to='beneficiaries.beneficiary', verbose_name='fiche conservée')),
-                ('merged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fusionnée par')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='annulée par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("merged_at", models.DateTimeField(verbose_name="fusionnée le")),
+                (
+                    "moved",
+                    models.JSONField(blank=True, default=dict, verbose_name="lignes déplacées"),
+                ),
+                (
+                    "kept_before",
+                    models.JSONField(default=dict, verbose_name="fiche conservée avant la fusion"),
+                ),
+                (
+                    "kept_after",
+                    models.JSONField(blank=True, default=dict, verbose_name="valeurs retenues"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="annulée le"),
+                ),
+                (
+                    "duplicate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_as_duplicate",
+                        to="beneficiaries.beneficiary",
+                        verbose_name="doublon",
+                    ),
+                ),
+                (
+                    "keep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_as_keep",
+                        to="beneficiaries.beneficiary",
+                        verbose_name="fiche conservée",
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="fusionnée par",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="annulée par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fusion de fiches',
-                'verbose_name_plural': 'fusions de fiches',
-                'ordering': ['-merged_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('duplicate', models.F('keep')), _negated=True), name='beneficiary_merge_two_records'), models.UniqueConstraint(condition=models.Q(('undone_at__isnull', True)), fields=('duplicate',), name='beneficiary_merge_one_live_per_duplicate')],
+                "verbose_name": "fusion de fiches",
+                "verbose_name_plural": "fusions de fiches",
+                "ordering": ["-merged_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("duplicate", models.F("keep")), _negated=True),
+                        name="beneficiary_merge_two_records",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("undone_at__isnull", True)),
+                        fields=("duplicate",),
+                        name="beneficiary_merge_one_live_per_duplicate",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_append_only_audit_and_access_log'),
+        ("core", "0008_append_only_audit_and_access_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('create', 'Création'), ('update', 'Modification'), ('delete', 'Suppression'), ('merge', 'Fusion'), ('unmerge', 'Annulation de fusion'), ('cancel', 'Annulation'), ('access', 'Accès accordé'), ('unlock', 'Déblocage de connexion'), ('erase', 'Effacement des données personnelles'), ('legal_hold', 'Gel légal')], max_length=16, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Création"),
+                    ("update", "Modification"),
+                    ("delete", "Suppression"),
+                    ("merge", "Fusion"),
+                    ("unmerge", "Annulation de fusion"),
+                    ("cancel", "Annulation"),
+                    ("access", "Accès accordé"),
+                    ("unlock", "Déblocage de connexion"),
+                    ("erase", "Effacement des données personnelles"),
+                    ("legal_hold", "Gel légal"),
+                ],
+                max_length=16,
+                verbose_name="action",
+            ),
         ),
     ]

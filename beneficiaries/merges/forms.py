@@ -86,6 +86,9 @@ class MergeForm(forms.Form):
                     label=_label(name),
                     choices=[(str(keep.pk), keep_value), (str(duplicate.pk), duplicate_value)],
                     coerce=int,
+                    # Not sent (no browser omits a checked radio button): the kept record's.
+                    required=False,
+                    empty_value=keep.pk,
                     initial=str(keep.pk),
                     widget=forms.RadioSelect,
                 )

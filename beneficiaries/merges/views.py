@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from beneficiaries.merges.forms import MergeForm, MergeSearchForm
 from beneficiaries.merges.selectors import merge_candidates, merge_search, merges_visible
@@ -167,13 +166,14 @@ def merge_list(request):
 
 
 @login_required
-@require_POST
 def merge_undo(request, beneficiarymerge_id: int):
-    """Undo a merge (IOM officers; 404 for anyone else, as for IOM's other tools)."""
+    """Undo a merge (POST; IOM officers, 404 for anyone else, as for IOM's other tools)."""
     require_iom_staff(request)
     merge = get_object_or_404(
         BeneficiaryMerge.objects.visible_to(request.user), pk=beneficiarymerge_id
     )
+    if request.method != "POST":
+        return redirect("beneficiaries:merge_list")
     try:
         beneficiary_merge_undo(merge=merge, acting_user=request.user)
     except ValidationError as error:

@@ -258,3 +258,18 @@ def test_anonymous_undo_is_sent_to_sign_in(client, merge, duplicate):
     response = undo(client, merge)
     assert response.status_code == 302 and "login" in response.url
     assert merged(duplicate)
+
+
+def test_the_list_of_merges_reads_in_a_fixed_number_of_queries(
+    client, officer, manager_a, partner_a, django_assert_max_num_queries
+):
+    for n in range(4):
+        twins = [
+            BeneficiaryFactory(organisation=partner_a, beneficiary_ref=f"T-{n}-{i}") for i in (1, 2)
+        ]
+        beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=manager_a)
+    client.force_login(officer)
+    client.get(reverse("beneficiaries:merge_list"))  # the session's first-request work
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("beneficiaries:merge_list")).content.decode()
+    assert page.count("Annuler la fusion") == 4

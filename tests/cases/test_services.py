@@ -190,3 +190,28 @@ def test_a_manager_of_the_organisation_may_hold_a_case(person, alice, partner_a)
     chief = member(partner_a, Role.PARTNER_MANAGER, username="chef")
     case = services.case_open(beneficiary=person, acting_user=alice, assigned_to=chief)
     assert case.assigned_to == chief
+
+
+def test_an_orphan_document_file_is_purged_after_a_day_and_a_named_one_stays(case, alice):
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.services.confidential import DOCUMENTS_PREFIX, documents_purge_orphans
+    from core import protected_files
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    kept = services.document_upload(
+        case=case,
+        kind="consent_form",
+        uploaded_file=SimpleUploadedFile("c.pdf", pdf),
+        acting_user=alice,
+    )
+    orphan = protected_files.store(pdf, prefix=DOCUMENTS_PREFIX)
+    assert documents_purge_orphans() == 0  # too young: an upload may still be committing
+    old = clock.now().timestamp() - 2 * 86400
+    for name in (orphan, kept.stored_name):
+        os.utime(protected_files.root() / name, (old, old))
+    assert documents_purge_orphans() == 1
+    assert not protected_files.exists(orphan)
+    assert protected_files.read(kept.stored_name) == pdf

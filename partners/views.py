@@ -22,7 +22,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from core import access, clock
@@ -299,6 +299,7 @@ def _back_to_members(request):
 
 @login_required
 @never_cache
+@sensitive_variables("password")
 def member_invite_view(request):
     """Invite a user: a partner manager into their own organisation (a caseworker or a
     manager), an IOM officer into any. The temporary password is shown on this answer only.

@@ -159,7 +159,10 @@ class TestInvite:
         assert response.status_code == 400 and response.context["form"].errors["role"]
         assert not User.objects.filter(username="eve").exists()
 
-    def test_an_officer_chooses_the_organisation(self, officer):
+    def test_an_officer_chooses_the_organisation(self, officer, partner_a, donor):
+        form = as_(officer).get(INVITE).context["form"]
+        assert {partner_a, donor} <= set(form.fields["organisation"].queryset)
+        assert len(form.fields["role"].choices) == len(Role.choices)
         assert invite(officer).status_code == 400  # none given
         assert not User.objects.filter(username="dina").exists()
 
@@ -279,7 +282,11 @@ class TestDeactivate:
     def test_an_officer_withdraws_anyones_access_but_a_superusers(self, officer, charlie, iom):
         client = as_(officer)
         assert client.post(deactivate_url(charlie)).status_code == 302
-        assert not is_active(charlie)
+        assert not is_active(charlie) and not can_sign_in("charlie", PASSWORD)
+        page = client.get(deactivate_url(charlie)).content.decode()
+        assert "déjà retiré" in page and reactivate_url(charlie) in page
+        assert client.post(reactivate_url(charlie)).status_code == 302
+        assert is_active(charlie) and can_sign_in("charlie", PASSWORD)
         root = member(iom, Role.IOM_OFFICER, username="root")
         User.objects.filter(pk=root.pk).update(is_superuser=True)
         assert client.post(deactivate_url(root)).status_code == 403

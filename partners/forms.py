@@ -128,7 +128,11 @@ class MemberInviteForm(AccessibleFormMixin, forms.Form):
         self.fields["role"].initial = Role.CASEWORKER
         # A partner manager's organisation is their own: nothing to choose.
         self.own_organisation = None if sees_everything(user) else organisations.first()
-        if self.own_organisation is not None:
+        if self.own_organisation is None:
+            self.fields["organisation"].error_messages["invalid_choice"] = _(
+                "Choisissez une organisation active de la liste."
+            )
+        else:
             field = self.fields["organisation"]
             field.widget = forms.HiddenInput()
             field.required = False

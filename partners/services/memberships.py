@@ -188,9 +188,11 @@ def member_invite(
     if not roles:
         raise PermissionDenied(_("Réservé aux responsables partenaires et aux chargé·es OIM."))
     if not invitable_organisations(acting_user).filter(pk=organisation.pk).exists():
-        raise ValidationError(
-            {"organisation": _("Vous ne pouvez inviter que dans votre organisation.")}
-        )
+        if Role.IOM_OFFICER in roles:
+            message = _("Choisissez une organisation active de la liste.")
+        else:
+            message = _("Vous ne pouvez inviter que dans votre organisation.")
+        raise ValidationError({"organisation": message})
     if role not in roles:
         raise ValidationError(
             {"role": _("Vous ne pouvez pas donner ce rôle : choisissez-en un de la liste.")}

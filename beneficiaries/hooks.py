@@ -29,7 +29,7 @@ case notes and documents, when it lands):
 
 And for a merge of duplicates (beneficiaries.merges), each app holding rows about a person
 registers with `register_merge()` (assistance: its assistances, referrals and return cases;
-the cases app, its cases, when it lands), under a name of its own (`app`):
+cases: its cases), under a name of its own (`app`):
 
 - `move(duplicate, keep) -> list[int]`: inside the merge's transaction, move that app's rows of
   `duplicate` to `keep`; return their ids (stored in the merge record under `app`, so the
@@ -39,6 +39,15 @@ the cases app, its cases, when it lands), under a name of its own (`app`):
 - `undo_refusal(person_ids) -> str | None` (optional): why the merge of these records can no
   longer be undone (assistance: a delivered assistance of theirs lies in a closed period, whose
   figures must not move), None when it can.
+
+Apps above assistance add to a person's file and to a registration:
+
+- `register_person_section(app=…, section=…)`: `section(request, person)` returns None (nothing
+  to show this viewer) or `(template_name, context)`, a block the file includes after the
+  timeline (cases: the person's cases);
+- `register_on_registered(app=…, callback=…)`: `callback(people, acting_user=…)` runs inside
+  the registration's transaction for each batch of newly registered people (cases: an
+  organisation that follows everyone it registers opens their case).
 
 Every value they derive comes from rows the viewer may see (`visible_to(user)`), never from all
 of a person's rows: a partner the person was referred to must not learn when, or whether, the
@@ -56,6 +65,9 @@ _hooks: dict[str, Callable] = {}
 _erasure: dict[str, tuple[Callable, Callable]] = {}
 # name → (move, restore, undo_refusal or None): the rows that follow a person's merge.
 _merge: dict[str, tuple[Callable, Callable, Callable | None]] = {}
+# app label → a section of the person's file; app label → what a registration sets off.
+_sections: dict[str, Callable] = {}
+_on_registered: dict[str, Callable] = {}
 
 
 def register(
@@ -153,3 +165,25 @@ def merge_undo_refusal(person_ids: list[int]) -> str | None:
         if reason:
             return reason
     return None
+
+
+def register_person_section(*, app: str, section: Callable) -> None:
+    """Add `app`'s block to the person's file (see above); registering again replaces it."""
+    _sections[app] = section
+
+
+def person_sections(request, person) -> list[tuple[str, dict]]:
+    """The blocks the apps above add to the person's file, for this viewer."""
+    blocks = (section(request, person) for section in _sections.values())
+    return [block for block in blocks if block is not None]
+
+
+def register_on_registered(*, app: str, callback: Callable) -> None:
+    """Run `callback(people, acting_user=…)` after each registration (see above)."""
+    _on_registered[app] = callback
+
+
+def registered(people: list, *, acting_user) -> None:
+    """Tell the apps above that these people were just registered (same transaction)."""
+    for callback in _on_registered.values():
+        callback(people, acting_user=acting_user)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from beneficiaries import hooks
 from beneficiaries.choices import ConsentPurpose
 from beneficiaries.consents.services import mirror_services_consent, user_or_none
 
@@ -73,6 +74,7 @@ def beneficiary_register(*, acting_user, organisation=None, **fields) -> Benefic
         beneficiary.beneficiary_ref = _allocate_reference(organisation_id, acting_user)
     audit_create(actor=acting_user, instance=beneficiary)
     mirror_services_consent(beneficiary, acting_user)
+    hooks.registered([beneficiary], acting_user=acting_user)
     return beneficiary
 
 
@@ -158,6 +160,7 @@ def beneficiary_register_many(
         batch_size=2000,
     )
     audit_log_many(actor=acting_user, action=AuditEntry.Action.CREATE, instances=consents)
+    hooks.registered(created, acting_user=acting_user)
     return created
 
 

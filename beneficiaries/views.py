@@ -100,6 +100,7 @@ def render_person_page(request, person: Beneficiary, *, status: int = 200, **for
         "merges": merges_of(user=request.user, person=person),
         "withdraw_form": ConsentWithdrawForm(),
         **hooks.person_page(request, person, forms),
+        "person_sections": hooks.person_sections(request, person),
         **forms,
     }
     if context["can_manage_consents"] and "consent_form" not in context:

@@ -143,6 +143,9 @@ class CaseSerializer(serializers.ModelSerializer):
     """A case as the API shows it: no note and no document, ever."""
 
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    closure_reason = serializers.ChoiceField(
+        choices=ClosureReason.choices, allow_blank=True, read_only=True
+    )
     goals = GoalSerializer(many=True, read_only=True)
     latest_assessment = LatestAssessmentField()
 

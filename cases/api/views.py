@@ -473,6 +473,10 @@ class FollowUpViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModel
 
 
 @extend_schema_view(
+    list=extend_schema(
+        summary="Les objectifs des dossiers visibles",
+        responses={200: GoalSerializer(many=True), **errors(401, 403, 404)},
+    ),
     retrieve=extend_schema(
         summary="Lire un objectif", responses={200: GoalSerializer, **errors(401, 403, 404)}
     ),
@@ -524,6 +528,10 @@ class GoalViewSet(ScopedViewSet, mixins.RetrieveModelMixin):
 
 
 @extend_schema_view(
+    list=extend_schema(
+        summary="Les documents des dossiers de votre organisation (leurs métadonnées)",
+        responses={200: DocumentSerializer(many=True), **errors(401, 403, 404)},
+    ),
     retrieve=extend_schema(
         summary="Lire les métadonnées d'un document (son organisation seule)",
         responses={200: DocumentSerializer, **errors(401, 403, 404)},

@@ -48,13 +48,11 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def caseworker_token(alice, partner_a, project, settings, tmp_path):
+def caseworker_token(alice, partner_a, project):
     # A few records so that list, detail and filters have something to answer with.
     person = BeneficiaryFactory(organisation=partner_a)
     AssistanceFactory(beneficiary=person, project=project)
-    # A case with its plan, a follow-up and a note; documents a generated request uploads go
-    # to a folder of the test.
-    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
+    # A case with its plan, a follow-up and a note.
     case = case_open(beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 3, 1))
     goal_add(case=case, acting_user=alice, title="Objectif", services=["medical"])
     followup_add(case=case, acting_user=alice, due_on=case.opened_on, action="Appeler")

@@ -270,12 +270,6 @@ def _case_parts_of(organisation) -> dict:
     }
 
 
-@pytest.fixture(autouse=True)
-def _protected_files(settings, tmp_path):
-    """The case documents of these tests are stored in a folder of the test."""
-    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
-
-
 def fingerprint(world) -> dict:
     """Everything of partner A that no outsider may change."""
     a = world["partner_a"]

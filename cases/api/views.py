@@ -353,8 +353,9 @@ class CaseViewSet(
         def handler():
             fields = self.input(NoteInputSerializer)
             note = note_add(case=case, acting_user=request.user, **fields)
-            # The writer's own words come back: no read of anything stored to log.
-            context = {**self.get_serializer_context(), "note_texts": {note.pk: fields["body"]}}
+            # The writer's own words come back as stored (cleaned): not a read to log.
+            texts = {note.pk: crypto.decrypt_text(note.body_encrypted)}
+            context = {**self.get_serializer_context(), "note_texts": texts}
             body = NoteSerializer(note, context=context).data
             return Response(body, status=status.HTTP_201_CREATED)
 

@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         from beneficiaries import hooks
         from cases import erasure
         from cases.services import cases_open_on_registration
+        from core import crypto, protected_files
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
         # their cases' free text; retention runs from their latest case event too.
@@ -19,4 +20,7 @@ class CasesConfig(AppConfig):
         )
         # DESIGN.md §7: an organisation may open a case for everyone it registers.
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
-        # Registered by cases.views once the pages exist: the person's cases on their file.
+        # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
+        crypto.register_encrypted_field("cases.casenote", "body_encrypted")
+        crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")
+        protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")

@@ -28,6 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from cases.access import record_document_read, record_note_read
 from cases.api.filters import CaseFilter, FollowUpFilter
 from cases.api.serializers import (
     AssessmentInputSerializer,
@@ -65,7 +66,7 @@ from cases.services import (
     goal_update,
     note_add,
 )
-from core import access, crypto
+from core import crypto
 from core.api.concurrency import IF_MATCH_PARAMETER
 from core.api.idempotency import IDEMPOTENCY_PARAMETER
 from core.api.schema import conflict_serializer, errors
@@ -332,19 +333,12 @@ class CaseViewSet(
             notes = (
                 CaseNote.objects.visible_to(request.user)
                 .filter(case=case)
-                .select_related("created_by")
+                .select_related("case", "created_by")
                 .order_by("-written_on", "-pk")
             )
             page = self.paginate_queryset(notes)
             texts = {note.pk: crypto.decrypt_text(note.body_encrypted) for note in page}
-            access.record(
-                request,
-                access.Action.VIEW_NOTE,
-                instance=case,
-                kind="case_notes",
-                row_count=len(page),
-                details={"notes": sorted(texts)},
-            )
+            record_note_read(request, list(page))
             data = NoteSerializer(
                 page, many=True, context={**self.get_serializer_context(), "note_texts": texts}
             ).data
@@ -542,7 +536,7 @@ class DocumentViewSet(ScopedViewSet, mixins.RetrieveModelMixin):
     """Documents of the user's organisation's cases (`CaseDocument.objects.visible_to`)."""
 
     model = CaseDocument
-    select_related = ("created_by",)
+    select_related = ("case", "created_by")
     output_serializer_class = DocumentSerializer
     filter_backends: list = []
 
@@ -557,7 +551,7 @@ class DocumentViewSet(ScopedViewSet, mixins.RetrieveModelMixin):
     def download(self, request, pk=None):
         document = self.get_object()
         data, content_type, filename = document_read(document=document, user=request.user)
-        access.record(request, access.Action.VIEW_DOCUMENT, instance=document)
+        record_document_read(request, document)
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"

@@ -48,14 +48,15 @@ def test_a_note_is_written_encrypted_and_read_back_by_colleagues(api, alice, bob
     read = api(bob).get(_notes(case))
     assert read.status_code == 200
     assert [n["body"] for n in read.json()["results"]] == ["Elle craint son ancien passeur."]
+    # Logged against the person's file, so "who viewed this file" lists it.
     [entry] = AccessEntry.objects.filter(action=AccessEntry.Action.VIEW_NOTE)
     assert (entry.user, entry.channel, entry.model, entry.object_id) == (
         bob,
         "api",
-        "cases.case",
-        str(case.pk),
+        "beneficiaries.beneficiary",
+        str(case.beneficiary_id),
     )
-    assert (entry.row_count, entry.details) == (1, {"notes": [stored.pk]})
+    assert entry.details == {"case": case.pk, "notes": [stored.pk]}
 
 
 def test_an_empty_note_is_refused(api, alice, case):
@@ -165,9 +166,10 @@ def test_a_download_is_an_attachment_and_is_logged(api, alice, bob, case):
     assert (entry.user, entry.channel, entry.model, entry.object_id) == (
         bob,
         "api",
-        "cases.casedocument",
-        str(created["id"]),
+        "beneficiaries.beneficiary",
+        str(case.beneficiary_id),
     )
+    assert entry.details == {"case": case.pk, "document": created["id"]}
 
 
 @pytest.mark.parametrize(
@@ -194,3 +196,15 @@ def test_documents_are_the_owning_organisations_alone(api, alice, case, request,
     assert _upload(client, case, PDF).status_code == status
     assert CaseDocument.objects.count() == 1
     assert not AccessEntry.objects.filter(action=AccessEntry.Action.VIEW_DOCUMENT).exists()
+
+
+def test_reading_notes_costs_a_bounded_number_of_queries(
+    api, alice, case, django_assert_max_num_queries
+):
+    for n in range(15):
+        note_add(case=case, body=f"Note {n}", acting_user=alice)
+    client = api(alice)
+    with django_assert_max_num_queries(10):
+        response = client.get(_notes(case))
+    assert len(response.json()["results"]) == 15
+    assert AccessEntry.objects.filter(action=AccessEntry.Action.VIEW_NOTE).count() == 1

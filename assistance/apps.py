@@ -22,3 +22,11 @@ class AssistanceConfig(AppConfig):
         hooks.register_erasure(
             app=self.label, erase=erasure.erase, last_activity=erasure.last_activity
         )
+        # Hook (core.digest): referrals awaiting an answer, in the morning digest of the
+        # receiving partner's staff and of their sender.
+        from assistance.referrals import digest as referral_digest
+        from core import digest
+
+        digest.register(
+            "referrals", collect=referral_digest.collect, describe=referral_digest.describe
+        )

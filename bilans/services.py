@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bilans.document import figures_checksum
-from bilans.models import BilanSnapshot, Notification, SnapshotStatus, TaskState
+from bilans.models import BilanSnapshot, SnapshotStatus, TaskState
 from bilans.rendering import document_context, freeze_figures, render_files
 from bilans.selectors import next_version
 from core import clock
 from core.audit import audit_log
 from core.models import AuditEntry
+from core.notifications import notify
 from partners.access import SYSTEM, require_acting_user
 from partners.choices import Role
 from partners.models import Project
@@ -334,23 +335,8 @@ def _notify_officers(*, key: str, message: str, link: str = "") -> None:
         membership__role=Role.IOM_OFFICER,
         membership__is_active=True,
     )
-    existing = set(
-        Notification.objects.filter(key=key, user__in=officers).values_list("user_id", flat=True)
-    )
-    Notification.objects.bulk_create(
-        [
-            Notification(user=user, key=key, message=message, link=link)
-            for user in officers
-            if user.pk not in existing
-        ]
-    )
-
-
-def notification_read(*, notification: Notification, acting_user) -> None:
-    """Mark one of the user's notices read."""
-    Notification.objects.visible_to(acting_user).filter(pk=notification.pk).update(
-        read_at=clock.now()
-    )
+    for officer in officers:
+        notify(user=officer, key=key, message=message, link=link)
 
 
 __all__ = [
@@ -360,5 +346,4 @@ __all__ = [
     "bilan_publish",
     "bilan_request",
     "bilan_schedule_quarterly",
-    "notification_read",
 ]

@@ -165,6 +165,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "beneficiaries.tasks.apply_retention",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Issue 14: each user's digest of what is due today and overdue (core.digest), in the
+    # morning of Casablanca (CELERY_TIMEZONE).
+    "core-morning-digest": {
+        "task": "core.tasks.send_morning_digest",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
@@ -215,6 +221,10 @@ if env.get_str("RETENTION_MAX_SECONDS") and RETENTION_MAX_SECONDS + 120 >= _VISI
         f"limit) must stay below CELERY_VISIBILITY_TIMEOUT ({_VISIBILITY_TIMEOUT} s): Redis "
         "would hand a retention run still going to a second worker."
     )
+
+# --- Referrals (issue 14): the receiving partner answers within this many working days
+# (Monday to Friday) of the referral, unless the sender picks a date; later, it is overdue.
+REFERRAL_RESPONSE_WORKING_DAYS = env.get_int("REFERRAL_RESPONSE_WORKING_DAYS", 5, minimum=1)
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -14,6 +14,7 @@ from partners.services.lockouts import sign_in_unlock
 from partners.services.memberships import (
     MEMBERSHIP_EDITABLE,
     membership_create,
+    membership_set_language,
     membership_update,
     user_upsert,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "api_token_revoke",
     "api_tokens_revoke_all",
     "membership_create",
+    "membership_set_language",
     "membership_update",
     "organisation_create",
     "organisation_update",

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bilans import services
 from bilans.document import figures_checksum
-from bilans.models import BilanSnapshot, Notification, SnapshotStatus, TaskState
+from bilans.models import BilanSnapshot, SnapshotStatus, TaskState
 from bilans.tasks import generate_bilan, schedule_quarterly_drafts
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from iom_cases.celery import app
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
@@ -165,8 +165,8 @@ def test_a_partner_cut_must_be_a_partner_of_the_project(officer, project, media)
 def test_the_nightly_fact_check_tells_officers_once_when_figures_drift(officer, known_data):
     from django.db import connection
 
-    from bilans.models import Notification
     from bilans.tasks import check_reporting_facts
+    from core.models import Notification
 
     entry = django_settings.CELERY_BEAT_SCHEDULE["reporting-facts-check"]
     assert entry["task"] == check_reporting_facts.name

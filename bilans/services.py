@@ -13,6 +13,7 @@ import datetime
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,7 +32,7 @@ from bilans.selectors import next_version
 from core import clock
 from core.audit import audit_log
 from core.models import AuditEntry
-from core.notifications import notify
+from core.notifications import languages_of, notify
 from partners.access import SYSTEM, require_acting_user
 from partners.choices import Role
 from partners.models import Project
@@ -292,14 +294,16 @@ def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[Bila
         if drafts:
             _notify_officers(
                 key=f"quarterly-drafts:{label}",
-                message=ngettext(
-                    "Le bilan du trimestre %(quarter)s est en préparation pour %(counter)s "
-                    "projet : relisez-le puis publiez-le.",
-                    "Les bilans du trimestre %(quarter)s sont en préparation pour %(counter)s "
-                    "projets : relisez-les puis publiez-les.",
-                    len(drafts),
-                )
-                % {"quarter": label, "counter": len(drafts)},
+                message=lambda: (
+                    ngettext(
+                        "Le bilan du trimestre %(quarter)s est en préparation pour %(counter)s "
+                        "projet : relisez-le puis publiez-le.",
+                        "Les bilans du trimestre %(quarter)s sont en préparation pour %(counter)s "
+                        "projets : relisez-les puis publiez-les.",
+                        len(drafts),
+                    )
+                    % {"quarter": label, "counter": len(drafts)}
+                ),
                 link=reverse("bilans:list"),
             )
     return drafts
@@ -319,24 +323,33 @@ def bilan_check_facts() -> bool:
     )
     _notify_officers(
         key=f"facts-drift:{clock.today().isoformat()}",
-        message=_(
-            "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
-            "(%(missing)s, %(unexpected)s). Ne publiez aucun bilan avant que l'équipe technique "
-            "ait lancé « manage.py reporting_facts --rebuild »."
-        )
-        % drift.described(),
+        message=lambda: (
+            _(
+                "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
+                "(%(missing)s, %(unexpected)s). Ne publiez aucun bilan avant que l'équipe "
+                "technique ait lancé « manage.py reporting_facts --rebuild »."
+            )
+            % drift.described()
+        ),
     )
     return False
 
 
-def _notify_officers(*, key: str, message: str, link: str = "") -> None:
-    officers = get_user_model().objects.filter(
-        is_active=True,
-        membership__role=Role.IOM_OFFICER,
-        membership__is_active=True,
+def _notify_officers(*, key: str, message: Callable[[], str], link: str = "") -> None:
+    """Tell every active IOM officer, once per key, each in their own language (`message`
+    is called under it)."""
+    officers = list(
+        get_user_model().objects.filter(
+            is_active=True,
+            membership__role=Role.IOM_OFFICER,
+            membership__is_active=True,
+        )
     )
+    languages = languages_of([officer.pk for officer in officers])
     for officer in officers:
-        notify(user=officer, key=key, message=message, link=link)
+        with translation.override(languages[officer.pk]):
+            text = message()
+        notify(user=officer, key=key, message=text, link=link)
 
 
 __all__ = [

@@ -11,9 +11,8 @@ in their AppConfig.ready() (the cases app its follow-ups, assistance its referra
 - `describe(item)` gives the item's line, e.g. "2 suivis en retard"; it is called under
   `translation.override(<the user's language>)`, so a plain `gettext`/`ngettext` speaks it.
 
-Where a user's language is kept, core does not know either: partners registers
-`register_language(language_of)` (the language the user last picked in the switcher);
-without an answer, `settings.LANGUAGE_CODE`.
+The user's language is core.notifications.languages_of's (the language they last picked in
+the switcher; else `settings.LANGUAGE_CODE`).
 
 One notification per user per day (key `digest:<date>`): running the task twice, or on two
 workers at once, sends nothing more (core.notifications.notify). A user with nothing due
@@ -27,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -36,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.models import Notification
-from core.notifications import notify
+from core.notifications import languages_of, notify
 
 BATCH_SIZE = 500
 MAX_LINES = 6
@@ -65,7 +63,6 @@ class _Source:
 
 
 _sources: dict[str, _Source] = {}
-_language_of: list[Callable[[list[int]], dict[int, str]]] = []
 
 
 def register(
@@ -80,21 +77,6 @@ def register(
 
 def unregister(name: str) -> None:
     _sources.pop(name, None)
-
-
-def register_language(language_of: Callable[[list[int]], dict[int, str]]) -> None:
-    """Install the function giving the language code of each of some users (by id); a user
-    it leaves out gets settings.LANGUAGE_CODE."""
-    _language_of[:] = [language_of]
-
-
-def _languages(user_ids: list[int]) -> dict[int, str]:
-    known = dict(settings.LANGUAGES)
-    found = _language_of[0](user_ids) if _language_of else {}
-    return {
-        user_id: code if code in known else settings.LANGUAGE_CODE
-        for user_id, code in ((u, found.get(u) or "") for u in user_ids)
-    }
 
 
 def digest_key(today: datetime.date) -> str:
@@ -125,7 +107,7 @@ def _notify_batch(today: datetime.date, user_ids: list[int], key: str) -> int:
     if not found:
         return 0
     users = get_user_model().objects.in_bulk(list(found))
-    languages = _languages(list(found))
+    languages = languages_of(list(found))
     sent = 0
     for user_id, items in found.items():
         shown = items[:MAX_LINES]

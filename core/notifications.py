@@ -1,12 +1,20 @@
 """In-app notifications: the one way any app tells a user something (a bilan to review, the
 morning digest of what is due). Apps call `notify`; pages list `unread_for(user)`.
 
+A notice is stored as text, so it is written in its recipient's language: render it under
+`translation.override(languages_of([...])[user.pk])`. Where a user's language is kept core
+does not know: partners registers `register_language(language_of)` (the language the user
+last picked in the switcher, Membership.language); without an answer, LANGUAGE_CODE.
+
 Notices are not audited: they are the system's messages to one user, about records whose
 own changes are audited, and the recipient alone reads them (Notification.visible_to).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from core import clock
@@ -14,6 +22,24 @@ from core.models import Notification
 
 # What a page shows at most; the rest waits until these are read.
 SHOWN = 10
+
+_language_of: list[Callable[[list[int]], dict[int, str]]] = []
+
+
+def register_language(language_of: Callable[[list[int]], dict[int, str]]) -> None:
+    """Install the function giving the language code each of some users (by id) picked; a
+    user it leaves out gets settings.LANGUAGE_CODE."""
+    _language_of[:] = [language_of]
+
+
+def languages_of(user_ids: list[int]) -> dict[int, str]:
+    """The language to write to each of these users in: one of settings.LANGUAGES."""
+    known = dict(settings.LANGUAGES)
+    found = _language_of[0](list(user_ids)) if _language_of else {}
+    return {
+        user_id: found[user_id] if found.get(user_id) in known else settings.LANGUAGE_CODE
+        for user_id in user_ids
+    }
 
 
 def notify(*, user, message: str, link: str = "", key: str = "") -> Notification | None:

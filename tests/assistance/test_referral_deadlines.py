@@ -369,3 +369,23 @@ class TestTheSenderSeesTheOutcome:
             "2026-12-01",
             False,
         )
+
+    def test_not_the_receivers_other_referrals(self, client, alice, charlie, partner_b, partner_c):
+        """The sender reads its own referral's answer and outcome, nothing else of the
+        receiving partner: not the referrals B sent elsewhere, overdue or not."""
+        theirs = referral_create(
+            beneficiary=BeneficiaryFactory(organisation=partner_b, beneficiary_ref="B-9"),
+            category="legal",
+            consent=True,
+            to_organisation=partner_c,
+            acting_user=charlie,
+            referred_on=THURSDAY,
+        )
+        client.force_login(alice)
+        assert client.get(f"/referencements/{theirs.pk}/").status_code == 404
+        for tab in ("received", "sent"):
+            listed = client.get(f"/referencements/?direction={tab}&overdue=1")
+            assert theirs.pk not in [r.pk for r in listed.context["page_obj"]]
+        api = APIClient()
+        api.force_authenticate(alice)
+        assert api.get(f"/api/v1/referrals/{theirs.pk}/").status_code == 404

@@ -206,3 +206,19 @@ def test_erasing_people_changes_neither_a_published_bilan_nor_the_next_one(
     newer = generate(project)
     assert newer.version == 2
     assert (newer.figures, newer.checksum) == frozen[:2]
+
+
+def test_each_officer_is_notified_in_their_language(
+    officer, project, media, django_capture_on_commit_callbacks, fast_render
+):
+    """The notice is written for each officer in the language they picked (issue 14)."""
+    from partners.choices import Role
+    from tests.partners.factories import member
+
+    arabic = member(officer.membership.organisation, Role.IOM_OFFICER, username="officer-ar")
+    arabic.membership.language = "ar"
+    arabic.membership.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bilan_schedule_quarterly(today=datetime.date(2023, 7, 5))
+    assert "Le bilan du trimestre 2023-Q2" in Notification.objects.get(user=officer).message
+    assert "الحصيلة للفصل 2023-Q2" in Notification.objects.get(user=arabic).message

@@ -115,7 +115,7 @@ def _notify_batch(today: datetime.date, user_ids: list[int], key: str) -> int:
             message = _message(
                 [str(source.describe(item)) for source, item in shown], len(items) - len(shown)
             )
-        # One source: straight to its list; several: the home page, which shows them all.
+        # Every line leads to the same list: straight to it; otherwise the home page.
         links = {item.link for _source, item in items}
         link = links.pop() if len(links) == 1 else _home()
         if notify(user=users[user_id], message=message, link=link, key=key):

@@ -50,6 +50,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("Modification")
         DELETE = "delete", _("Suppression")
         MERGE = "merge", _("Fusion")
+        UNMERGE = "unmerge", _("Annulation de fusion")
         CANCEL = "cancel", _("Annulation")
         ACCESS = "access", _("Accès accordé")
         UNLOCK = "unlock", _("Déblocage de connexion")
@@ -208,7 +209,7 @@ class Notification(models.Model):
     digest of what is due). Written by `core.notifications.notify`, at most once per
     (user, key) when a key is given.
 
-    It lived in bilans until any app needed to notify (bilans 0003, core 0009): the table
+    It lived in bilans until any app needed to notify (bilans 0003, core 0010): the table
     keeps its name and its rows."""
 
     user = models.ForeignKey(

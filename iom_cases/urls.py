@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("", include("assistance.urls")),
     path("", include("assistance.import_urls")),
+    path("", include("cases.urls")),
+    path("", include("cases.confidential_urls")),
     path("", include("reporting.urls")),
     path("", include("bilans.urls")),
     path("", include("web.audit.urls")),

@@ -124,6 +124,15 @@ class Organisation(UserTextMixin, models.Model):
             "besoin ; coché, les travailleur·ses sociaux·ales de l'organisation aussi."
         ),
     )
+    # DESIGN.md §7: some organisations follow every person they register.
+    opens_case_on_registration = models.BooleanField(
+        _("ouvrir un dossier de suivi à chaque enregistrement"),
+        default=False,
+        help_text=_(
+            "Coché, chaque personne enregistrée par l'organisation reçoit un dossier de suivi "
+            "ouvert, confié à la personne qui l'enregistre."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -24,7 +24,7 @@ LAYERS = [
     "partners",  # organisations, projects and their closed periods, memberships, roles
     "beneficiaries",
     "assistance",
-    "cases",  # the case-work app (DESIGN.md section 7), not written yet
+    "cases",  # case work (DESIGN.md section 7): cases, plans, follow-ups, notes, documents
     "reporting",
     "bilans",
     "web",  # home page, navigation context, demo data

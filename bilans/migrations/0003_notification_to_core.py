@@ -1,4 +1,4 @@
-"""Notification moves to core (core 0009): only the models' state moves; the table
+"""Notification moves to core (core 0010): only the models' state moves; the table
 `bilans_notification` and its rows stay. The model's content type follows it, so the
 permissions granted on notifications keep working (as bilans 0002 did for ClosedPeriod)."""
 
@@ -40,7 +40,7 @@ def move_content_type_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("bilans", "0002_closedperiod_to_partners"),
-        ("core", "0009_notification_from_bilans"),
+        ("core", "0010_notification_from_bilans"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

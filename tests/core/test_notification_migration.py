@@ -1,4 +1,4 @@
-"""Notification moved from bilans to core (core 0009, bilans 0003) without losing a row:
+"""Notification moved from bilans to core (core 0010, bilans 0003) without losing a row:
 the migrations move only the models' state and the content type; the table stays."""
 
 import pytest
@@ -11,10 +11,10 @@ from core.models import Notification
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [
-    ("core", "0008_append_only_audit_and_access_log"),
+    ("core", "0009_audit_unmerge_action"),
     ("bilans", "0002_closedperiod_to_partners"),
 ]
-AFTER = [("core", "0009_notification_from_bilans"), ("bilans", "0003_notification_to_core")]
+AFTER = [("core", "0010_notification_from_bilans"), ("bilans", "0003_notification_to_core")]
 
 
 def migrate(targets):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0009_organisation_requires_second_factor"),
+        ("partners", "0010_organisation_opens_case_on_registration"),
     ]
 
     operations = [

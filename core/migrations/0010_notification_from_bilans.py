@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0008_append_only_audit_and_access_log"),
+        ("core", "0009_audit_unmerge_action"),
         # The table this state describes is created by bilans' first migration.
         ("bilans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Suivi des cas")
+
+    def ready(self):
+        # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
+        from beneficiaries import hooks
+        from cases import erasure, merge
+        from cases.services import cases_open_on_registration
+        from core import crypto, protected_files
+
+        # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
+        # their cases' free text; retention runs from their latest case event too.
+        hooks.register_erasure(
+            app=self.label, erase=erasure.erase, last_activity=erasure.last_activity
+        )
+        # DESIGN.md §7: an organisation may open a case for everyone it registers.
+        hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
+        # A merge of duplicates moves the person's cases to the kept record; its undo, back.
+        hooks.register_merge(app=self.label, move=merge.move, restore=merge.restore)
+        # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
+        crypto.register_encrypted_field("cases.casenote", "body_encrypted")
+        crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")
+        protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")

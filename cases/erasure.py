@@ -1,0 +1,63 @@
+"""cases' part of a person's erasure and of their last activity (DESIGN.md §8), registered
+with beneficiaries.hooks.register_erasure in CasesConfig.ready.
+
+Inside beneficiaries.services.beneficiary_pseudonymise's transaction, for the records given:
+1. their cases' notes are deleted, and their documents (the rows now, the encrypted files
+   once the transaction commits: a rollback keeps both);
+2. the free text of their cases goes: assessment summaries, goals' titles, follow-ups'
+   actions and results, closure notes and reopening reasons; the audit snapshots of those
+   fields are redacted;
+3. no case, date, status, risk level or closure reason changes: the case indicators count
+   with them, so no figure moves.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, OuterRef, Subquery
+
+from cases.models import Assessment, Case, CaseDocument, CaseNote, CaseTransition, FollowUp, Goal
+from core import clock, protected_files
+from core.audit import REDACTED, redact_personal
+
+FREE_TEXT = {
+    Assessment: {"summary": ""},
+    Goal: {"title": REDACTED},
+    FollowUp: {"action": REDACTED, "result": ""},
+    Case: {"closure_note": ""},
+    CaseTransition: {"reason": ""},
+}
+
+
+def erase(person_ids: list[int]) -> None:
+    """Delete the notes and documents and clear the free text of these records' cases."""
+    cases = Case.objects.filter(beneficiary_id__in=person_ids)
+    case_ids = list(cases.values_list("pk", flat=True))
+    if not case_ids:
+        return
+    CaseNote.objects.filter(case_id__in=case_ids).delete()
+    documents = CaseDocument.objects.filter(case_id__in=case_ids)
+    stored = list(documents.values_list("stored_name", flat=True))
+    documents.delete()
+    for name in stored:
+        protected_files.delete_on_commit(name)
+    now = clock.now()
+    for model, blank in FREE_TEXT.items():
+        rows = (
+            model.objects.filter(pk__in=case_ids)
+            if model is Case
+            else model.objects.filter(case_id__in=case_ids)
+        )
+        ids = list(rows.values_list("pk", flat=True))
+        extra = {"updated_at": now} if model is not CaseTransition else {}
+        rows.update(**blank, **extra)
+        if model is not CaseTransition:
+            redact_personal(model_label=model._meta.label_lower, object_ids=ids, fields=list(blank))
+
+
+def last_activity():
+    """The date of the person's latest case event (opening, closure, reopening) or done
+    follow-up: retention runs from the latest record of any app."""
+    transitions = CaseTransition.objects.filter(case__beneficiary_id=OuterRef("pk")).order_by(
+        F("on").desc()
+    )
+    return Subquery(transitions.values("on")[:1])

@@ -4,15 +4,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from assistance.models import Assistance
+from core.notifications import unread_for
 from partners.access import actor_for
 
 
 @login_required
 def home(request):
     """The signed-in user's start page; what it offers depends on the role: partner staff and
-    IOM get their daily shortcuts and latest records, donors only a word about their bilans."""
+    IOM get their daily shortcuts and latest records, donors only a word about their bilans;
+    everyone their unread notifications (the morning digest among them)."""
     actor = actor_for(request.user)
-    context = {"recent": []}
+    context = {"recent": [], "notices": unread_for(request.user)}
     if actor.works_on_records:
         context["recent"] = (
             Assistance.objects.visible_to(request.user)

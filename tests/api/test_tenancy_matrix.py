@@ -218,7 +218,8 @@ def _later_targets(partner_a, alice) -> dict:
 def _bilans_targets(secret_project, alice) -> dict:
     """The bilans app's objects, on a project only A implements: a draft bilan, a closed
     period, a notice to alice."""
-    from bilans.models import BilanSnapshot, Notification
+    from bilans.models import BilanSnapshot
+    from core.models import Notification
     from partners.models import ClosedPeriod
 
     return {

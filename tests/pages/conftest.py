@@ -158,7 +158,8 @@ def _import_batch(alice, organisation):
 def _bilans_objects(private_project, alice):
     """The bilans app's objects (a draft snapshot, a closed period, a notice to alice), for a
     project B and the test's donor have no part in."""
-    from bilans.models import BilanSnapshot, Notification
+    from bilans.models import BilanSnapshot
+    from core.models import Notification
     from partners.models import ClosedPeriod
 
     return {

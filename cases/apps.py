@@ -9,9 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
+        from cases import digest as case_digest
         from cases import erasure, merge
         from cases.services import cases_open_on_registration
-        from core import crypto, protected_files
+        from core import crypto, digest, protected_files
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
         # their cases' free text; retention runs from their latest case event too.
@@ -22,6 +23,8 @@ class CasesConfig(AppConfig):
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
         # A merge of duplicates moves the person's cases to the kept record; its undo, back.
         hooks.register_merge(app=self.label, move=merge.move, restore=merge.restore)
+        # The morning digest (core.digest): each assignee's follow-ups due today and overdue.
+        digest.register("followups", collect=case_digest.collect, describe=case_digest.describe)
         # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
         crypto.register_encrypted_field("cases.casenote", "body_encrypted")
         crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")

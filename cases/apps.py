@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
-        from cases import erasure
+        from cases import erasure, views
         from cases.services import cases_open_on_registration
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
@@ -19,4 +19,5 @@ class CasesConfig(AppConfig):
         )
         # DESIGN.md §7: an organisation may open a case for everyone it registers.
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
-        # Registered by cases.views once the pages exist: the person's cases on their file.
+        # DESIGN.md §7: a person's file shows their cases (those the viewer may see).
+        hooks.register_person_section(app=self.label, section=views.person_section)

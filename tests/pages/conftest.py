@@ -92,6 +92,7 @@ def partner_world(alice, a_person, project):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
+    case, goal, followup = _case_objects(a_person, alice)
     return {
         **bilans,
         "import_batch": _import_batch(alice, a_person.organisation),
@@ -101,6 +102,9 @@ def partner_world(alice, a_person, project):
         "referral": referral,
         "public_referral": public_referral,
         "return_case": return_case,
+        "case": case,
+        "goal": goal,
+        "followup": followup,
         "project": private_project,
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
@@ -126,6 +130,20 @@ def receiving_world(partner_world):
         acting_user=carol,
     )
     return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
+
+
+def _case_objects(person, alice):
+    """Partner A's case on the person (alice's), with a goal of its plan and a follow-up."""
+    from cases import services as case_services
+
+    case = case_services.case_open(
+        beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 2, 1)
+    )
+    goal = case_services.goal_add(case=case, acting_user=alice, title="Logement stable")
+    followup = case_services.followup_add(
+        case=case, acting_user=alice, due_on=datetime.date(2024, 3, 1), action="Visite"
+    )
+    return case, goal, followup
 
 
 def _import_batch(alice, organisation):

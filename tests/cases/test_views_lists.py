@@ -198,3 +198,9 @@ def test_the_list_makes_as_many_queries_for_many_cases(
         with django_assert_max_num_queries(len(few)):
             page = client.get(reverse("cases:list"))
         assert page.text.count("LOT") >= 22
+
+
+def test_the_officers_home_page_leads_to_the_cases(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("home"))
+    assert f'id="home-cases" href="{reverse("cases:list")}"' in page.text

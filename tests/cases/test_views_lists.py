@@ -204,3 +204,29 @@ def test_the_officers_home_page_leads_to_the_cases(client, officer):
     client.force_login(officer)
     page = client.get(reverse("home"))
     assert f'id="home-cases" href="{reverse("cases:list")}"' in page.text
+
+
+def test_a_withdrawn_sharing_hides_the_person_in_the_receiving_partners_case(
+    client, alice, carol, person, referred
+):
+    """carol's own case on a person referred to C stays C's; once the person withdraws their
+    sharing with C, C's pages about that case no longer name them."""
+    from beneficiaries.consents.services import consent_withdraw
+    from cases.services import case_open
+
+    theirs = case_open(beneficiary=person, acting_user=carol, opened_on=datetime.date(2024, 3, 1))
+    followup_add(case=theirs, acting_user=carol, due_on=clock.today(), action="Appel de C")
+    shared = person.consents.get(purpose="referral", recipient=carol.membership.organisation)
+    consent_withdraw(consent=shared, on=clock.today(), acting_user=alice)
+    client.force_login(carol)
+    for url in (
+        reverse("cases:list"),
+        reverse("cases:my_work"),
+        reverse("cases:detail", args=[theirs.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "identité retirée" in page.text, url
+        assert "Mariam" not in page.text and "KOUYATÉ" not in page.text, url
+    client.force_login(alice)
+    assert "identité retirée" not in client.get(reverse("cases:list")).text

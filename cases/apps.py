@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         from beneficiaries import hooks
         from cases import erasure, views
         from cases.services import cases_open_on_registration
+        from core import crypto, protected_files
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
         # their cases' free text; retention runs from their latest case event too.
@@ -21,3 +22,7 @@ class CasesConfig(AppConfig):
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
         # DESIGN.md §7: a person's file shows their cases (those the viewer may see).
         hooks.register_person_section(app=self.label, section=views.person_section)
+        # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
+        crypto.register_encrypted_field("cases.casenote", "body_encrypted")
+        crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")
+        protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")

@@ -13,7 +13,6 @@ Inside beneficiaries.services.beneficiary_pseudonymise's transaction, for the re
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 
 from cases.models import Assessment, Case, CaseDocument, CaseNote, CaseTransition, FollowUp, Goal
@@ -39,7 +38,8 @@ def erase(person_ids: list[int]) -> None:
     documents = CaseDocument.objects.filter(case_id__in=case_ids)
     stored = list(documents.values_list("stored_name", flat=True))
     documents.delete()
-    transaction.on_commit(lambda: [protected_files.delete(name) for name in stored])
+    for name in stored:
+        protected_files.delete_on_commit(name)
     now = clock.now()
     for model, blank in FREE_TEXT.items():
         rows = (

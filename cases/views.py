@@ -384,7 +384,11 @@ def assistance_add(request, case_id: int):
     form = case_forms.CaseAssistanceForm(
         request.POST, user=request.user, beneficiary=case.beneficiary, case=case
     )
-    if form.is_valid():
+    if form.is_valid() and not case.is_open:
+        # The person's own file records assistances whatever their cases: this form serves
+        # the work of an open case.
+        form.add_error(None, _("Ce dossier est clôturé : rouvrez-le d'abord."))
+    elif form.is_valid():
         goal = form.cleaned_data["goal"]
         try:
             with transaction.atomic():

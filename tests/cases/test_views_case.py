@@ -532,3 +532,23 @@ def test_the_case_page_makes_as_many_queries_for_a_long_case(client, alice, full
         page = client.get(_detail(full_case))
     assert page.text.count("Repas") >= 11
     assert len(many) <= len(few) <= 25, (len(few), len(many))
+
+
+def test_no_assistance_is_recorded_from_a_closed_case(client, alice, case):
+    case_close(case=case, reason="moved_away", acting_user=alice)
+    client.force_login(alice)
+    assert reverse("cases:assistance_add", args=[case.pk]) not in client.get(_detail(case)).text
+    _refused(
+        client,
+        case,
+        reverse("cases:assistance_add", args=[case.pk]),
+        {
+            "a-category": "medical",
+            "a-subtype": "consultation",
+            "a-delivered_on": "2024-03-01",
+            "a-project": case.organisation.implemented_projects.get().pk,
+            "a-status": "delivered",
+            "a-quantity": "1",
+        },
+        error="Ce dossier est clôturé : rouvrez-le d&#x27;abord.",
+    )

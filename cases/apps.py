@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
-        from cases import erasure, views
+        from cases import erasure, merge, views
         from cases.services import cases_open_on_registration
         from core import crypto, protected_files
 
@@ -22,6 +22,8 @@ class CasesConfig(AppConfig):
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
         # DESIGN.md §7: a person's file shows their cases (those the viewer may see).
         hooks.register_person_section(app=self.label, section=views.person_section)
+        # A merge of duplicates moves the person's cases to the kept record; its undo, back.
+        hooks.register_merge(app=self.label, move=merge.move, restore=merge.restore)
         # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
         crypto.register_encrypted_field("cases.casenote", "body_encrypted")
         crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")

@@ -396,6 +396,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssistanceStatusEnum": "assistance.choices.Status",
         "ReferralStatusEnum": "assistance.choices.ReferralStatus",
+        "CategoryEnum": "assistance.choices.Category",
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "GoalStatusEnum": "cases.choices.GoalStatus",
+        "ClosureReasonEnum": "cases.choices.ClosureReason",
+        "DocumentKindEnum": "cases.choices.DocumentKind",
     },
 }
 

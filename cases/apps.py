@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
         from cases import digest as case_digest
-        from cases import erasure, merge
+        from cases import erasure, merge, views
         from cases.services import cases_open_on_registration
         from core import crypto, digest, protected_files
 
@@ -21,6 +21,8 @@ class CasesConfig(AppConfig):
         )
         # DESIGN.md §7: an organisation may open a case for everyone it registers.
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
+        # DESIGN.md §7: a person's file shows their cases (those the viewer may see).
+        hooks.register_person_section(app=self.label, section=views.person_section)
         # A merge of duplicates moves the person's cases to the kept record; its undo, back.
         hooks.register_merge(app=self.label, move=merge.move, restore=merge.restore)
         # The morning digest (core.digest): each assignee's follow-ups due today and overdue.

@@ -93,6 +93,7 @@ def partner_world(alice, a_person, project):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
+    case, goal, followup = _case_objects(a_person, alice)
     # Two records of one person in A, merged by A's manager (beneficiaries.merges).
     twins = [
         beneficiary_register(acting_user=alice, beneficiary_ref=ref, first_name=SECRET_FIRST_NAME)
@@ -111,6 +112,9 @@ def partner_world(alice, a_person, project):
         "referral": referral,
         "public_referral": public_referral,
         "return_case": return_case,
+        "case": case,
+        "goal": goal,
+        "followup": followup,
         "merge": BeneficiaryMerge.objects.get(duplicate=twins[1]),
         "project": private_project,
         "partner_c": partner_c,
@@ -137,6 +141,20 @@ def receiving_world(partner_world):
         acting_user=carol,
     )
     return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
+
+
+def _case_objects(person, alice):
+    """Partner A's case on the person (alice's), with a goal of its plan and a follow-up."""
+    from cases import services as case_services
+
+    case = case_services.case_open(
+        beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 2, 1)
+    )
+    goal = case_services.goal_add(case=case, acting_user=alice, title="Logement stable")
+    followup = case_services.followup_add(
+        case=case, acting_user=alice, due_on=datetime.date(2024, 3, 1), action="Visite"
+    )
+    return case, goal, followup
 
 
 def _import_batch(alice, organisation):

@@ -28,6 +28,7 @@ from beneficiaries.models import BeneficiaryMerge
 from beneficiaries.services import beneficiary_merge, beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot
+from cases import services as case_services
 from core.models import Notification
 from partners import services as partner_services
 from partners.services import api_token_create, user_upsert
@@ -53,6 +54,18 @@ ACTIONS = {
     "assistance:referral_outcome",
     "assistance:return_advance",
     "assistance:return_reintegration",
+    # Case work's forms post to these; a GET goes back to the case (or the person's file).
+    "cases:open",
+    "cases:assessment_add",
+    "cases:goal_add",
+    "cases:goal_status",
+    "cases:followup_add",
+    "cases:followup_done",
+    "cases:assistance_add",
+    "cases:risk",
+    "cases:take",
+    "cases:close",
+    "cases:reopen",
     "imports:confirm",
     "bilans:publish",
     "bilans:regenerate",
@@ -145,6 +158,13 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     bilan_services.bilan_generate(snapshot_id=bilan.pk)
     bilan.refresh_from_db()
     bilan_services.bilan_publish(snapshot=bilan, acting_user=officer)
+    case = case_services.case_open(
+        beneficiary=person, acting_user=alice, opened_on=datetime.date(2023, 4, 2)
+    )
+    goal = case_services.goal_add(case=case, acting_user=alice, title="Logement stable")
+    followup = case_services.followup_add(
+        case=case, acting_user=alice, due_on=datetime.date(2023, 4, 20), action="Visite"
+    )
     closed = partner_services.period_close(
         project=project, period=parse_period("2023-Q1"), acting_user=officer
     )
@@ -163,6 +183,9 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         "referral": referral,
         "public_referral": public_referral,
         "return_case": return_case,
+        "case": case,
+        "goal": goal,
+        "followup": followup,
         "import_batch": batch,
         "bilan": BilanSnapshot.objects.get(pk=bilan.pk),
         "closed_period": closed,
@@ -253,6 +276,7 @@ ROLE_PAGES = {
         *EVERYONE,
         "beneficiaries:",
         "assistance:",
+        "cases:",
         "imports:",
         "reporting:drilldown",
         "core:notification_read",
@@ -262,6 +286,7 @@ ROLE_PAGES = {
         *EVERYONE,
         "beneficiaries:",
         "assistance:",
+        "cases:",
         "imports:upload",
         "imports:detail",
         "imports:progress",
@@ -320,6 +345,7 @@ SHOWN = {
     "assistance:activity_detail": lambda w: w["activity"].title,
     "assistance:referral_detail": lambda w: w["beneficiary"].last_name.upper(),
     "assistance:return_detail": lambda w: w["beneficiary"].last_name,
+    "cases:detail": lambda w: w["beneficiary"].last_name.upper(),
     "imports:detail": lambda w: w["import_batch"].file_name,
     "bilans:detail": lambda w: w["bilan"].project.code,
     "bilans:portal_project": lambda w: w["bilan"].project.title,
@@ -385,6 +411,8 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "assistance:list",
         "assistance:referral_list",
         "assistance:return_list",
+        "cases:my_work",
+        "cases:list",
         "reporting:dashboard",
         "reporting:quality",
         "bilans:list",

@@ -11,6 +11,7 @@ import os
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, CaseDocument, CaseNote
 from cases.services.base import writable_case
@@ -44,7 +45,14 @@ def note_add(
         raise ValidationError({"body": _("La note est vide.")})
     if len(body) > NOTE_MAX_CHARS:
         raise ValidationError(
-            {"body": _("La note dépasse %(max)s caractères.") % {"max": NOTE_MAX_CHARS}}
+            {
+                "body": ngettext(
+                    "La note dépasse %(max)s caractère.",
+                    "La note dépasse %(max)s caractères.",
+                    NOTE_MAX_CHARS,
+                )
+                % {"max": NOTE_MAX_CHARS}
+            }
         )
     written_on = written_on or clock.today()
     if written_on > clock.today() or written_on < current.opened_on:

@@ -16,6 +16,8 @@ from cases import services
 from cases.choices import ClosureReason, DocumentKind, RiskLevel
 from web.demo.world import Demo
 
+# When each case's next follow-up falls, by turns: overdue, today, this week, later.
+FOLLOWUP_DAYS = [-4, -1, 0, 2, 9]
 CLOSURES = [
     ClosureReason.GOALS_MET,
     ClosureReason.GOALS_MET,
@@ -82,7 +84,7 @@ def caseload(demo: Demo) -> int:
             target_date=opened_on + datetime.timedelta(days=90),
         )
         # Follow-ups: overdue, due today, due this week, later, by turns.
-        due_on = max(opened_on, demo.today + datetime.timedelta(days=(index % 5) * 3 - 4))
+        due_on = max(opened_on, demo.today + datetime.timedelta(days=FOLLOWUP_DAYS[index % 5]))
         services.followup_add(
             case=case,
             acting_user=caseworker,

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         # these signals from login(), logout() and authenticate() (the token endpoint too).
         from django.contrib.auth import signals
 
-        from core import access
+        from core import access, checks  # noqa: F401 (checks: registers the system checks)
 
         signals.user_logged_in.connect(access.on_logged_in, dispatch_uid="core.access.login")
         signals.user_logged_out.connect(access.on_logged_out, dispatch_uid="core.access.logout")

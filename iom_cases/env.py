@@ -65,3 +65,22 @@ def get_rate(name: str, default: str) -> str:
             f"{name} must be a rate such as 10/min, 30/minute or 1000/day, got {value!r}"
         )
     return value
+
+
+def get_fernet_keys(name: str) -> list[str]:
+    """Comma-separated Fernet keys (the first encrypts, all decrypt): each one checked here, so
+    a mistyped key stops the start, rather than the first note written. Keys never appear in
+    the message. Unset or blank: an empty list (core.crypto then falls back on its key file)."""
+    from cryptography.fernet import Fernet
+
+    keys = get_list(name, [])
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} of {len(keys)} is not a Fernet key (32 url-safe "
+                "base64-encoded bytes, 44 characters); generate one with "
+                "`python manage.py generate_encryption_key`."
+            ) from exc
+    return keys

@@ -171,12 +171,15 @@ CELERY_BEAT_SCHEDULE = {
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
 # A file above any limit is refused before it is parsed, with a message saying which one.
 IMPORT_MAX_UPLOAD_BYTES = env.get_int("IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
-# Stops an upload over that limit before its body is read (core/uploads.py); then Django's own.
+# Stops an upload over the largest of the limits (imports, documents) before its body is read
+# (core/uploads.py), then Django's own; each kind's own limit is checked again by its form.
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Case documents (DESIGN.md section 7): at most this size each (core.uploads.validate_document).
+DOCUMENT_MAX_UPLOAD_BYTES = env.get_int("DOCUMENT_MAX_UPLOAD_MB", 10, minimum=1) * 1024 * 1024
 # An XLSX is a zip: what its parts inflate to, and how much any part may be compressed.
 IMPORT_MAX_UNCOMPRESSED_BYTES = (
     env.get_int("IMPORT_MAX_UNCOMPRESSED_MB", 200, minimum=1) * 1024 * 1024
@@ -216,6 +219,17 @@ if env.get_str("RETENTION_MAX_SECONDS") and RETENTION_MAX_SECONDS + 120 >= _VISI
         f"limit) must stay below CELERY_VISIBILITY_TIMEOUT ({_VISIBILITY_TIMEOUT} s): Redis "
         "would hand a retention run still going to a second worker."
     )
+
+# --- Encryption at rest: confidential notes and documents (core.crypto, core.protected_files) ---
+# ENCRYPTION_KEYS: comma-separated Fernet keys, the first encrypts, every one decrypts (a key
+# being rotated out: README, "Production environment"; `manage.py rotate_encryption_key`).
+# Unset: with DEBUG on, a key file made on first use (mode 0600) beside the embedded database;
+# with DEBUG off, none: a key lost with a container would lose every note and document, so
+# production must give its keys (`manage.py check` fails, and so does any encryption).
+ENCRYPTION_KEYS = env.get_fernet_keys("ENCRYPTION_KEYS")
+ENCRYPTION_KEY_FILE = VAR_DIR / "encryption.key" if DEBUG else None
+# Encrypted files (case documents), never under MEDIA_ROOT or STATIC_ROOT (a check refuses it).
+PROTECTED_FILES_ROOT = Path(env.get_str("PROTECTED_FILES_ROOT", str(VAR_DIR / "protected")))
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

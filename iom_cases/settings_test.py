@@ -9,6 +9,13 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 # 301. tests/core/test_security_headers.py proves the redirect and HSTS with production values.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
+# A key of this run (subprocesses of the tests inherit it): production settings require
+# ENCRYPTION_KEYS with DEBUG off, and no test data outlives the run.
+if not os.environ.get("ENCRYPTION_KEYS"):
+    from cryptography.fernet import Fernet  # noqa: E402
+
+    os.environ["ENCRYPTION_KEYS"] = Fernet.generate_key().decode("ascii")
+
 from iom_cases.settings import *  # noqa: E402, F403
 from iom_cases.settings import STORAGES  # noqa: E402
 

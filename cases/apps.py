@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         from beneficiaries import hooks
         from cases import erasure
         from cases.services import cases_open_on_registration
+        from core import crypto, protected_files
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
         # their cases' free text; retention runs from their latest case event too.
@@ -19,4 +20,9 @@ class CasesConfig(AppConfig):
         )
         # DESIGN.md §7: an organisation may open a case for everyone it registers.
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
+        # What `rotate_encryption_key` re-encrypts: the notes' text, the documents' uploaded
+        # names and their files.
+        crypto.register_encrypted_field("cases.CaseNote", "body_encrypted")
+        crypto.register_encrypted_field("cases.CaseDocument", "original_name_encrypted")
+        protected_files.register_encrypted_file_field("cases.CaseDocument", "stored_name")
         # Registered by cases.views once the pages exist: the person's cases on their file.

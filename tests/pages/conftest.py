@@ -45,7 +45,7 @@ def a_person(alice, project):
 
 
 @pytest.fixture
-def partner_world(alice, a_person, project):
+def partner_world(alice, a_person, project, settings, tmp_path):
     """One of everything partner A owns: an assistance, a group session, a referral to a
     third partner (not B), a public-health referral, a return case, and a project B and the
     donor of `project` have nothing to do with."""
@@ -92,8 +92,10 @@ def partner_world(alice, a_person, project):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
+    case_work = _case_work(alice, a_person, settings, tmp_path)
     return {
         **bilans,
+        **case_work,
         "import_batch": _import_batch(alice, a_person.organisation),
         "beneficiary": a_person,
         "assistance": assistance,
@@ -126,6 +128,27 @@ def receiving_world(partner_world):
         acting_user=carol,
     )
     return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
+
+
+def _case_work(alice, person, settings, tmp_path):
+    """A's case of the person, with a confidential note and a document (stored in a folder of
+    the test's own)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.services import case_open, document_upload, note_add
+
+    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
+    case = case_open(beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 1, 15))
+    return {
+        "case": case,
+        "case_note": note_add(case=case, body=SECRET_NOTE, acting_user=alice),
+        "case_document": document_upload(
+            case=case,
+            kind="consent_form",
+            uploaded_file=SimpleUploadedFile("consentement.pdf", b"%PDF-1.4\n%%EOF\n"),
+            acting_user=alice,
+        ),
+    }
 
 
 def _import_batch(alice, organisation):

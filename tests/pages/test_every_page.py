@@ -16,6 +16,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assistance import services as assistance_services
@@ -27,6 +28,7 @@ from assistance.returns import services as return_services
 from beneficiaries.services import beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot, Notification
+from cases import services as case_services
 from partners import services as partner_services
 from partners.services import api_token_create, user_upsert
 from reporting.periods import parse_period
@@ -62,6 +64,7 @@ ACTIONS = {
     "partners:lockout_release",
     "partners:backup_codes_renew",
     "partners:second_factor_reset",
+    "case_files:note_add",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -144,7 +147,17 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     closed = partner_services.period_close(
         project=project, period=parse_period("2023-Q1"), acting_user=officer
     )
+    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
+    case = case_services.case_open(beneficiary=person, acting_user=alice)
     return {
+        "case": case,
+        "case_note": case_services.note_add(case=case, body="Note du suivi", acting_user=alice),
+        "case_document": case_services.document_upload(
+            case=case,
+            kind="consent_form",
+            uploaded_file=SimpleUploadedFile("consentement.pdf", b"%PDF-1.4\n%%EOF\n"),
+            acting_user=alice,
+        ),
         "project": project,
         "beneficiary": person,
         # Recorded with the person (consent=True): the ledger's `services` entry.
@@ -243,6 +256,10 @@ ROLE_PAGES = {
         "imports:",
         "reporting:drilldown",
         "bilans:notification_read",
+        # A case's notes and documents: the owning organisation's (cases.confidential_views).
+        "case_files:index",
+        "case_files:note_",
+        "case_files:document_",
     ),
     "officer": (
         *MEMBER_PAGES,
@@ -259,10 +276,18 @@ ROLE_PAGES = {
         "bilans:",
         "audit:",
         "admin:",
+        # IOM's own cases only: a partner's case, its notes and documents are refused.
+        "case_files:transfer_all",
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
 }
-ROLE_PAGES["manager"] = (*ROLE_PAGES["partner"], *MEMBER_PAGES)
+# Transfers: the organisation's managers.
+ROLE_PAGES["manager"] = (
+    *ROLE_PAGES["partner"],
+    *MEMBER_PAGES,
+    "case_files:case_transfer",
+    "case_files:transfer_all",
+)
 # A partner the person was referred to sees them, but only their owner changes their file.
 OWNER_ONLY = {"beneficiaries:edit", "beneficiaries:consent_add", "beneficiaries:consent_withdraw"}
 # DESIGN.md §8: the owner's managers (and IOM officers) put a file under a legal hold or
@@ -300,6 +325,7 @@ SHOWN = {
     "imports:detail": lambda w: w["import_batch"].file_name,
     "bilans:detail": lambda w: w["bilan"].project.code,
     "bilans:portal_project": lambda w: w["bilan"].project.title,
+    "case_files:note_detail": lambda w: "Note du suivi",
 }
 
 

@@ -86,6 +86,15 @@ def donor_user(donor):
     return member(donor, Role.DONOR, username="donor-user")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def protected_files_of_the_run(tmp_path_factory):
+    """Encrypted files (core.protected_files) stored by the tests go to a folder of the run,
+    which pytest removes in time, never to var/protected/."""
+    from django.conf import settings
+
+    settings.PROTECTED_FILES_ROOT = tmp_path_factory.mktemp("protected")
+
+
 @pytest.fixture(autouse=True)
 def fresh_throttles():
     """Every test starts with no request counted by the API throttles. They count in the

@@ -5,6 +5,7 @@ and the pages; `GET /api/v1/imports/[<id>/]`: the kept record of past imports (s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -155,7 +156,10 @@ class ImportViewSet(
 
     def create(self, request, *args, **kwargs):
         body = request.data  # parsed here: a file over the limit is stopped, never read
-        if upload_refused(request):
+        # The upload handler stops at the app's largest limit (case documents may take more
+        # than imports); a file declared over the import's own is refused the same way.
+        declared = getattr(body.get("file"), "size", 0) or 0
+        if upload_refused(request) or declared > settings.IMPORT_MAX_UPLOAD_BYTES:
             return Response(
                 {"file": [file_too_large().message]},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -208,6 +209,8 @@ def production_environment() -> dict[str, str]:
         environ[name] = value
     assert SECRET_PLACEHOLDER.fullmatch(environ["SECRET_KEY"])
     environ["SECRET_KEY"] = secrets.token_urlsafe(50)[:50]
+    assert SECRET_PLACEHOLDER.fullmatch(environ["ENCRYPTION_KEYS"])
+    environ["ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
     return environ
 
 

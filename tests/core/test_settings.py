@@ -40,7 +40,9 @@ def test_database_url_must_be_postgres():
 
 def _import_settings(**environ):
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "ENCRYPTION_KEYS"}
     }
     clean.update(environ, DJANGO_SETTINGS_MODULE="iom_cases.settings")
     clean.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/unused")

@@ -142,8 +142,10 @@ def test_the_api_refuses_a_file_over_the_limit_without_reading_it(
 @pytest.fixture
 def upload_handlers(monkeypatch, settings, tmp_path):
     """The size handlers of the requests made, with any file larger than nothing written to a
-    temporary file in `tmp_path` (Django's handler for large uploads)."""
+    temporary file in `tmp_path` (Django's handler for large uploads). The handler stops at
+    the largest limit of the app: the case documents' is lowered with the import's."""
     settings.IMPORT_MAX_UPLOAD_BYTES = 1 * MB
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 1 * MB
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     made = []

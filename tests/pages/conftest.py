@@ -45,7 +45,7 @@ def a_person(alice, project):
 
 
 @pytest.fixture
-def partner_world(alice, a_person, project, settings, tmp_path):
+def partner_world(alice, a_person, project):
     """One of everything partner A owns: an assistance, a group session, a referral to a
     third partner (not B), a public-health referral, a return case, and a project B and the
     donor of `project` have nothing to do with."""
@@ -92,7 +92,7 @@ def partner_world(alice, a_person, project, settings, tmp_path):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
-    case_work = _case_work(alice, a_person, settings, tmp_path)
+    case_work = _case_work(alice, a_person)
     return {
         **bilans,
         **case_work,
@@ -130,14 +130,12 @@ def receiving_world(partner_world):
     return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
 
 
-def _case_work(alice, person, settings, tmp_path):
-    """A's case of the person, with a confidential note and a document (stored in a folder of
-    the test's own)."""
+def _case_work(alice, person):
+    """A's case of the person, with a confidential note and a document."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cases.services import case_open, document_upload, note_add
 
-    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
     case = case_open(beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 1, 15))
     return {
         "case": case,

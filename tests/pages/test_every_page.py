@@ -147,7 +147,6 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     closed = partner_services.period_close(
         project=project, period=parse_period("2023-Q1"), acting_user=officer
     )
-    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
     case = case_services.case_open(beneficiary=person, acting_user=alice)
     return {
         "case": case,

@@ -20,9 +20,7 @@ class CasesConfig(AppConfig):
         )
         # DESIGN.md §7: an organisation may open a case for everyone it registers.
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
-        # What `rotate_encryption_key` re-encrypts: the notes' text, the documents' uploaded
-        # names and their files.
-        crypto.register_encrypted_field("cases.CaseNote", "body_encrypted")
-        crypto.register_encrypted_field("cases.CaseDocument", "original_name_encrypted")
-        protected_files.register_encrypted_file_field("cases.CaseDocument", "stored_name")
-        # Registered by cases.views once the pages exist: the person's cases on their file.
+        # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
+        crypto.register_encrypted_field("cases.casenote", "body_encrypted")
+        crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")
+        protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")

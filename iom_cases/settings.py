@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "beneficiaries.tasks.apply_retention",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Encrypted case documents whose upload rolled back: no row names them, nobody reads them.
+    "cases-purge-orphan-documents": {
+        "task": "cases.tasks.purge_orphan_documents",
+        "schedule": crontab(minute=45, hour=3),
+    },
 }
 
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------

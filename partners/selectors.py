@@ -1,5 +1,6 @@
 """Reads of the partners app that are more than a one-liner: whether a project's period is
-open for writing; the sign-in locks a user may lift."""
+open for writing; the sign-in locks a user may lift; where and in which role a user may
+invite someone."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.access import actor_for
-from partners.models import ClosedPeriod, Membership
+from partners.choices import Role
+from partners.models import ClosedPeriod, Membership, Organisation
 
 
 def closed_period_message(periods: Iterable[ClosedPeriod], day: datetime.date) -> str | None:
@@ -49,6 +51,36 @@ def assert_period_open(project, day: datetime.date | None) -> None:
     message = closed_period_message(ClosedPeriod.objects.covering(project_id, day), day)
     if message is not None:
         raise ValidationError({"delivered_on": message})
+
+
+# --- Inviting a user ------------------------------------------------------------------------
+
+# The roles of a partner organisation: all a partner manager may give (DESIGN.md section 5).
+PARTNER_ROLES = (Role.CASEWORKER, Role.PARTNER_MANAGER)
+
+
+def grantable_roles(user) -> tuple[Role, ...]:
+    """The roles `user` may give to someone they invite: every role for an IOM officer (the
+    organisation's kind then decides, Membership.clean), a partner organisation's roles for
+    a partner manager, none for anyone else."""
+    actor = actor_for(user)
+    if actor.sees_everything:
+        return tuple(Role)
+    if actor.role == Role.PARTNER_MANAGER and actor.organisation_id:
+        return PARTNER_ROLES
+    return ()
+
+
+def invitable_organisations(user):
+    """The active organisations `user` may invite someone into: any for an IOM officer, their
+    own for a partner manager, none for anyone else."""
+    actor = actor_for(user)
+    organisations = Organisation.objects.filter(is_active=True)
+    if actor.sees_everything:
+        return organisations
+    if actor.role == Role.PARTNER_MANAGER and actor.organisation_id:
+        return organisations.filter(pk=actor.organisation_id)
+    return organisations.none()
 
 
 # --- Locked sign-ins (django-axes' AccessAttempt) ---------------------------------------------

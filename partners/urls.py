@@ -34,6 +34,17 @@ urlpatterns = [
     ),
     # Managers (their organisation's members) and IOM officers (everyone).
     path("account/users/", views.members, name="members"),
+    path("account/users/new/", views.member_invite_view, name="member_invite"),
+    path(
+        "account/users/<int:membership_id>/deactivate/",
+        views.member_deactivate_view,
+        name="member_deactivate",
+    ),
+    path(
+        "account/users/<int:membership_id>/reactivate/",
+        views.member_reactivate_view,
+        name="member_reactivate",
+    ),
     path(
         "account/users/<int:membership_id>/password/",
         views.member_password_reset,

@@ -1,6 +1,7 @@
 """Pages of the partners app: the user's own page ("Mon compte": who they are, their API
 tokens), the password pages (change; reset by e-mail when a mail server is configured, else
-by a manager or an IOM officer), the sign-in page that says which reset applies, and the
+by a manager or an IOM officer), the sign-in page that says which reset applies, the members
+a manager or an officer looks after (invite, withdraw and restore access, resets), and the
 locked sign-ins with their unlock."""
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from core import access, clock
+from core.forms import form_errors_from
 from core.models import AccessEntry
 from partners import second_factor
 from partners.access import actor_for
 from partners.forms import (
+    MemberInviteForm,
     MemberSearchForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -35,13 +39,17 @@ from partners.forms import (
     StaffPasswordResetForm,
     TokenCreateForm,
 )
+from partners.hooks import open_work
 from partners.models import ApiToken, Membership
 from partners.permissions import require_sign_in_keeper
-from partners.selectors import sign_in_lock, sign_in_locks_visible_to
+from partners.selectors import grantable_roles, sign_in_lock, sign_in_locks_visible_to
 from partners.services import (
     api_token_create,
     api_token_revoke,
     api_tokens_revoke_all,
+    member_invite,
+    membership_deactivate,
+    membership_reactivate,
     password_change,
     password_reset_by_staff,
     sign_in_unlock,
@@ -211,8 +219,9 @@ class PasswordResetCompleteView(_ByEmailOnly, auth_views.PasswordResetCompleteVi
 @login_required
 def members(request):
     """The members the user looks after (a manager's organisation, or everyone for an IOM
-    officer), each with whether they have a second factor, and the two resets: the password
-    (its own page) and the second factor (a button). Anyone else: 404."""
+    officer), each with whether they have a second factor; the invitation of a new one; per
+    member, withdrawing or restoring their access and the two resets: the password (its own
+    page) and the second factor (a button). Anyone else: 404."""
     if not _manages_members(request.user):
         raise Http404
     rows = (
@@ -235,6 +244,7 @@ def members(request):
         "page_obj": page,
         "members": [(m, m.enrolled) for m in page.object_list],
         "query": query,
+        "can_invite": bool(grantable_roles(request.user)),
     }
     return render(request, "partners/members.html", context)
 
@@ -270,6 +280,113 @@ def member_password_reset(request, membership_id: int):
         {"membership": membership, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _member(request, membership_id: int) -> Membership:
+    """A member the user looks after; anyone else's (or anyone for the other roles): 404."""
+    return get_object_or_404(
+        Membership.objects.visible_to(request.user).select_related("user", "organisation"),
+        pk=membership_id,
+    )
+
+
+def _back_to_members(request):
+    """Back to the members page, on the search the manager was on."""
+    query = (request.POST.get("q") or "").strip()[:100]
+    url = reverse("partners:members")
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+
+
+@login_required
+@never_cache
+@sensitive_variables("password")
+def member_invite_view(request):
+    """Invite a user: a partner manager into their own organisation (a caseworker or a
+    manager), an IOM officer into any. The temporary password is shown on this answer only.
+    Anyone else: 404."""
+    if not grantable_roles(request.user):
+        raise Http404
+    posted = request.method == "POST"
+    form = MemberInviteForm(request.POST if posted else None, user=request.user)
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership, password = member_invite(
+                organisation=data["organisation"],
+                username=data["username"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            return render(
+                request,
+                "partners/member_invite_done.html",
+                {"membership": membership, "password": password},
+            )
+    return render(
+        request,
+        "partners/member_invite.html",
+        {"form": form, "organisation": form.own_organisation},
+        status=400 if posted else 200,
+    )
+
+
+@login_required
+@never_cache
+def member_deactivate_view(request, membership_id: int):
+    """Withdraw a member's access: a confirmation page (GET) that also lists what the member
+    leaves open, as the apps above say (partners.hooks.open_work), then the withdrawal
+    (POST). The member's own: refused."""
+    membership = _member(request, membership_id)
+    context = {
+        "membership": membership,
+        "own": membership.user_id == request.user.pk,
+        "open_work": open_work(membership, user=request.user),
+        "query": (request.GET.get("q") or request.POST.get("q") or "").strip()[:100],
+    }
+    if request.method == "POST":
+        try:
+            membership_deactivate(membership=membership, acting_user=request.user)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+            return render(request, "partners/member_deactivate.html", context, status=400)
+        messages.success(
+            request,
+            _(
+                "Accès de %(user)s retiré : il·elle ne peut plus se connecter et ses jetons "
+                "d'API sont révoqués."
+            )
+            % {"user": membership.user.get_username()},
+        )
+        return _back_to_members(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "partners/member_deactivate.html", context)
+
+
+@login_required
+def member_reactivate_view(request, membership_id: int):
+    """Restore a member's access (a button of the members page). The scope is checked before
+    the method, so the other roles cannot tell the address exists."""
+    membership = _member(request, membership_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        membership_reactivate(membership=membership, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Accès de %(user)s rétabli : il·elle peut de nouveau se connecter.")
+            % {"user": membership.user.get_username()},
+        )
+    return _back_to_members(request)
 
 
 # --- Security: the hub of the pages above and of the audit log ------------------------------

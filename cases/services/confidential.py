@@ -6,6 +6,7 @@ every read (core.access: view_note, view_document)."""
 from __future__ import annotations
 
 import datetime
+import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,12 @@ from core.text import plain_text
 from core.uploads import validate_document
 
 NOTE_MAX_CHARS = 20_000
+# Every case document in one folder of the protected store: its names say nothing of the case.
+DOCUMENTS_PREFIX = "case-documents"
+# An unreferenced file younger than this may belong to an upload still committing.
+ORPHAN_GRACE = datetime.timedelta(hours=24)
+# Names checked against the table at a time.
+ORPHAN_BATCH = 1000
 
 
 def _created_by(acting_user):
@@ -79,7 +86,7 @@ def document_upload(
     which no view can reach)."""
     current = writable_case(acting_user, case)
     data, content_type = validate_document(uploaded_file)
-    stored_name = protected_files.store(data, prefix=f"case-{current.pk}")
+    stored_name = protected_files.store(data, prefix=DOCUMENTS_PREFIX)
     try:
         document = CaseDocument(
             case=current,
@@ -121,3 +128,41 @@ def document_read(*, document: CaseDocument, user) -> tuple[bytes, str, str]:
         document.content_type
     ]
     return data, document.content_type, f"document-{document.pk}.{extension}"
+
+
+def documents_purge_orphans(
+    *, now: datetime.datetime | None = None, max_files: int = 100_000
+) -> int:
+    """Delete the encrypted files no document row names any more (an upload whose wider
+    transaction rolled back after the file was written), once older than ORPHAN_GRACE. Reads
+    at most `max_files` names a run; returns how many files went."""
+    folder = protected_files.root() / DOCUMENTS_PREFIX
+    if not folder.is_dir():
+        return 0
+    cutoff = (now or clock.now()).timestamp() - ORPHAN_GRACE.total_seconds()
+    removed = 0
+    batch: list[str] = []
+
+    def purge(names: list[str]) -> int:
+        known = set(
+            CaseDocument.objects.filter(stored_name__in=names).values_list("stored_name", flat=True)
+        )
+        for name in set(names) - known:
+            protected_files.delete(name)
+        return len(set(names) - known)
+
+    with os.scandir(folder) as entries:
+        for seen, entry in enumerate(entries):
+            if seen >= max_files:
+                break
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            if entry.stat().st_mtime > cutoff:
+                continue
+            batch.append(f"{DOCUMENTS_PREFIX}/{entry.name}")
+            if len(batch) >= ORPHAN_BATCH:
+                removed += purge(batch)
+                batch = []
+    if batch:
+        removed += purge(batch)
+    return removed

@@ -3,7 +3,8 @@ their memberships, passwords and API tokens (one module each; every service is i
 from here).
 
 Closing and reopening a project's period (IOM officers), unlocking a sign-in (officers,
-managers for their own organisation) and the password and token services (who acts on whose
+managers for their own organisation), the members page's services (inviting a user,
+withdrawing and restoring access) and the password and token services (who acts on whose
 account) check their role in the service. The others check none: the admin site (IOM officers
 only), the API's role gates and the ops commands (the operator's shell) decide who reaches
 them. `acting_user` is who the audit trail names: the signed-in user, or SYSTEM (the default,
@@ -13,7 +14,10 @@ audited as nobody); None is refused.
 from partners.services.lockouts import sign_in_unlock
 from partners.services.memberships import (
     MEMBERSHIP_EDITABLE,
+    member_invite,
     membership_create,
+    membership_deactivate,
+    membership_reactivate,
     membership_update,
     user_upsert,
 )
@@ -53,7 +57,10 @@ __all__ = [
     "api_token_mark_used",
     "api_token_revoke",
     "api_tokens_revoke_all",
+    "member_invite",
     "membership_create",
+    "membership_deactivate",
+    "membership_reactivate",
     "membership_update",
     "organisation_create",
     "organisation_update",

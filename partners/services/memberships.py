@@ -1,20 +1,25 @@
 """Writes of users and their memberships: the user's place (organisation and role), the
-admin access that follows the role, revocation, and the ops commands' upsert."""
+admin access that follows the role, revocation, and the ops commands' upsert; and what the
+members page does (partner managers for their organisation, IOM officers for everyone):
+invite a user, withdraw and restore their access."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_log
 from core.models import AuditEntry
 from partners.access import SYSTEM, forget_actor, require_acting_user
 from partners.choices import Role
 from partners.models import Membership, Organisation
+from partners.selectors import grantable_roles, invitable_organisations
 from partners.services.base import apply_fields, check_editable
+from partners.services.passwords import temporary_password
 from partners.services.tokens import RevokedBecause, api_tokens_revoke_all, end_api_access
 
 MEMBERSHIP_EDITABLE = frozenset({"organisation", "role", "is_active"})
@@ -44,13 +49,24 @@ def _sync_admin_access(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_create(
-    *, user, organisation: Organisation, role: str, is_active: bool = True, acting_user=SYSTEM
+    *,
+    user,
+    organisation: Organisation,
+    role: str,
+    is_active: bool = True,
+    must_change_password: bool = False,
+    acting_user=SYSTEM,
 ):
     """Give an existing user their place: one organisation and one role (and the admin, to
-    an IOM officer)."""
+    an IOM officer). `must_change_password`: someone else chose (and saw) their password."""
     require_acting_user(acting_user)
     membership = Membership(user=user)
-    fields = {"organisation": organisation, "role": role, "is_active": is_active}
+    fields = {
+        "organisation": organisation,
+        "role": role,
+        "is_active": is_active,
+        "must_change_password": must_change_password,
+    }
     changes = apply_fields(membership, fields)
     _sync_admin_access(membership)
     forget_actor(user)
@@ -142,3 +158,107 @@ def user_upsert(
         )
     user.refresh_from_db(fields=["is_staff"])  # set by the membership's service
     return user, created
+
+
+# --- The members page: invite, withdraw and restore access ------------------------------------
+
+# The fields of a new user that the audit trail records (never the password nor its hash).
+_INVITE_AUDITED = ("username", "first_name", "last_name", "email")
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    acting_user,
+) -> tuple[Membership, str]:
+    """Create the user `username` with a membership of `organisation` in `role`, and a
+    temporary password, returned to be shown once to whoever invited them (the user changes
+    it at their first sign-in). A partner manager invites into their own organisation only,
+    as a caseworker or a partner manager; an IOM officer into any active organisation, in a
+    role its kind allows (Membership.clean). A username already taken, whatever its case, is
+    refused: two accounts told apart only by case would be confused at sign-in."""
+    require_acting_user(acting_user)
+    roles = grantable_roles(acting_user)
+    if not roles:
+        raise PermissionDenied(_("Réservé aux responsables partenaires et aux chargé·es OIM."))
+    if not invitable_organisations(acting_user).filter(pk=organisation.pk).exists():
+        if Role.IOM_OFFICER in roles:
+            message = _("Choisissez une organisation active de la liste.")
+        else:
+            message = _("Vous ne pouvez inviter que dans votre organisation.")
+        raise ValidationError({"organisation": message})
+    if role not in roles:
+        raise ValidationError(
+            {"role": _("Vous ne pouvez pas donner ce rôle : choisissez-en un de la liste.")}
+        )
+    User = get_user_model()
+    username = username.strip()
+    if username and User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Cet identifiant est déjà pris.")})
+    user = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+    user.full_clean(exclude=["password"])
+    password = temporary_password(user)
+    user.set_password(password)
+    user.save()
+    audit_log(
+        actor=acting_user,
+        action=AuditEntry.Action.CREATE,
+        instance=user,
+        changes={name: [None, getattr(user, name)] for name in _INVITE_AUDITED},
+    )
+    membership = membership_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        must_change_password=True,
+        acting_user=acting_user,
+    )
+    return membership, password
+
+
+def _looked_after(membership: Membership, acting_user) -> Membership:
+    """`membership`, locked, if `acting_user` looks after it and may change its access: not
+    their own, and a superuser's only for a superuser."""
+    require_acting_user(acting_user)
+    locked = (
+        Membership.objects.visible_to(acting_user)
+        .select_for_update()
+        .select_related("user", "organisation")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("Vous ne gérez pas cet utilisateur."))
+    if locked.user_id == getattr(acting_user, "pk", None):
+        raise ValidationError(_("Vous ne pouvez pas modifier votre propre accès."))
+    if locked.user.is_superuser and not getattr(acting_user, "is_superuser", False):
+        raise PermissionDenied(_("Seul un super-administrateur modifie ce compte."))
+    return locked
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, acting_user) -> Membership:
+    """Withdraw a member's access, for their partner manager or an IOM officer: they cannot
+    sign in any more, their open sessions end at their next request and their API tokens are
+    revoked now (membership_update). No one withdraws their own access."""
+    locked = _looked_after(membership, acting_user)
+    return membership_update(membership=locked, is_active=False, acting_user=acting_user)
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership, acting_user) -> Membership:
+    """Restore a member's access (same people as membership_deactivate). Their old API
+    tokens stay revoked; their password is unchanged."""
+    locked = _looked_after(membership, acting_user)
+    return membership_update(membership=locked, is_active=True, acting_user=acting_user)

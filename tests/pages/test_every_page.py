@@ -64,6 +64,7 @@ ACTIONS = {
     "partners:lockout_release",
     "partners:backup_codes_renew",
     "partners:second_factor_reset",
+    "partners:member_reactivate",
     "case_files:note_add",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
@@ -241,6 +242,9 @@ EVERYONE = (
 # hub: managers (their organisation) and IOM officers.
 MEMBER_PAGES = (
     "partners:members",
+    "partners:member_invite",
+    "partners:member_deactivate",
+    "partners:member_reactivate",
     "partners:member_password_reset",
     "partners:lockouts",
     "partners:lockout_release",
@@ -395,6 +399,8 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "partners:account",
         "partners:password_change",
         "partners:members",
+        "partners:member_invite",
+        "partners:member_deactivate",
         "partners:member_password_reset",
         "partners:lockouts",
         "partners:security",

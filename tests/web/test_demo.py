@@ -28,6 +28,14 @@ def test_demo_loads_once(db):
     # Like any new project, the demo's hide counts below 5 from their donors, and say so.
     assert set(Project.objects.values_list("small_cell_threshold", flat=True)) == {5}
     assert published.figures["small_cell_threshold"] == 5
+    # The Oujda caseworker has a caseload: open and closed cases, something due, a note.
+    from cases.models import Case, CaseDocument, CaseNote, FollowUp
+
+    caseworker = get_user_model().objects.get(username="caseworker")
+    assert Case.objects.filter(assigned_to=caseworker, status="open").exists()
+    assert Case.objects.filter(status="closed").exists()
+    assert FollowUp.objects.filter(assignee=caseworker, done_on=None).exists()
+    assert CaseNote.objects.exists() and CaseDocument.objects.exists()
     run("demo")
     assert (Beneficiary.objects.count(), Assistance.objects.count()) == (people, rows)
 

@@ -3,7 +3,8 @@
 Notes and documents are the owning organisation's alone: every one is looked up through
 `CaseNote.objects.visible_to` / `CaseDocument.objects.visible_to` (404 for anyone else: another
 partner, a partner the person was referred to, IOM for a partner's case, a donor). Reading a
-note's text and downloading a document are logged in the access log (core.access), each time.
+note's text and downloading a document are logged in the access log, each time, against the
+person's file (cases.access).
 
 Transfers are for the managers of the case's organisation (IOM officers for IOM's own cases):
 one case, or every open case of a member who leaves; a confirmation says how many cases and
@@ -24,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases import access as case_access
 from cases import services
 from cases.confidential_forms import (
     CaseTransferForm,
@@ -32,7 +34,7 @@ from cases.confidential_forms import (
     TransferAllForm,
 )
 from cases.models import Case, CaseDocument, CaseNote, FollowUp
-from core import access, protected_files
+from core import protected_files
 from core.forms import form_errors_from
 from core.uploads import upload_refused, validate_document
 from partners.access import actor_for
@@ -124,9 +126,7 @@ def note_detail(request, casenote_id: int):
         text = services.note_text(note=note, user=request.user)
     except PermissionDenied as error:
         raise Http404 from error
-    access.record(
-        request, access.Action.VIEW_NOTE, instance=note, details={"case_id": note.case_id}
-    )
+    case_access.record_note_read(request, note)
     return render(
         request,
         "cases/files/note_detail.html",
@@ -197,19 +197,16 @@ def document_download(request, casedocument_id: int):
     """The document, decrypted, as an attachment named after its id (never the uploaded
     name); each download is logged."""
     require_case_staff(request)
-    document = get_object_or_404(CaseDocument.objects.visible_to(request.user), pk=casedocument_id)
+    document = get_object_or_404(
+        CaseDocument.objects.visible_to(request.user).select_related("case"), pk=casedocument_id
+    )
     try:
         data, content_type, filename = services.document_read(document=document, user=request.user)
     except PermissionDenied as error:
         raise Http404 from error
     except (FileNotFoundError, protected_files.InvalidName) as error:
         raise Http404 from error
-    access.record(
-        request,
-        access.Action.VIEW_DOCUMENT,
-        instance=document,
-        details={"case_id": document.case_id},
-    )
+    case_access.record_document_read(request, document)
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"

@@ -100,7 +100,16 @@ def iom_case(officer):
 
 
 def entries(action, obj):
-    return AccessEntry.objects.filter(action=action, object_id=str(obj.pk))
+    """The access log's entries of reads of a note or a document: against the person's file,
+    naming the note or the document (cases.access)."""
+    key = {"casenote": "notes", "casedocument": "document"}[obj._meta.model_name]
+    value = [obj.pk] if key == "notes" else obj.pk
+    return AccessEntry.objects.filter(
+        action=action,
+        model="beneficiaries.beneficiary",
+        object_id=str(obj.case.beneficiary_id),
+        **{f"details__{key}": value},
+    )
 
 
 def stored_files(root) -> list:
@@ -126,7 +135,7 @@ def test_the_owning_organisation_reads_a_note_and_each_reading_is_logged(
     logged = entries(AccessEntry.Action.VIEW_NOTE, note)
     assert logged.count() == 2
     assert {e.user_id for e in logged} == {user.pk}
-    assert logged.first().details == {"case_id": note.case_id}
+    assert logged.first().details == {"case": note.case_id, "notes": [note.pk]}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -257,7 +266,8 @@ def test_the_owning_organisation_downloads_a_document_and_each_download_is_logge
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     logged = entries(AccessEntry.Action.VIEW_DOCUMENT, document).get()
-    assert logged.user == user and logged.details == {"case_id": document.case_id}
+    assert logged.user == user
+    assert logged.details == {"case": document.case_id, "document": document.pk}
     client.get(reverse("case_files:document_download", args=[document.pk]))
     assert entries(AccessEntry.Action.VIEW_DOCUMENT, document).count() == 2
 

@@ -20,11 +20,10 @@ from assistance.referrals.services import referral_create, referral_respond
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import beneficiary_register
 from cases.models import CaseDocument, CaseNote
-from cases.services import document_upload, note_add
+from cases.services import case_open, document_upload, note_add
 from core import crypto
 from core.models import AccessEntry
 from partners.choices import Role
-from tests.cases.factories import CaseFactory
 from tests.partners.factories import OrganisationFactory, city, member
 
 SECRET = "Elle craint son ancien employeur, qui la cherche à Oujda."
@@ -56,7 +55,7 @@ def person(alice):
 
 @pytest.fixture
 def case(person, alice):
-    return CaseFactory(beneficiary=person, assigned_to=alice)
+    return case_open(beneficiary=person, acting_user=alice)
 
 
 @pytest.fixture
@@ -96,7 +95,7 @@ def carol(alice, person):
 @pytest.fixture
 def iom_case(officer):
     person = register(officer, "IOM-1")
-    return CaseFactory(beneficiary=person, assigned_to=officer)
+    return case_open(beneficiary=person, acting_user=officer)
 
 
 def entries(action, obj):

@@ -11,12 +11,11 @@ from django.urls import reverse
 
 from beneficiaries.services import beneficiary_register
 from cases.models import Case, FollowUp
-from cases.services import case_close, followup_add
+from cases.services import case_close, case_open, followup_add
 from core import clock
 from core.models import AuditEntry
 from partners.choices import Role
 from partners.models import Membership
-from tests.cases.factories import CaseFactory
 from tests.partners.factories import member
 
 
@@ -34,14 +33,14 @@ def register(user, ref):
 
 @pytest.fixture
 def case(alice):
-    return CaseFactory(beneficiary=register(alice, "A-1"), assigned_to=alice)
+    return case_open(beneficiary=register(alice, "A-1"), acting_user=alice)
 
 
 @pytest.fixture
 def alices_work(alice, case):
     """alice holds two open cases (three follow-ups pending, two of them hers) and a closed one."""
-    second = CaseFactory(beneficiary=register(alice, "A-2"), assigned_to=alice)
-    closed = CaseFactory(beneficiary=register(alice, "A-3"), assigned_to=alice)
+    second = case_open(beneficiary=register(alice, "A-2"), acting_user=alice)
+    closed = case_open(beneficiary=register(alice, "A-3"), acting_user=alice)
     case_close(case=closed, reason="goals_met", acting_user=alice)
     today = clock.today()
     followup_add(case=case, due_on=today, action="Appeler", acting_user=alice)
@@ -140,7 +139,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, case, bob):
 
 def test_an_iom_officer_transfers_ioms_own_cases(client, officer, iom):
     colleague = member(iom, Role.IOM_OFFICER, username="officer-2")
-    own = CaseFactory(beneficiary=register(officer, "IOM-1"), assigned_to=officer)
+    own = case_open(beneficiary=register(officer, "IOM-1"), acting_user=officer)
     client.force_login(officer)
     response = client.post(transfer_url(own), {"to_user": colleague.pk, "confirm": "1"})
     assert response.status_code == 302

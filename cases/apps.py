@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
-        from cases import erasure
+        from cases import erasure, views
         from cases.services import cases_open_on_registration
         from core import crypto, protected_files
 
@@ -24,3 +24,5 @@ class CasesConfig(AppConfig):
         crypto.register_encrypted_field("cases.casenote", "body_encrypted")
         crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")
         protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")
+        # DESIGN.md §7: a person's file shows their cases (those the viewer may see).
+        hooks.register_person_section(app=self.label, section=views.person_section)

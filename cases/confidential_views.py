@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,12 +43,8 @@ from partners.permissions import require_case_staff
 
 
 def case_page_url(case: Case) -> str:
-    """The case's own page (cases.views), where the notes and documents are listed too; the
-    files page until that page exists."""
-    try:
-        return reverse("cases:detail", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("case_files:index", args=[case.pk])
+    """The case's own page (cases.views), where its notes and documents are listed too."""
+    return reverse("cases:detail", args=[case.pk])
 
 
 def _own_case(request, case_id: int) -> Case:

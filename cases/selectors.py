@@ -22,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from assistance.models import Assistance
 from cases.choices import RISK_ORDER
@@ -139,6 +140,7 @@ def case_timeline(case: Case, *, user) -> list[Event]:
         Event(t.on, f"transition_{t.kind}", t) for t in case.transitions.select_related("by").all()
     ]
     events += [Event(a.assessed_on, "assessment", a) for a in case.assessments.all()]
+    events += [Event(timezone.localdate(g.created_at), "goal", g) for g in case.goals.all()]
     events += [
         Event(f.done_on or f.due_on, "followup", f)
         for f in case.followups.select_related("assignee").all()

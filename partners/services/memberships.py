@@ -26,7 +26,15 @@ MEMBERSHIP_EDITABLE = frozenset({"organisation", "role", "is_active"})
 
 
 # The apps whose models IOM officers manage in the admin.
-ADMIN_APP_LABELS = ["partners", "beneficiaries", "assistance", "reporting", "bilans", "core"]
+ADMIN_APP_LABELS = [
+    "partners",
+    "beneficiaries",
+    "assistance",
+    "cases",
+    "reporting",
+    "bilans",
+    "core",
+]
 
 
 def _sync_admin_access(membership: Membership) -> None:

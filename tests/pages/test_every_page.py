@@ -151,6 +151,10 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     case = case_services.case_open(beneficiary=person, acting_user=alice)
     return {
         "case": case,
+        "goal": case_services.goal_add(case=case, title="Logement", acting_user=alice),
+        "followup": case_services.followup_add(
+            case=case, due_on=case.opened_on, action="Appeler", acting_user=alice
+        ),
         "case_note": case_services.note_add(case=case, body="Note du suivi", acting_user=alice),
         "case_document": case_services.document_upload(
             case=case,
@@ -259,7 +263,9 @@ ROLE_PAGES = {
         "imports:",
         "reporting:drilldown",
         "bilans:notification_read",
-        # A case's notes and documents: the owning organisation's (cases.confidential_views).
+        # Case work (cases.views); a case's notes and documents are the owning organisation's
+        # (cases.confidential_views).
+        "cases:",
         "case_files:index",
         "case_files:note_",
         "case_files:document_",
@@ -279,7 +285,11 @@ ROLE_PAGES = {
         "bilans:",
         "audit:",
         "admin:",
-        # IOM's own cases only: a partner's case, its notes and documents are refused.
+        # A partner's case: read, never written (IOM's own cases only); its notes and
+        # documents are refused.
+        "cases:list",
+        "cases:detail",
+        "cases:my_work",
         "case_files:transfer_all",
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),

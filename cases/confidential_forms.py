@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.choices import CaseStatus, DocumentKind
-from cases.services.base import CASE_HOLDER_ROLES
+from cases.forms import UserChoiceField, case_holders
 from cases.services.confidential import NOTE_MAX_CHARS
 from core.forms import AccessibleFormMixin, DateInput
 from core.uploads import validate_document
@@ -74,23 +74,9 @@ class DocumentForm(AccessibleFormMixin, forms.Form):
         return upload
 
 
-def case_holders(organisation_id: int):
-    """The users who may be given a case of the organisation: its active caseworkers and
-    managers (IOM's officers for IOM's cases), as cases.services.base.check_case_holder
-    accepts them."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            membership__organisation_id=organisation_id,
-            membership__is_active=True,
-            membership__role__in=CASE_HOLDER_ROLES,
-        )
-        .select_related("membership")
-        .order_by("username")
-    )
+class HolderChoiceField(UserChoiceField):
+    """A case holder, named and with their username (two people may share a name)."""
 
-
-class HolderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         name = obj.get_full_name()
         return f"{name} ({obj.get_username()})" if name else obj.get_username()

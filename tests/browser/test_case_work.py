@@ -18,7 +18,7 @@ from beneficiaries.services import beneficiary_register
 from cases.models import Case, CaseDocument, CaseNote
 from core import clock
 from core.models import AccessEntry
-from tests.browser.test_caseworker_flow import sign_in, sign_out
+from tests.browser.test_caseworker_flow import sign_in
 
 # Screenshots of the main pages, for the closing note: SHOTS_DIR=/tmp/shots (none without it).
 SHOTS = os.environ.get("SHOTS_DIR", "")
@@ -31,6 +31,15 @@ def shot(page, language, name):
         folder = pathlib.Path(SHOTS)
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{language}-{name}.png"), full_page=True)
+
+
+def sign_out(page):
+    """From the menu, unfolded first on a phone."""
+    toggle = page.locator("button.menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.click("header form[action$='/logout/'] button")
+    expect(page.locator("#id_username")).to_be_visible()
 
 
 def open_details(page, selector):

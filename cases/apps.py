@@ -9,9 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
-        from cases import erasure, views
+        from cases import confidential_views, erasure, views
         from cases.services import cases_open_on_registration
         from core import crypto, protected_files
+        from partners import hooks as partners_hooks
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
         # their cases' free text; retention runs from their latest case event too.
@@ -26,3 +27,6 @@ class CasesConfig(AppConfig):
         protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")
         # DESIGN.md §7: a person's file shows their cases (those the viewer may see).
         hooks.register_person_section(app=self.label, section=views.person_section)
+        # partners.hooks: withdrawing a member's access lists their open cases, with the
+        # page that transfers them.
+        partners_hooks.register_open_work(confidential_views.open_work)

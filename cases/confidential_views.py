@@ -39,6 +39,7 @@ from core.forms import form_errors_from
 from core.uploads import upload_refused, validate_document
 from partners.access import actor_for
 from partners.choices import Role
+from partners.hooks import OpenWork
 from partners.permissions import require_case_staff
 
 
@@ -343,3 +344,35 @@ def transfer_all(request):
         },
         status=400 if posted and form.errors else 200,
     )
+
+
+def open_work(membership, *, user) -> list:
+    """partners.hooks' provider (registered in CasesConfig.ready): the open cases and pending
+    follow-ups a member leaves, as `user` (on the page that withdraws their access) sees them,
+    with the page that transfers them when `user` may."""
+    holder = membership.user
+    open_cases = Case.objects.visible_to(user).open().filter(assigned_to=holder)
+    cases = open_cases.count()
+    if not cases:
+        return []
+    followups = _pending_followups(open_cases, holder.pk)
+    label = ngettext("%(count)s dossier ouvert", "%(count)s dossiers ouverts", cases) % {
+        "count": cases
+    }
+    if followups:
+        label += " · " + ngettext(
+            "%(count)s suivi en attente", "%(count)s suivis en attente", followups
+        ) % {"count": followups}
+    transferable = (
+        _manages(user)
+        and open_cases.filter(pk__in=Case.objects.writable_by(user).values("pk")).exists()
+    )
+    if not transferable:
+        return [OpenWork(label=label)]
+    return [
+        OpenWork(
+            label=label,
+            url=f"{reverse('case_files:transfer_all')}?from={holder.pk}",
+            action=_("Transférer ses dossiers"),
+        )
+    ]

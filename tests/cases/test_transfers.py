@@ -235,3 +235,32 @@ def test_the_page_is_for_managers_only(client, outsider, request, alices_work, b
     response = client.post(ALL_URL, {"from_user": alice.pk, "to_user": bob.pk, "confirm": "1"})
     assert response.status_code == 404
     assert Case.objects.filter(assigned_to=alice).count() == 3
+
+
+# --- The members page: withdrawing a member's access says what they leave open ---------------
+
+
+def test_withdrawing_a_members_access_lists_their_cases_with_the_transfer_link(
+    client, manager_a, alice, alices_work
+):
+    client.force_login(manager_a)
+    url = reverse("partners:member_deactivate", args=[alice.membership.pk])
+    body = client.get(url).content.decode()
+    assert "2 dossiers ouverts · 2 suivis en attente" in body
+    assert f'href="{ALL_URL}?from={alice.pk}"' in body
+
+
+def test_an_officer_is_told_of_a_partners_open_cases_but_not_offered_their_transfer(
+    client, officer, alice, alices_work
+):
+    client.force_login(officer)
+    url = reverse("partners:member_deactivate", args=[alice.membership.pk])
+    body = client.get(url).content.decode()
+    assert "2 dossiers ouverts" in body
+    assert f"{ALL_URL}?from=" not in body
+
+
+def test_a_member_without_open_cases_leaves_nothing_to_transfer(client, manager_a, bob, case):
+    client.force_login(manager_a)
+    body = client.get(reverse("partners:member_deactivate", args=[bob.membership.pk])).content
+    assert ALL_URL.encode() not in body

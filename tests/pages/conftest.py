@@ -131,14 +131,18 @@ def receiving_world(partner_world):
 
 
 def _case_work(alice, person):
-    """A's case of the person, with a confidential note and a document."""
+    """A's case of the person, with a goal, a follow-up, a confidential note and a document."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.services import case_open, document_upload, note_add
+    from cases.services import case_open, document_upload, followup_add, goal_add, note_add
 
     case = case_open(beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 1, 15))
     return {
         "case": case,
+        "goal": goal_add(case=case, title="Logement", acting_user=alice),
+        "followup": followup_add(
+            case=case, due_on=case.opened_on, action="Appeler", acting_user=alice
+        ),
         "case_note": note_add(case=case, body=SECRET_NOTE, acting_user=alice),
         "case_document": document_upload(
             case=case,

@@ -9,7 +9,7 @@ class AssistanceConfig(AppConfig):
     def ready(self):
         # Hook (beneficiaries.hooks): a person's list, filters and file show their
         # assistances, as far as the viewer may see them; beneficiaries may not import us.
-        from assistance import erasure, selectors, views
+        from assistance import erasure, merge, selectors, views
         from beneficiaries import hooks
 
         hooks.register(
@@ -22,3 +22,13 @@ class AssistanceConfig(AppConfig):
         hooks.register_erasure(
             app=self.label, erase=erasure.erase, last_activity=erasure.last_activity
         )
+        # A merge of duplicates (beneficiaries.merges) moves the person's rows of each
+        # relation here to the kept record, and its undo moves them back; one check (on the
+        # assistances) refuses an undo that would change the figures of a closed period.
+        for index, (name, model) in enumerate(merge.RELATIONS.items()):
+            hooks.register_merge(
+                app=name,
+                move=merge.mover(model),
+                restore=merge.restorer(model),
+                undo_refusal=merge.undo_refusal if index == 0 else None,
+            )

@@ -137,9 +137,20 @@ def _check(name: str, got: dict, expected: dict) -> None:
 
 
 def _core(data: dict) -> dict:
-    """The figures the floor and the naive version compute: totals, sex classes, age bands."""
+    """The figures the floor and the naive version compute: totals, sex classes, age bands, of
+    the assistance indicators (the case indicators have their own statement, and the bench
+    data no cases)."""
+    from reporting.models import Indicator, Source
+
     keys = ("total", "women", "girls", "men", "boys", "unknown", "by_age_band")
-    return {code: {k: entry[k] for k in keys} for code, entry in data["indicators"].items()}
+    assistances = set(
+        Indicator.objects.filter(source=Source.ASSISTANCES).values_list("code", flat=True)
+    )
+    return {
+        code: {k: entry[k] for k in keys}
+        for code, entry in data["indicators"].items()
+        if code in assistances
+    }
 
 
 if __name__ == "__main__":

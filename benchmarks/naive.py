@@ -66,7 +66,7 @@ def _filters(indicator, prefix=""):
 
 def bilan_naive(project, period) -> dict:
     out = {}
-    for indicator in Indicator.objects.active():
+    for indicator in Indicator.objects.active().filter(source="assistances"):
         if indicator.unit == "services":
             rows = Assistance.objects.filter(
                 _filters(indicator), project=project, status="delivered",

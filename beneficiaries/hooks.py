@@ -27,6 +27,19 @@ case notes and documents, when it lands):
   latest record in that app (None: none), which beneficiaries.selectors.with_last_activity
   folds into the date a retention period runs from.
 
+And for a merge of duplicates (beneficiaries.merges), each app holding rows about a person
+registers with `register_merge()` (assistance: its assistances, referrals and return cases;
+cases: its cases), under a name of its own (`app`):
+
+- `move(duplicate, keep) -> list[int]`: inside the merge's transaction, move that app's rows of
+  `duplicate` to `keep`; return their ids (stored in the merge record under `app`, so the
+  merge can be undone);
+- `restore(ids, duplicate)`: inside the undo's transaction, move the rows `ids` (those still
+  on the kept record) back to `duplicate`;
+- `undo_refusal(person_ids) -> str | None` (optional): why the merge of these records can no
+  longer be undone (assistance: a delivered assistance of theirs lies in a closed period, whose
+  figures must not move), None when it can.
+
 Apps above assistance add to a person's file and to a registration:
 
 - `register_person_section(app=…, section=…)`: `section(request, person)` returns None (nothing
@@ -50,6 +63,8 @@ from django.core.exceptions import ImproperlyConfigured
 _hooks: dict[str, Callable] = {}
 # app label → (erase, last_activity): the apps that hold records about a person.
 _erasure: dict[str, tuple[Callable, Callable]] = {}
+# name → (move, restore, undo_refusal or None): the rows that follow a person's merge.
+_merge: dict[str, tuple[Callable, Callable, Callable | None]] = {}
 # app label → a section of the person's file; app label → what a registration sets off.
 _sections: dict[str, Callable] = {}
 _on_registered: dict[str, Callable] = {}
@@ -111,6 +126,45 @@ def erase(person_ids: list[int]) -> None:
 def last_activity_expressions() -> list:
     """The registered apps' expressions of a person's latest record in them."""
     return [last_activity() for _eraser, last_activity in _erasure_hooks()]
+
+
+def register_merge(
+    *, app: str, move: Callable, restore: Callable, undo_refusal: Callable | None = None
+) -> None:
+    """Register the rows of `app` (a name of the caller's, the key of the merge record's
+    `moved`) that follow a merge and its undo (see above); registering again replaces it."""
+    _merge[app] = (move, restore, undo_refusal)
+
+
+def _merge_hooks() -> dict[str, tuple[Callable, Callable, Callable | None]]:
+    if not _merge:
+        raise ImproperlyConfigured(
+            "beneficiaries.hooks: no app registered the rows that follow a merge (assistance "
+            "registers them in its AppConfig.ready())"
+        )
+    return dict(_merge)
+
+
+def merge_move(duplicate, keep) -> dict[str, list[int]]:
+    """Every registered app moves its rows of `duplicate` to `keep`: name → ids moved."""
+    return {app: list(move(duplicate, keep)) for app, (move, _r, _u) in _merge_hooks().items()}
+
+
+def merge_restore(moved: dict[str, list[int]], duplicate) -> None:
+    """Every registered app moves back the rows of a merge (`moved`, as merge_move gave it)."""
+    for app, (_move, restore, _undo_refusal) in _merge_hooks().items():
+        ids = moved.get(app) or []
+        if ids:
+            restore(ids, duplicate)
+
+
+def merge_undo_refusal(person_ids: list[int]) -> str | None:
+    """The first registered app's reason why a merge of these records may not be undone."""
+    for _move, _restore, undo_refusal in _merge_hooks().values():
+        reason = undo_refusal(person_ids) if undo_refusal else None
+        if reason:
+            return reason
+    return None
 
 
 def register_person_section(*, app: str, section: Callable) -> None:

@@ -353,8 +353,9 @@ class BeneficiaryAccess(models.Model):
         return f"{self.organisation} → {self.beneficiary_id}"
 
 
-# The consent ledger, in a module of its own; imported here so that Django registers it with
-# this app (and visible_to above finds it).
+# The consent ledger and the merge records, in modules of their own; imported here so that
+# Django registers them with this app (and visible_to above finds the ledger).
 # isort: off
 from beneficiaries.consents.models import Consent  # noqa: E402
+from beneficiaries.merges.models import BeneficiaryMerge  # noqa: E402, F401
 # isort: on

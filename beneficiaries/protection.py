@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import hooks
 from beneficiaries.choices import ErasureReason
+from beneficiaries.merges.services import merges_erase
 from beneficiaries.models import ERASED_FIELDS, Beneficiary, Consent
 from beneficiaries.selectors import retention_expired
 from core import clock
@@ -154,6 +155,8 @@ def beneficiary_pseudonymise(*, beneficiary: Beneficiary, reason: str, acting_us
             ]
         )
     redact_personal(model_label=Beneficiary._meta.label_lower, object_ids=ids, fields=ERASED_FIELDS)
+    # The records of their merges kept the values before and after, for an undo: erased too.
+    merges_erase(ids)
     # The consent ledger stays (what was agreed, and withdrawn, is the organisation's record),
     # but a withdrawal's reason is the person's own words.
     consents = Consent.objects.filter(beneficiary_id__in=ids)

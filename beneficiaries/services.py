@@ -1,5 +1,5 @@
-"""Writes of the beneficiaries app: register, update, merge, share; and DESIGN.md §8's legal
-hold, pseudonymisation and retention run. Each one is audited.
+"""Writes of the beneficiaries app: register, update, share; merge (beneficiaries.merges);
+and DESIGN.md §8's legal hold, pseudonymisation and retention run. Each one is audited.
 
 A person's `consent` field is mirrored into the consent ledger (beneficiaries.consents.services):
 registering or updating a person records their `services` consent, or withdraws it."""
@@ -15,6 +15,12 @@ from django.utils.translation import gettext as _
 from beneficiaries import hooks
 from beneficiaries.choices import ConsentPurpose
 from beneficiaries.consents.services import mirror_services_consent, user_or_none
+
+# Merging duplicates, and undoing a merge, live in their own module.
+from beneficiaries.merges.services import (  # noqa: F401 (the app's services, named here too)
+    beneficiary_merge,
+    beneficiary_merge_undo,
+)
 from beneficiaries.models import PERSON_FIELDS, Beneficiary, BeneficiaryAccess, Consent
 
 # DESIGN.md §8's writes (legal hold, erasure, the retention run) live in their own module.
@@ -203,59 +209,6 @@ def beneficiary_update(
         )
     mirror_services_consent(current, acting_user)
     return current
-
-
-@transaction.atomic
-def beneficiary_merge(*, duplicate: Beneficiary, keep: Beneficiary, acting_user) -> Beneficiary:
-    """Fold `duplicate` into `keep`: its assistances, referrals and return cases move over and
-    it is marked merged, so the person counts once. Both must be visible to the user, and a
-    partner may merge only its own records."""
-    actor = require_writer(acting_user)
-    visible = Beneficiary.objects.visible_to(acting_user).select_for_update()
-    records = {b.pk: b for b in visible.filter(pk__in=[duplicate.pk, keep.pk])}
-    if len(records) != 2 or duplicate.pk == keep.pk:
-        raise PermissionDenied(_("Ces fiches ne peuvent pas être fusionnées."))
-    duplicate, keep = records[duplicate.pk], records[keep.pk]
-    if not actor.sees_everything and {duplicate.organisation_id, keep.organisation_id} != {
-        actor.organisation_id
-    }:
-        raise PermissionDenied(_("Seule l'OIM peut fusionner des fiches de deux organisations."))
-    if duplicate.merged_into_id or keep.merged_into_id:
-        raise ValidationError(_("Une de ces fiches est déjà fusionnée."))
-    if duplicate.pseudonymised_at or keep.pseudonymised_at:
-        raise ValidationError(
-            _(
-                "Les données personnelles d'une de ces fiches ont été effacées : elles ne se "
-                "fusionnent plus."
-            )
-        )
-    moved = {}
-    for relation in ("assistances", "referrals", "return_cases"):
-        moved[relation] = getattr(duplicate, relation).update(beneficiary=keep)
-    # The person's consents follow their record, except a live one the kept record already
-    # has for the same purpose (one live consent per purpose): it stays on the duplicate.
-    already = Consent.objects.live().filter(beneficiary=keep).values("purpose", "recipient_id")
-    kept_live = {(row["purpose"], row["recipient_id"]) for row in already}
-    movable = [
-        c.pk
-        for c in duplicate.consents.all()
-        if not (c.is_live and (c.purpose, c.recipient_id) in kept_live)
-    ]
-    moved["consents"] = Consent.objects.filter(pk__in=movable).update(beneficiary=keep)
-    for access in duplicate.accesses.all():
-        BeneficiaryAccess.objects.get_or_create(
-            beneficiary=keep, organisation_id=access.organisation_id
-        )
-    duplicate.merged_into = keep
-    duplicate.version += 1
-    duplicate.save(update_fields=["merged_into", "version", "updated_at"])
-    audit_log(
-        actor=acting_user,
-        action=AuditEntry.Action.MERGE,
-        instance=duplicate,
-        changes={"merged_into": keep.pk, "moved": moved},
-    )
-    return keep
 
 
 @transaction.atomic

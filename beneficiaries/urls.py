@@ -4,6 +4,7 @@
 from django.urls import path
 
 from beneficiaries import views
+from beneficiaries.merges import views as merge_views
 
 app_name = "beneficiaries"
 urlpatterns = [
@@ -16,6 +17,22 @@ urlpatterns = [
         "beneficiaires/<int:beneficiary_id>/gel-legal/",
         views.beneficiary_legal_hold,
         name="legal_hold",
+    ),
+    path(
+        "beneficiaires/<int:beneficiary_id>/fusionner/",
+        merge_views.merge_start,
+        name="merge",
+    ),
+    path(
+        "beneficiaires/<int:beneficiary_id>/fusionner/comparer/",
+        merge_views.merge_compare,
+        name="merge_compare",
+    ),
+    path("beneficiaires/fusions/", merge_views.merge_list, name="merge_list"),
+    path(
+        "beneficiaires/fusions/<int:beneficiarymerge_id>/annuler/",
+        merge_views.merge_undo,
+        name="merge_undo",
     ),
     path(
         "beneficiaires/<int:beneficiary_id>/consentements/",

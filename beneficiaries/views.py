@@ -26,6 +26,8 @@ from beneficiaries.forms import (
     ErasureForm,
     LegalHoldForm,
 )
+from beneficiaries.merges.selectors import merges_of
+from beneficiaries.merges.services import may_merge, mergeable
 from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.protection import may_protect
 from beneficiaries.selectors import (
@@ -94,6 +96,8 @@ def render_person_page(request, person: Beneficiary, *, status: int = 200, **for
             c.is_live and c.purpose == ConsentPurpose.SERVICES for c in consents
         ),
         "can_manage_consents": can_edit and not person.merged_into_id,
+        "can_merge": mergeable(person) and may_merge(request.user, person),
+        "merges": merges_of(user=request.user, person=person),
         "withdraw_form": ConsentWithdrawForm(),
         **hooks.person_page(request, person, forms),
         "person_sections": hooks.person_sections(request, person),

@@ -20,15 +20,20 @@ from bilans.texts import (
     hidden_count_stand_in,
     key_figure_label,
     long_date,
+    median_days_label,
     texts_for,
 )
+from cases.choices import ClosureReason
 from core.countries import country_name
 
 SEX_CLASSES = ("women", "girls", "men", "boys", "unknown")
 KEY_CODES = ("beneficiaries_reached", "assistances_delivered")
 AVRR_CODES = ("avrr_returns", "returnees_to_morocco", "reintegration_persons")
 
-FAMILIES = ("health", "humanitarian", "protection", "awareness", "avrr", "socioeconomic", "other")
+FAMILIES = (
+    "health", "humanitarian", "protection", "awareness", "avrr", "socioeconomic", "cases",
+    "other",
+)  # fmt: skip
 FAMILY_OF_CODE = {
     "medical_persons": "health",
     "medical_services": "health",
@@ -46,6 +51,9 @@ FAMILY_OF_CODE = {
     "reintegration_persons": "avrr",
     "employability_persons": "socioeconomic",
     "entrepreneurship_persons": "socioeconomic",
+    "cases_opened_persons": "cases",
+    "cases_closed_persons": "cases",
+    "case_closure_median_days": "cases",
 }
 FAMILY_OF_CATEGORY = {
     "medical": "health",
@@ -70,9 +78,11 @@ def figures_checksum(figures: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def family_of(code: str, categories: list[str]) -> str:
+def family_of(code: str, categories: list[str], *, counts_cases: bool = False) -> str:
     if code in FAMILY_OF_CODE:
         return FAMILY_OF_CODE[code]
+    if counts_cases:
+        return "cases"
     families = {FAMILY_OF_CATEGORY.get(c, "other") for c in categories}
     return families.pop() if len(families) == 1 else "other"
 
@@ -95,12 +105,19 @@ def build_context(project, *, organisation, language: str, indicators, subtype_l
             ind.code: {
                 "label": ind.label(language),
                 "unit": ind.unit,
-                "family": family_of(ind.code, list(ind.categories)),
+                "family": family_of(ind.code, list(ind.categories), counts_cases=ind.counts_cases),
             }
             for ind in indicators
         },
         "subtypes": subtype_labels,
+        "closure_reasons": closure_reason_labels(language),
     }
+
+
+def closure_reason_labels(language: str) -> dict[str, str]:
+    """The closure reasons of cases (DESIGN.md §7) in `language`, frozen with the context."""
+    with translation.override(language):
+        return {code: str(label) for code, label in ClosureReason.choices}
 
 
 @dataclass
@@ -126,6 +143,7 @@ class Section:
     title: str
     tables: list[Table] = field(default_factory=list)
     chart_rows: list[Row] = field(default_factory=list)  # indicator × sex classes
+    extra_tables: list[Table] = field(default_factory=list)  # after the sex table
 
 
 @dataclass
@@ -186,6 +204,19 @@ def format_budget(amount: str | None, currency: str, language: str) -> str | Non
         return None
     whole = int(float(amount))
     return f"{format_number(whole, language)} {currency}"
+
+
+def median_text(median, t: dict, language: str, k: int = 0) -> str:
+    """ "médiane : 42 jours", or what stands for a median not published (`x`: fewer than k
+    closures; None: no closure)."""
+    if median is None:
+        return t["median_none"]
+    if not isinstance(median, int | float):
+        return t["median_hidden"] % {"k": max(k, 2)}
+    value = f"{median:g}"
+    if language != "en":
+        value = value.replace(".", ",")
+    return median_days_label(median, value)
 
 
 def _has_data(total) -> bool:
@@ -280,9 +311,27 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
         info = meta.get(code, {"label": code, "unit": entry.get("unit", ""), "family": "other"})
         family = info["family"] if info["family"] in FAMILIES else "other"
         section = sections.setdefault(family, Section(key=family, title=t[f"family_{family}"]))
+        label = info["label"]
+        if entry.get("unit") == "days":
+            # A median of days: its row counts the closures it is taken over.
+            label = f"{label} — {median_text(entry.get('median'), t, language, k)}"
         section.chart_rows.append(
-            _sex_row(info["label"], entry, unit=t.get(entry.get("unit", ""), ""), code=code)
+            _sex_row(label, entry, unit=t.get(entry.get("unit", ""), ""), code=code)
         )
+        if entry.get("by_closure_reason"):
+            labels = context.get("closure_reasons", {})
+            section.extra_tables.append(
+                Table(
+                    title=t["closure_reasons_title"] % {"indicator": info["label"]},
+                    first_header=t["closure_reason"],
+                    headers=[t["persons"]],
+                    rows=[
+                        Row(label=labels.get(key, key), cells=[value])
+                        for key, value in entry["by_closure_reason"].items()
+                    ],
+                    note=t["closure_reasons_note"],
+                )
+            )
     ordered = []
     for family in FAMILIES:
         if family in sections and any(
@@ -297,6 +346,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
                     rows=section.chart_rows,
                 )
             )
+            section.tables += section.extra_tables
             ordered.append(section)
 
     avrr = None
@@ -326,6 +376,9 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
                 )
             )
 
+    # How cases are counted, only in a bilan that has case indicators (snapshots frozen
+    # before them keep their methodology).
+    with_cases = any(meta.get(code, {}).get("family") == "cases" for code in indicators)
     methodology = [
         t[key]
         for key in (
@@ -336,6 +389,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
             "method_unknown",
             "method_bands",
             "method_countries",
+            *(("method_cases", "method_cases_project") if with_cases else ()),
             "method_freeze",
         )
     ]

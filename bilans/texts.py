@@ -46,6 +46,17 @@ TEXTS = {
     "unit": pgettext_lazy("bilan", "Unité"),
     "persons": pgettext_lazy("bilan", "personnes"),
     "services": pgettext_lazy("bilan", "services"),
+    # The unit column of a median of days: its cells count the closures it is taken over.
+    "days": pgettext_lazy("bilan", "clôtures"),
+    "median_none": pgettext_lazy("bilan", "aucune clôture sur la période"),
+    "median_hidden": pgettext_lazy("bilan", "médiane masquée : moins de %(k)s clôtures"),
+    "closure_reason": pgettext_lazy("bilan", "Motif de clôture"),
+    "closure_reasons_title": pgettext_lazy("bilan", "%(indicator)s, par motif de clôture"),
+    "closure_reasons_note": pgettext_lazy(
+        "bilan",
+        "Une personne compte une fois sous chaque motif de clôture de la période : la colonne "
+        "peut dépasser le total des personnes.",
+    ),
     "by_sex": pgettext_lazy("bilan", "Répartition par sexe et âge"),
     "by_age_band": pgettext_lazy("bilan", "Répartition par tranche d'âge"),
     "age_band": pgettext_lazy("bilan", "Tranche d'âge"),
@@ -57,6 +68,7 @@ TEXTS = {
     "family_awareness": pgettext_lazy("bilan", "Sensibilisation"),
     "family_avrr": pgettext_lazy("bilan", "Retour volontaire assisté et réintégration"),
     "family_socioeconomic": pgettext_lazy("bilan", "Insertion socio-économique"),
+    "family_cases": pgettext_lazy("bilan", "Suivi individuel des cas"),
     "family_other": pgettext_lazy("bilan", "Autres indicateurs"),
     "avrr_title": pgettext_lazy("bilan", "Retours volontaires assistés"),
     "avrr_by_country": pgettext_lazy(
@@ -122,6 +134,24 @@ TEXTS = {
         "bilan",
         "Pour les retours, le pays est celui du retour (départs du Maroc) ou le pays "
         "d'accueil quitté (retours au Maroc), selon le service de retour enregistré.",
+    ),
+    "method_cases": pgettext_lazy(
+        "bilan",
+        "Dossiers de suivi : une personne est comptée parmi les dossiers ouverts si l'un de ses "
+        "dossiers a été ouvert dans la période (une réouverture n'est pas une ouverture), et "
+        "parmi les dossiers clôturés si l'un d'eux a été clôturé dans la période, même s'il a"
+        " été rouvert depuis ; elle est classée selon son âge à la date de la première "
+        "ouverture ou clôture retenue. La durée médiane va de l'ouverture du dossier à chaque "
+        "clôture de la période (un dossier rouvert puis clôturé à nouveau compte depuis sa "
+        "première ouverture) ; ses colonnes comptent ces clôtures, chacune classée selon l'âge"
+        " de la personne le jour de la clôture.",
+    ),
+    "method_cases_project": pgettext_lazy(
+        "bilan",
+        "Un dossier de suivi n'est pas rattaché à un projet : il compte pour le projet lorsque"
+        " l'organisation qui le suit en est partenaire et que la personne a reçu au moins une "
+        "assistance délivrée du projet au plus tard à la fin de la période. Par ville, un "
+        "dossier compte dans la ville de la personne, à défaut dans celle de l'organisation.",
     ),
     "method_freeze": pgettext_lazy(
         "bilan",
@@ -205,6 +235,14 @@ def key_figure_label(code: str, total: int) -> str:
     if code == "beneficiaries_reached":
         return npgettext("bilan", "personne atteinte", "personnes atteintes", total)
     return npgettext("bilan", "assistance délivrée", "assistances délivrées", total)
+
+
+def median_days_label(median: float, days: str) -> str:
+    """ "médiane : 42 jours" for a median of `median` days written `days` ("42", "0,5"); the
+    unit agrees with the whole days (French: 0,5 and 1,5 jour)."""
+    return npgettext(
+        "bilan", "médiane : %(days)s jour", "médiane : %(days)s jours", int(median)
+    ) % {"days": days}
 
 
 def age_band_label(band: str) -> str:

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
-        from cases import confidential_views, erasure, views
+        from cases import confidential_views, erasure, merge, views
         from cases.services import cases_open_on_registration
         from core import crypto, protected_files
         from partners import hooks as partners_hooks
@@ -21,6 +21,8 @@ class CasesConfig(AppConfig):
         )
         # DESIGN.md §7: an organisation may open a case for everyone it registers.
         hooks.register_on_registered(app=self.label, callback=cases_open_on_registration)
+        # A merge of duplicates moves the person's cases to the kept record; its undo, back.
+        hooks.register_merge(app=self.label, move=merge.move, restore=merge.restore)
         # Key rotation (core.crypto, `rotate_encryption_key`) re-encrypts these.
         crypto.register_encrypted_field("cases.casenote", "body_encrypted")
         crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")

@@ -184,6 +184,12 @@ class CaseTransition(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    # The person's age on `on`, frozen when their record is pseudonymised (cases.erasure), so
+    # the case indicators (reporting.case_engine) count the same age once the date of birth
+    # has become a year: the same rule as `Assistance.frozen_age` (-1: unknown).
+    frozen_age = models.SmallIntegerField(
+        _("âge figé à la date"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("étape du dossier")

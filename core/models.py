@@ -48,6 +48,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("Modification")
         DELETE = "delete", _("Suppression")
         MERGE = "merge", _("Fusion")
+        UNMERGE = "unmerge", _("Annulation de fusion")
         CANCEL = "cancel", _("Annulation")
         ACCESS = "access", _("Accès accordé")
         UNLOCK = "unlock", _("Déblocage de connexion")

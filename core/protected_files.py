@@ -11,8 +11,9 @@ The model keeps the name (a CharField, 100 characters is enough); its content ty
 original file name are the model's business. A column of names is registered with
 `register_encrypted_file_field` so that `rotate_encryption_key` re-encrypts its files.
 
-Delete the file after the row that names it is gone: `transaction.on_commit(lambda:
-protected_files.delete(name))`, so a rolled-back deletion never loses the document.
+Delete the file after the row that names it is gone: `delete_on_commit(name)`, so a
+rolled-back deletion never loses the document. Likewise a service that stores a file and then
+fails should delete it (the row that would have named it was never written).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 from core import crypto
 
@@ -95,6 +97,13 @@ def exists(name: str) -> bool:
 def delete(name: str) -> None:
     """Remove the file; nothing happens if it is already gone."""
     _path(name).unlink(missing_ok=True)
+
+
+def delete_on_commit(name: str) -> None:
+    """Delete the file once the current transaction commits (at once outside one): the service
+    that deletes a document's row calls this, so a rollback keeps row and file together."""
+    _path(name)  # a bad name fails now, inside the service, not after the commit
+    transaction.on_commit(lambda: delete(name))
 
 
 def rotate(name: str, *, dry_run: bool = False) -> bool:

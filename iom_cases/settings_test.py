@@ -16,13 +16,6 @@ if not os.environ.get("ENCRYPTION_KEYS"):
 
     os.environ["ENCRYPTION_KEYS"] = Fernet.generate_key().decode("ascii")
 
-# Encrypted documents of this run in a folder of its own (subprocesses inherit it too), not
-# under the checkout's var/: they could not be read after the run anyway.
-if not os.environ.get("PROTECTED_FILES_ROOT"):
-    import tempfile  # noqa: E402
-
-    os.environ["PROTECTED_FILES_ROOT"] = tempfile.mkdtemp(prefix="iom-cases-protected-")
-
 from iom_cases.settings import *  # noqa: E402, F403
 from iom_cases.settings import STORAGES  # noqa: E402
 

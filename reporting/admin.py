@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import ALL_SUBTYPES, Category, Outcome
-from reporting.models import Indicator
+from reporting.models import Indicator, Source
 
 
 class IndicatorForm(forms.ModelForm):
@@ -31,6 +31,17 @@ class IndicatorForm(forms.ModelForm):
         help_text=_("Aucune : toutes les issues."),
     )
 
+    # Not required: an indicator of assistances (the default) need not say so.
+    source = forms.ChoiceField(
+        label=_("ce qui est compté"),
+        choices=Source.choices,
+        initial=Source.ASSISTANCES,
+        required=False,
+    )
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or Source.ASSISTANCES
+
     class Meta:
         model = Indicator
         fields = [
@@ -39,6 +50,7 @@ class IndicatorForm(forms.ModelForm):
             "label_en",
             "label_ar",
             "unit",
+            "source",
             "ordering",
             "categories",
             "subtypes",
@@ -46,6 +58,7 @@ class IndicatorForm(forms.ModelForm):
             "age_scheme",
             "by_country",
             "by_subtype",
+            "by_closure_reason",
             "is_active",
         ]
 
@@ -55,12 +68,25 @@ class IndicatorAdmin(admin.ModelAdmin):
     """The catalogue is edited by IOM officers only (the admin is theirs)."""
 
     form = IndicatorForm
-    list_display = ["code", "label_fr", "unit", "age_scheme", "by_country", "by_subtype"]
-    list_filter = ["unit", "age_scheme", "is_active"]
+    list_display = [
+        "code", "label_fr", "source", "unit", "age_scheme", "by_country", "by_subtype",
+    ]  # fmt: skip
+    list_filter = ["source", "unit", "age_scheme", "is_active"]
     search_fields = ["code", "label_fr", "label_en", "label_ar"]
     ordering = ["ordering", "code"]
     fieldsets = [
         (None, {"fields": ["code", "label_fr", "label_en", "label_ar", "unit", "ordering"]}),
-        (_("Ce qui est compté"), {"fields": ["categories", "subtypes", "outcomes"]}),
-        (_("Ventilations"), {"fields": ["age_scheme", "by_country", "by_subtype", "is_active"]}),
+        (_("Ce qui est compté"), {"fields": ["source", "categories", "subtypes", "outcomes"]}),
+        (
+            _("Ventilations"),
+            {
+                "fields": [
+                    "age_scheme",
+                    "by_country",
+                    "by_subtype",
+                    "by_closure_reason",
+                    "is_active",
+                ]
+            },
+        ),
     ]

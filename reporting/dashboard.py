@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 
+from cases.choices import ClosureReason
 from core import clock
 from core.countries import country_name
 from partners.models import City, Organisation
 from reporting import charts
 from reporting.engine import SEX_CLASSES, Scope, compute
-from reporting.models import Indicator
+from reporting.models import Indicator, Unit
 from reporting.periods import Period
 
 PERSONS_REACHED = "beneficiaries_reached"
@@ -38,16 +40,30 @@ def cell_label(name: str) -> str:
     return labels.get(name, name)
 
 
+def _median_text(result) -> str:
+    """ "Médiane : 42 jours" (a median of halves keeps its decimal: "42,5 jours")."""
+    if result.median is None:
+        return _("Médiane : aucune clôture sur la période")
+    return ngettext("Médiane : %(days)s jour", "Médiane : %(days)s jours", int(result.median)) % {
+        "days": floatformat(result.median, -1)
+    }
+
+
 def indicator_rows(results: dict, query: dict) -> list[dict]:
-    """One row per indicator: label, unit, the six cells with their drill-down links."""
+    """One row per indicator: label, unit, the six cells with their drill-down links.
+
+    The drill-down lists assistances: a case indicator's cells link nowhere (url None). A
+    `days` indicator's row also carries its median (None without closures) and the number
+    of closures it is taken over, which its cells split by sex and age."""
     rows = []
     for code, result in results.items():
+        linked = not result.indicator.counts_cases
         cells = [
             {
                 "name": name,
                 "label": cell_label(name),
                 "value": getattr(result, name),
-                "url": drilldown_url(query, code, cell=name),
+                "url": drilldown_url(query, code, cell=name) if linked else None,
             }
             for name in ("total", *SEX_CLASSES)
         ]
@@ -56,15 +72,21 @@ def indicator_rows(results: dict, query: dict) -> list[dict]:
                 "code": code,
                 "label": result.indicator.label(),
                 "unit": result.indicator.get_unit_display(),
+                "median_text": _median_text(result) if result.unit == Unit.DAYS else "",
                 "cells": cells,
                 "bands": [
                     {
                         "band": band,
                         "label": _("Âge inconnu") if band == "unknown" else band,
                         "value": value,
-                        "url": drilldown_url(query, code, band=band),
+                        "url": drilldown_url(query, code, band=band) if linked else None,
                     }
                     for band, value in result.by_age_band.items()
+                ],
+                "reasons": [
+                    {"reason": reason, "label": ClosureReason(reason).label, "value": value}
+                    for reason, value in (result.by_closure_reason or {}).items()
+                    if reason in ClosureReason.values
                 ],
             }
         )
@@ -87,8 +109,8 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
     """The figures and charts of the dashboard for `scope` over `period`.
 
     `query` holds the filter parameters (as strings) that drill-down links carry over.
-    Queries: 1 (catalogue) + 1 (all indicators) + 1 (assistances by partner, city and month)
-    + 2 (partner and city names) = 5.
+    Queries: 1 (catalogue) + 1 (assistance indicators) + 1 (case indicators) + 1 (assistances
+    by partner, city and month) + 2 (partner and city names) = 6.
     """
     indicators = list(Indicator.objects.active())
     results = compute(scope, period, indicators)
@@ -107,7 +129,11 @@ def dashboard_data(scope: Scope, period: Period, query: dict) -> dict:
     rtl = get_language_bidi()
     built = {}
     built["by_indicator"] = charts.bar_chart(
-        [(r.indicator.label(), {c: getattr(r, c) for c in SEX_CLASSES}) for r in results.values()],
+        [
+            (r.indicator.label(), {c: getattr(r, c) for c in SEX_CLASSES})
+            for r in results.values()
+            if r.unit != Unit.DAYS  # a duration is not a count of people
+        ],
         title=_("Femmes, filles, hommes et garçons par indicateur"),
         label_width=260,
         rtl=rtl,

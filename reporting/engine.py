@@ -5,7 +5,9 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
 - `compute(scope, period, indicators=None, group_by=None)` → `{code: IndicatorResult}` (or,
   with `group_by`, `{group value: {code: IndicatorResult}}`). At most two queries: the
   active catalogue (skipped when `indicators` is given) and ONE statement computing every
-  indicator (services and persons), whatever the number of indicators.
+  indicator (services and persons), whatever the number of indicators; plus ONE statement
+  for the case indicators (`reporting.case_engine`: case openings and closures, read from
+  the case transitions, not the fact table) when any is asked for.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
 - For the drill-down (`reporting.selectors.assistances_behind`), which lists the rows behind
@@ -59,6 +61,7 @@ from django.db import connection
 from assistance.choices import SUBTYPES
 from beneficiaries.classify import SEX_CLASSES, sex_class
 from partners.models import City
+from reporting import case_engine
 from reporting.models import Fact, FactKind, Indicator, Unit, band_keys, band_of
 from reporting.periods import Period
 
@@ -111,6 +114,10 @@ class IndicatorResult:
     by_age_band: dict[str, int] = field(default_factory=dict)
     by_country: dict[str, dict[str, int]] | None = None
     by_subtype: dict[str, int] | None = None
+    # Case indicators (reporting.case_engine): closure reason → persons, when asked for; and
+    # for the unit `days`, the median days from opening to closure (None: no closure).
+    by_closure_reason: dict[str, int] | None = None
+    median: float | None = None
     # Age band → {"F", "M", "unknown"} (by sex): the age pyramid. Not part of the JSON.
     by_sex_age_band: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -124,6 +131,7 @@ class IndicatorResult:
             },
             by_country={} if indicator.by_country else None,
             by_subtype={} if indicator.by_subtype else None,
+            by_closure_reason={} if indicator.by_closure_reason else None,
         )
 
     @property
@@ -144,13 +152,19 @@ class IndicatorResult:
 
     def as_json(self) -> dict:
         """This indicator's entry of the bilan JSON (DESIGN.md §4)."""
-        data = {"unit": self.unit, "total": self.total}
+        data = {"unit": self.unit}
+        if self.unit == Unit.DAYS:
+            # A value, not a count: `total` and the cells count the closures it is taken over.
+            data["median"] = self.median
+        data["total"] = self.total
         data.update({name: getattr(self, name) for name in SEX_CLASSES})
         data["by_age_band"] = dict(self.by_age_band)
         if self.by_country is not None:
             data["by_country"] = {c: dict(v) for c, v in sorted(self.by_country.items())}
         if self.by_subtype is not None:
             data["by_subtype"] = dict(sorted(self.by_subtype.items()))
+        if self.by_closure_reason is not None:
+            data["by_closure_reason"] = dict(sorted(self.by_closure_reason.items()))
         return data
 
 
@@ -580,7 +594,8 @@ def compute(
     `{dimension: {group value: {code: IndicatorResult}}}`: in ONE statement when every
     indicator is a services one (sex and age only, no country/subtype breakdowns), else one
     statement per dimension.
-    Queries: ≤ 1 (catalogue) + 1 (every indicator, one statement).
+    Queries: ≤ 1 (catalogue) + 1 (every assistance indicator, one statement) + 1 (every
+    case indicator, one statement; none when none is asked for).
     """
     if indicators is None:
         indicators = Indicator.objects.active()
@@ -592,7 +607,7 @@ def compute(
     if several:
         if not indicators:
             return {d: {} for d in dimensions}
-        if any(ind.unit != Unit.SERVICES for ind in indicators):
+        if any(ind.unit != Unit.SERVICES or ind.counts_cases for ind in indicators):
             # Persons need their own first-assistance pass per dimension: one statement each.
             return {d: compute(scope, period, indicators, group_by=d) for d in dimensions}
         return _compute_services_by_dimensions(scope, period, indicators, dimensions)
@@ -605,14 +620,28 @@ def compute(
             groups[key] = [IndicatorResult.empty(ind) for ind in indicators]
         return groups[key]
 
-    if indicators:
-        sql, params = _statement(indicators, scope, period, group_key)
+    # Assistance indicators read the fact table, case indicators the case transitions: one
+    # statement for each kind present, each folded into its indicators' places in the list.
+    on_facts = [i for i, ind in enumerate(indicators) if not ind.counts_cases]
+    on_cases = [i for i, ind in enumerate(indicators) if ind.counts_cases]
+    if on_facts:
+        sql, params = _statement([indicators[i] for i in on_facts], scope, period, group_key)
         with connection.cursor() as cursor:
             cursor.execute(_SETTINGS + sql, params)
             fetched = cursor.fetchall()
-    else:
-        fetched = []
-    _fold(fetched, results_for, group_by)
+        _fold(fetched, lambda key: [results_for(key)[i] for i in on_facts], group_by)
+    if on_cases:
+        chosen = [indicators[i] for i in on_cases]
+        sql, params = case_engine.statement(chosen, scope, period, group_by)
+        with connection.cursor() as cursor:
+            cursor.execute(_SETTINGS + sql, params)
+            fetched = cursor.fetchall()
+        case_engine.fold(
+            fetched,
+            chosen,
+            lambda key: [results_for(key)[i] for i in on_cases],
+            lambda key: _group_value(group_by, key),
+        )
 
     def keyed(results):
         return {r.code: r for r in results}

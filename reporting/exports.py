@@ -28,6 +28,8 @@ HXL = {
     "men": "#affected+m+adults",
     "boys": "#affected+m+children",
     "unknown": "#affected+unknown",
+    # Case indicators of the unit `days`: the median days, the counts being closures.
+    "median": "#indicator+value+median",
 }
 
 
@@ -37,6 +39,7 @@ def table(results: dict, *, project_code: str, start, end) -> tuple[list[str], l
     header = [
         _("Projet"), _("Début"), _("Fin"), _("Secteur"), _("Code"), _("Indicateur"), _("Unité"),
         _("Total"), _("Femmes"), _("Filles"), _("Hommes"), _("Garçons"), _("Inconnu"),
+        _("Médiane (jours)"),
     ]  # fmt: skip
     rows = []
     for code, result in results.items():
@@ -45,12 +48,14 @@ def table(results: dict, *, project_code: str, start, end) -> tuple[list[str], l
             "project": project_code,
             "start": start.isoformat(),
             "end": end.isoformat(),
-            "sector": ";".join(indicator.categories) or "all",
+            "sector": ";".join(indicator.categories)
+            or ("cases" if indicator.counts_cases else "all"),
             "code": code,
             "label": indicator.label(),
             "unit": indicator.unit,
             "total": result.total,
             **{name: getattr(result, name) for name in SEX_CLASSES},
+            "median": "" if result.median is None else result.median,
         }
         rows.append([neutralise(values[c]) for c in columns])
     return header, [HXL[c] for c in columns], rows
@@ -80,7 +85,7 @@ def to_xlsx(header, hashtags, rows, *, title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A3"
-    for column, width in zip("ABCDEFGHIJKLM", (12, 11, 11, 16, 28, 48, 9), strict=False):
+    for column, width in zip("ABCDEFGHIJKLMN", (12, 11, 11, 16, 28, 48, 9), strict=False):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -13,7 +13,7 @@ from core.forms import ALL_CHOICES_LABEL, AccessibleFormMixin
 from partners.choices import OrganisationKind
 from partners.models import City, Organisation, Project
 from reporting.engine import Scope
-from reporting.models import Indicator
+from reporting.models import Indicator, Source
 from reporting.periods import Period, parse_period
 
 POPULATION_CHOICES = [
@@ -107,8 +107,11 @@ class ReportFilterForm(AccessibleFormMixin, forms.Form):
 class DrilldownForm(ReportFilterForm):
     """The filters of a figure, plus which figure: indicator, cell (sex class), age band."""
 
+    # The drill-down lists assistances: indicators of case openings and closures have none.
     indicator = forms.ModelChoiceField(
-        queryset=Indicator.objects.all(), to_field_name="code", label=_("Indicateur")
+        queryset=Indicator.objects.filter(source=Source.ASSISTANCES),
+        to_field_name="code",
+        label=_("Indicateur"),
     )
     # Labelled for the page that says which part of a bad link is wrong.
     cell = forms.ChoiceField(

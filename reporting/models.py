@@ -16,6 +16,21 @@ from core.text import UserTextMixin
 class Unit(models.TextChoices):
     PERSONS = "persons", _("Personnes")
     SERVICES = "services", _("Services")
+    # A value, not a count: the median number of days (case closures only). Its `total`
+    # and sex × age cells count the closures the median is taken over.
+    DAYS = "days", _("Jours (médiane)")
+
+
+class Source(models.TextChoices):
+    """What an indicator counts: delivered assistances (the fact table), or the openings or
+    closures of cases (cases.CaseTransition). DESIGN.md §3 and reporting/README.md."""
+
+    ASSISTANCES = "assistances", _("Assistances délivrées")
+    CASE_OPENINGS = "case_openings", _("Ouvertures de dossiers de suivi")
+    CASE_CLOSURES = "case_closures", _("Clôtures de dossiers de suivi")
+
+
+CASE_SOURCES = (Source.CASE_OPENINGS, Source.CASE_CLOSURES)
 
 
 class AgeScheme(models.TextChoices):
@@ -72,6 +87,15 @@ class Indicator(UserTextMixin, models.Model):
     label_en = models.CharField(_("libellé (anglais)"), max_length=200)
     label_ar = models.CharField(_("libellé (arabe)"), max_length=200)
     unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices)
+    source = models.CharField(
+        _("ce qui est compté"),
+        max_length=20,
+        choices=Source.choices,
+        default=Source.ASSISTANCES,
+        help_text=_(
+            "Les filtres de catégorie, de type et d'issue ne s'appliquent qu'aux assistances."
+        ),
+    )
     categories = ArrayField(
         models.CharField(max_length=20, choices=Category.choices),
         verbose_name=_("catégories"),
@@ -98,6 +122,7 @@ class Indicator(UserTextMixin, models.Model):
     )
     by_country = models.BooleanField(_("ventilation par pays"), default=False)
     by_subtype = models.BooleanField(_("ventilation par type"), default=False)
+    by_closure_reason = models.BooleanField(_("ventilation par motif de clôture"), default=False)
     ordering = models.PositiveSmallIntegerField(_("ordre"), default=100)
     is_active = models.BooleanField(_("actif"), default=True)
 
@@ -111,6 +136,21 @@ class Indicator(UserTextMixin, models.Model):
             models.CheckConstraint(condition=Q(unit__in=Unit.values), name="indicator_unit_valid"),
             models.CheckConstraint(
                 condition=Q(age_scheme__in=AgeScheme.values), name="indicator_age_scheme_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="indicator_source_valid"
+            ),
+            # What the engine can count: days only for closures, cases only as persons or
+            # days, a closure reason only for persons whose case was closed.
+            models.CheckConstraint(
+                condition=(
+                    Q(source=Source.ASSISTANCES, by_closure_reason=False)
+                    & Q(unit__in=[Unit.PERSONS, Unit.SERVICES])
+                )
+                | Q(source=Source.CASE_OPENINGS, unit=Unit.PERSONS, by_closure_reason=False)
+                | Q(source=Source.CASE_CLOSURES, unit=Unit.PERSONS)
+                | Q(source=Source.CASE_CLOSURES, unit=Unit.DAYS, by_closure_reason=False),
+                name="indicator_source_unit_valid",
             ),
             models.CheckConstraint(
                 condition=Q(categories__contained_by=Category.values),
@@ -130,6 +170,11 @@ class Indicator(UserTextMixin, models.Model):
         language = (language or get_language() or "fr")[:2]
         return getattr(self, f"label_{language}", "") or self.label_fr
 
+    @property
+    def counts_cases(self) -> bool:
+        """Whether this indicator counts case openings or closures (not assistances)."""
+        return self.source in CASE_SOURCES
+
     def clean(self) -> None:
         unknown = set(self.subtypes or []) - set(ALL_SUBTYPES)
         if unknown:
@@ -139,6 +184,31 @@ class Indicator(UserTextMixin, models.Model):
                     % {"codes": ", ".join(sorted(unknown))}
                 }
             )
+        errors = {}
+        if self.counts_cases:
+            for name in ("categories", "subtypes", "outcomes"):
+                if getattr(self, name):
+                    errors[name] = _("Les dossiers de suivi ne se filtrent pas ainsi.")
+            for name in ("by_country", "by_subtype"):
+                if getattr(self, name):
+                    errors[name] = _("Les dossiers de suivi n'ont pas cette ventilation.")
+            allowed = (
+                (Unit.PERSONS, Unit.DAYS)
+                if self.source == Source.CASE_CLOSURES
+                else (Unit.PERSONS,)
+            )
+            if self.unit not in allowed:
+                errors["unit"] = _("Cette unité ne convient pas à ce qui est compté.")
+        elif self.unit == Unit.DAYS:
+            errors["unit"] = _("Les jours ne se comptent que pour les clôtures de dossiers.")
+        if self.by_closure_reason and (
+            self.source != Source.CASE_CLOSURES or self.unit != Unit.PERSONS
+        ):
+            errors["by_closure_reason"] = _(
+                "Seules les personnes dont le dossier a été clôturé se ventilent par motif."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class FactKind(models.Model):

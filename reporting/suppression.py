@@ -8,7 +8,12 @@ published ones through the sums the bilan publishes:
 - total = women + girls + men + boys + unknown,
 - total = sum of `by_age_band`,
 - total = sum of every `by_country` cell, and (for services) total = sum of `by_subtype`,
-  each only when it holds in the figures (so the reader could know it).
+  and total = sum of `by_closure_reason`, each only when it holds in the figures (so the
+  reader could know it).
+
+The `median` of a `days` indicator (case closures) is a value, not a count: it is published
+only when it rests on at least k closures (its `total`), else shown as `"x"`, since the
+median of one or two closures tells those persons' case durations.
 
 "Computed exactly" is decided by linear algebra over the rationals: a hidden cell is exposed
 when its unit vector lies in the row space of those relations restricted to the hidden cells.
@@ -38,11 +43,14 @@ def _cells_and_relations(entry: dict):
     for country, by_sex in sorted((entry.get("by_country") or {}).items()):
         cells += [("by_country", country, sex) for sex in by_sex]
     cells += [("by_subtype", subtype) for subtype in sorted(entry.get("by_subtype") or {})]
+    cells += [
+        ("by_closure_reason", reason) for reason in sorted(entry.get("by_closure_reason") or {})
+    ]
     index = {address: i for i, address in enumerate(cells)}
     values = [_get(entry, address) for address in cells]
 
     relations = []
-    for prefix in ("sex", "by_age_band", "by_country", "by_subtype"):
+    for prefix in ("sex", "by_age_band", "by_country", "by_subtype", "by_closure_reason"):
         if prefix == "sex":
             parts = [index[(name,)] for name in SEX_CELLS]
         else:
@@ -133,6 +141,8 @@ def suppress_entry(entry: dict, k: int) -> dict:
         hidden.add(min(candidates, key=lambda cell: (values[cell] == 0, values[cell], cell)))
     for i in hidden:
         _set(entry, cells[i], primary_marker(k) if i in primary else COMPLEMENTARY)
+    if entry.get("median") is not None and values[0] < k:
+        entry["median"] = COMPLEMENTARY
     return entry
 
 

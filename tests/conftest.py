@@ -147,12 +147,19 @@ def seed_reference_data() -> None:
     from partners.models import City
     from reporting.models import Indicator
 
-    for model, migration in (
-        (City, "partners.migrations.0002_seed_regions_and_cities"),
-        (Indicator, "reporting.migrations.0002_seed_default_catalogue"),
+    for model, migrations in (
+        (City, ["partners.migrations.0002_seed_regions_and_cities"]),
+        (
+            Indicator,
+            [
+                "reporting.migrations.0002_seed_default_catalogue",
+                "reporting.migrations.0009_seed_case_indicators",
+            ],
+        ),
     ):
         if not model.objects.exists():
-            importlib.import_module(migration).seed(apps, None)
+            for migration in migrations:
+                importlib.import_module(migration).seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

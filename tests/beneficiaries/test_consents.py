@@ -343,12 +343,14 @@ class TestPersonFieldsMirror:
             )
         assert "consent_on" in error.value.message_dict
 
-    def test_a_merge_moves_the_consents_to_the_record_kept(self, person, alice, partner_b):
+    def test_a_merge_moves_the_consents_to_the_record_kept(
+        self, person, alice, manager_a, partner_b
+    ):
         twin = beneficiary_register(acting_user=alice, beneficiary_ref="TWIN", consent=True)
         consent_record(
             beneficiary=twin, purpose=REFERRAL, recipient=partner_b, given_on=DAY, acting_user=alice
         )
-        beneficiary_merge(duplicate=twin, keep=person, acting_user=alice)
+        beneficiary_merge(duplicate=twin, keep=person, acting_user=manager_a)
         # The referral consent follows; the twin's services consent stays (the kept record
         # has its own live one).
         assert live_consent(person, REFERRAL, partner_b) is not None

@@ -151,7 +151,7 @@ class TestPseudonymise:
             registered_on=D(2024, 1, 10),
         )
         _deliver(duplicate, alice, D(2024, 3, 15), project=project)
-        beneficiary_merge(duplicate=duplicate, keep=girl, acting_user=alice)
+        beneficiary_merge(duplicate=duplicate, keep=girl, acting_user=manager_a)
         # A row left on the duplicate (as any write path might) counts as the kept record.
         Assistance.objects.create(
             beneficiary=duplicate,
@@ -193,8 +193,8 @@ class TestPseudonymise:
         girl.refresh_from_db()
         refused = [
             lambda: beneficiary_update(beneficiary=girl, acting_user=alice, first_name="X"),
-            lambda: beneficiary_merge(duplicate=other, keep=girl, acting_user=alice),
-            lambda: beneficiary_merge(duplicate=girl, keep=other, acting_user=alice),
+            lambda: beneficiary_merge(duplicate=other, keep=girl, acting_user=manager_a),
+            lambda: beneficiary_merge(duplicate=girl, keep=other, acting_user=manager_a),
             lambda: _deliver(girl, alice, D(2024, 3, 20)),
             lambda: referral_create(
                 beneficiary=girl,

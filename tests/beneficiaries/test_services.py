@@ -108,22 +108,30 @@ class TestUpdate:
 
 
 class TestMerge:
-    def test_merge_moves_assistances_and_marks_the_duplicate(self, alice, partner_a):
+    def test_merge_moves_assistances_and_marks_the_duplicate(self, alice, manager_a, partner_a):
         keep = register(alice, ref="A-1")
         duplicate = register(alice, ref="A-2", first_name="Fatumata")
         AssistanceFactory(beneficiary=duplicate, provider=partner_a)
-        beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=alice)
+        beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=manager_a)
         duplicate.refresh_from_db()
         assert duplicate.merged_into == keep
         assert Assistance.objects.get().beneficiary == keep
         assert list(Beneficiary.objects.active()) == [keep]
         assert AuditEntry.objects.filter(action="merge", object_id=str(duplicate.pk)).exists()
 
-    def test_partner_cannot_merge_across_organisations(self, alice, officer, partner_b):
+    def test_partner_cannot_merge_across_organisations(self, alice, manager_a, officer, partner_b):
         keep = register(alice, ref="A-1")
         other = register(officer, ref="B-1", organisation=partner_b)
         with pytest.raises(PermissionDenied):
-            beneficiary_merge(duplicate=other, keep=keep, acting_user=alice)
+            beneficiary_merge(duplicate=other, keep=keep, acting_user=manager_a)
+
+    def test_a_caseworker_no_longer_merges(self, alice):
+        keep = register(alice, ref="A-1")
+        duplicate = register(alice, ref="A-2")
+        with pytest.raises(PermissionDenied):
+            beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=alice)
+        duplicate.refresh_from_db()
+        assert duplicate.merged_into is None
 
     def test_iom_officer_merges_across_organisations(self, alice, officer, partner_b):
         keep = register(alice, ref="A-1")
@@ -132,12 +140,12 @@ class TestMerge:
         other.refresh_from_db()
         assert other.merged_into == keep
 
-    def test_cannot_merge_twice(self, alice):
+    def test_cannot_merge_twice(self, alice, manager_a):
         keep = register(alice, ref="A-1")
         duplicate = register(alice, ref="A-2")
-        beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=alice)
+        beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=manager_a)
         with pytest.raises(ValidationError):
-            beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=alice)
+            beneficiary_merge(duplicate=duplicate, keep=keep, acting_user=manager_a)
 
 
 class TestDuplicatesAndSearch:

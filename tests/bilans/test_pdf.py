@@ -200,6 +200,7 @@ PLURAL_TEXTS = [
     ("assistance délivrée", "assistances délivrées"),
     ("%(age)s an et plus", "%(age)s ans et plus"),
     ("%(band)s an", "%(band)s ans"),
+    ("médiane : %(days)s jour", "médiane : %(days)s jours"),
 ]
 
 

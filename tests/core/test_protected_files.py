@@ -131,3 +131,20 @@ def test_the_default_is_outside_every_public_folder():
     assert production.PROTECTED_FILES_ROOT == production.VAR_DIR / "protected"
     for public in (production.MEDIA_ROOT, production.STATIC_ROOT, *production.STATICFILES_DIRS):
         assert not production.PROTECTED_FILES_ROOT.is_relative_to(public)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delete_on_commit_waits_for_the_commit(root):
+    from django.db import transaction
+
+    kept = protected_files.store(SCAN, prefix="case-documents")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        protected_files.delete_on_commit(kept)
+        raise RuntimeError("the service failed")
+    assert protected_files.exists(kept)  # rolled back: the document stays
+    with transaction.atomic():
+        protected_files.delete_on_commit(kept)
+        assert protected_files.exists(kept)
+    assert not protected_files.exists(kept)
+    with pytest.raises(protected_files.InvalidName):
+        protected_files.delete_on_commit("../x")

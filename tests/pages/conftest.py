@@ -9,7 +9,8 @@ from assistance import services as assistance_services
 from assistance.activities import services as activity_services
 from assistance.referrals import services as referral_services
 from assistance.returns import services as return_services
-from beneficiaries.services import beneficiary_register
+from beneficiaries.models import BeneficiaryMerge
+from beneficiaries.services import beneficiary_merge, beneficiary_register
 from partners.choices import Role
 from partners.services import api_token_create
 from tests.partners.factories import (
@@ -92,6 +93,15 @@ def partner_world(alice, a_person, project):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
+    # Two records of one person in A, merged by A's manager (beneficiaries.merges).
+    twins = [
+        beneficiary_register(acting_user=alice, beneficiary_ref=ref, first_name=SECRET_FIRST_NAME)
+        for ref in ("A-TWIN-1", "A-TWIN-2")
+    ]
+    merge_manager = member(
+        alice.membership.organisation, Role.PARTNER_MANAGER, username="twin-manager"
+    )
+    beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=merge_manager)
     case_work = _case_work(alice, a_person)
     return {
         **bilans,
@@ -103,6 +113,7 @@ def partner_world(alice, a_person, project):
         "referral": referral,
         "public_referral": public_referral,
         "return_case": return_case,
+        "merge": BeneficiaryMerge.objects.get(duplicate=twins[1]),
         "project": private_project,
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),

@@ -25,7 +25,8 @@ from assistance.importer.models import ImportBatch
 from assistance.importer.services import import_batch_create, import_batch_process
 from assistance.referrals import services as referral_services
 from assistance.returns import services as return_services
-from beneficiaries.services import beneficiary_register
+from beneficiaries.models import BeneficiaryMerge
+from beneficiaries.services import beneficiary_merge, beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot, Notification
 from cases import services as case_services
@@ -64,6 +65,7 @@ ACTIONS = {
     "partners:lockout_release",
     "partners:backup_codes_renew",
     "partners:second_factor_reset",
+    "beneficiaries:merge_undo",
     "partners:member_reactivate",
     "case_files:note_add",
 }
@@ -148,6 +150,11 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     closed = partner_services.period_close(
         project=project, period=parse_period("2023-Q1"), acting_user=officer
     )
+    twins = [
+        beneficiary_register(acting_user=alice, beneficiary_ref=ref, first_name="Binta")
+        for ref in ("OUJ-0005", "OUJ-0006")
+    ]
+    beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=manager_a)
     case = case_services.case_open(beneficiary=person, acting_user=alice)
     return {
         "case": case,
@@ -174,6 +181,7 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         "import_batch": batch,
         "bilan": BilanSnapshot.objects.get(pk=bilan.pk),
         "closed_period": closed,
+        "merge": BeneficiaryMerge.objects.get(),
         "notification": Notification.objects.filter(user=officer).first(),
         # The user's page: a manager resets a member's password; each user revokes a token.
         "membership": alice.membership,
@@ -305,7 +313,15 @@ ROLE_PAGES["manager"] = (
 OWNER_ONLY = {"beneficiaries:edit", "beneficiaries:consent_add", "beneficiaries:consent_withdraw"}
 # DESIGN.md §8: the owner's managers (and IOM officers) put a file under a legal hold or
 # erase it; the owner's caseworkers are refused (403).
-MANAGER_ONLY = {"beneficiaries:erase", "beneficiaries:legal_hold"}
+MANAGER_ONLY = {
+    "beneficiaries:erase",
+    "beneficiaries:legal_hold",
+    # Merging duplicates (beneficiaries.merges): managers within their organisation, officers.
+    "beneficiaries:merge",
+    "beneficiaries:merge_compare",
+}
+# IOM officers only, among the people's pages: the list of merges and their undo.
+OFFICER_ONLY = {"beneficiaries:merge_list", "beneficiaries:merge_undo"}
 # Officers use the admin for the project's apps, not Django's own users, groups and tokens,
 # nor django-otp's devices (they reset a second factor on its own page).
 NOT_FOR_OFFICERS = ("admin:auth_", "admin:otp_")
@@ -322,6 +338,8 @@ def _role_has(role: str, name: str) -> bool:
     if role == "receiving partner":
         return name not in OWNER_ONLY and _role_has("partner", name)
     if role == "partner" and name in MANAGER_ONLY:
+        return False
+    if role in ("partner", "manager") and name in OFFICER_ONLY:
         return False
     return any(
         name == page or (page.endswith((":", "_")) and name.startswith(page))

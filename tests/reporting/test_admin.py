@@ -44,3 +44,37 @@ def test_unknown_subtypes_are_refused(admin_client):
     )  # fmt: skip
     assert response.status_code == 200
     assert not Indicator.objects.filter(code="x").exists()
+
+
+def test_a_case_indicator_added_in_the_admin_is_counted(admin_client, partner_a):
+    from cases.models import Case, CaseTransition
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    response = admin_client.post(
+        "/admin/reporting/indicator/add/",
+        {"code": "returned_home_persons", "label_fr": "Retours", "label_en": "Returns",
+         "label_ar": "العودة", "unit": "persons", "source": "case_closures", "ordering": 500,
+         "age_scheme": "avrr", "by_closure_reason": "on", "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    day = datetime.date(2023, 5, 1)
+    case = Case.objects.create(
+        beneficiary=BeneficiaryFactory(organisation=partner_a), organisation=partner_a,
+        opened_on=day, status="closed", closed_on=day, closure_reason="returned_home",
+    )  # fmt: skip
+    CaseTransition.objects.create(case=case, kind="closed", on=day, closure_reason="returned_home")
+    result = compute(Scope(), parse_period("2023-Q2"))["returned_home_persons"]
+    assert result.total == 1
+    assert result.by_closure_reason == {"returned_home": 1}
+    assert "0-10" in result.by_age_band
+
+
+def test_a_case_indicator_with_category_filters_is_refused(admin_client):
+    response = admin_client.post(
+        "/admin/reporting/indicator/add/",
+        {"code": "x", "label_fr": "x", "label_en": "x", "label_ar": "x", "unit": "days",
+         "source": "case_openings", "ordering": 1, "categories": ["medical"],
+         "age_scheme": "standard"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Indicator.objects.filter(code="x").exists()

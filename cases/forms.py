@@ -48,7 +48,12 @@ class CaseOpenForm(AccessibleFormMixin, forms.Form):
     risk_level = forms.ChoiceField(
         label=_("Niveau de risque"), choices=RiskLevel.choices, initial=RiskLevel.LOW
     )
-    assigned_to = UserChoiceField(label=_("Travailleur·se social·e"), queryset=None, required=False)
+    assigned_to = UserChoiceField(
+        label=_("Travailleur·se social·e"),
+        queryset=None,
+        required=False,
+        help_text=_("Laissez vide si personne ne le suit encore."),
+    )
     opened_on = forms.DateField(label=_("Ouvert le"), widget=DateInput)
 
     def __init__(self, *args, organisation_id, user, **kwargs):
@@ -56,7 +61,6 @@ class CaseOpenForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = case_holders(organisation_id)
         self.fields["assigned_to"].initial = user.pk
-        self.fields["assigned_to"].empty_label = _("— Personne pour l'instant —")
         self.fields["opened_on"].initial = clock.today()
         _today_max(self.fields["opened_on"])
 
@@ -125,7 +129,6 @@ class FollowUpForm(AccessibleFormMixin, forms.Form):
         kwargs.setdefault("prefix", "followup")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = case_holders(case.organisation_id)
-        self.fields["assignee"].empty_label = EMPTY_CHOICE_LABEL
         self.fields["due_on"].widget.attrs["min"] = case.opened_on.isoformat()
 
 
@@ -202,12 +205,16 @@ class CaseAssistanceForm(QuickAssistanceForm):
     """The person's quick entry, from their case: the same fields, and the open goal the
     assistance serves (optional)."""
 
-    goal = GoalChoiceField(label=_("Objectif servi"), queryset=None, required=False)
+    goal = GoalChoiceField(
+        label=_("Objectif servi"),
+        queryset=None,
+        required=False,
+        help_text=_("Facultatif : l'objectif du plan auquel cette assistance contribue."),
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = open_goals_for(case)
-        self.fields["goal"].empty_label = _("— Aucun objectif —")
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

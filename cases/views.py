@@ -5,7 +5,7 @@ pages elsewhere (cases.confidential_urls, the transfer pages).
 Thin views: forms validate, services write, every case is looked up through
 `Case.objects.visible_to(user)` first, so a case out of scope answers 404 whatever the method;
 a case the user sees but may not write on (an IOM officer on a partner's case) answers 404 to
-every POST too."""
+every POST too (a GET on a POST-only address goes back to the case page)."""
 
 from __future__ import annotations
 
@@ -67,12 +67,11 @@ def visible_case(request, case_id: int) -> Case:
     return get_object_or_404(_visible_cases(request), pk=case_id)
 
 
-def writable_case(request, case_id: int) -> Case:
-    """A case the user may work on; any other answers 404, one they may only read too."""
-    case = visible_case(request, case_id)
+def require_writable(request, case: Case) -> None:
+    """A case the user may only read (an IOM officer on a partner's case) answers 404 to a
+    write, as one out of scope does."""
     if not Case.objects.writable_by(request.user).filter(pk=case.pk).exists():
         raise Http404
-    return case
 
 
 def _case_url(case: Case, anchor: str = "") -> str:
@@ -210,9 +209,10 @@ def _case_action(request, case_id, *, form_name, make_form, write, done, anchor)
     """One POST on a case: the form validates, one service writes. A refused write shows
     the page again with the error in place (400) and nothing changed; a write the user may
     not make answers 404."""
-    case = writable_case(request, case_id)
+    case = visible_case(request, case_id)
     if request.method != "POST":
         return redirect(_case_url(case, anchor))
+    require_writable(request, case)
     form = make_form(case, request.POST)
     if form.is_valid():
         try:
@@ -315,8 +315,9 @@ def case_reopen_view(request, case_id: int):
 def case_take(request, case_id: int):
     """The user takes the case (a caseworker takes an unassigned or a colleague's case:
     giving it to someone else is a manager's transfer)."""
-    case = writable_case(request, case_id)
+    case = visible_case(request, case_id)
     if request.method == "POST":
+        require_writable(request, case)
         try:
             case_update(case=case, acting_user=request.user, assigned_to=request.user)
         except PermissionDenied as error:
@@ -332,9 +333,10 @@ def case_take(request, case_id: int):
 def goal_status(request, goal_id: int):
     require_case_staff(request)
     goal = get_object_or_404(Goal.objects.visible_to(request.user), pk=goal_id)
-    case = writable_case(request, goal.case_id)
+    case = visible_case(request, goal.case_id)
     if request.method != "POST":
         return redirect(_case_url(case, f"goal-{goal.pk}"))
+    require_writable(request, case)
     form = case_forms.GoalStatusForm(request.POST, goal=goal)
     if form.is_valid():
         try:
@@ -353,9 +355,10 @@ def goal_status(request, goal_id: int):
 def followup_done(request, followup_id: int):
     require_case_staff(request)
     followup = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=followup_id)
-    case = writable_case(request, followup.case_id)
+    case = visible_case(request, followup.case_id)
     if request.method != "POST":
         return redirect(_case_url(case, "followups"))
+    require_writable(request, case)
     form = case_forms.FollowUpDoneForm(request.POST, followup=followup)
     if form.is_valid():
         try:
@@ -374,13 +377,18 @@ def followup_done(request, followup_id: int):
 def assistance_add(request, case_id: int):
     """An assistance to the case's person, recorded from the case and, if chosen, linked to
     the open goal it serves: both or neither (one transaction)."""
-    case = writable_case(request, case_id)
+    case = visible_case(request, case_id)
     if request.method != "POST":
         return redirect(_case_url(case, "case-assistance"))
+    require_writable(request, case)
     form = case_forms.CaseAssistanceForm(
         request.POST, user=request.user, beneficiary=case.beneficiary, case=case
     )
-    if form.is_valid():
+    if form.is_valid() and not case.is_open:
+        # The person's own file records assistances whatever their cases: this form serves
+        # the work of an open case.
+        form.add_error(None, _("Ce dossier est clôturé : rouvrez-le d'abord."))
+    elif form.is_valid():
         goal = form.cleaned_data["goal"]
         try:
             with transaction.atomic():

@@ -105,3 +105,17 @@ def test_laptop_menu_holds_on_one_line(page, live_server, officer, language):
     header_height = page.evaluate("document.querySelector('header.topbar').offsetHeight")
     assert header_height < 2 * link_height + 20
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_managers_menu_with_case_work_holds_on_one_line(page, live_server, manager_a, language):
+    """Partner staff's menu starts with "Mon travail" and "Dossiers" (case work)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server.url, "manager-a", None if language == "fr" else language)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    expect(page.locator("button.menu-toggle")).to_be_hidden()
+    links = page.locator("nav.mainnav a")
+    expect(links.first).to_have_attribute("href", "/mon-travail/")
+    tops = page.evaluate("[...document.querySelectorAll('nav.mainnav a')].map(a => a.offsetTop)")
+    assert len(set(tops)) == 1, tops
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)

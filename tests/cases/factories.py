@@ -1,9 +1,11 @@
 """Factories of case work. They write rows directly (fast fixtures for lists and counts);
 tests of behaviour open and change cases through the services."""
 
+import contextlib
 import datetime
 
 import factory
+from django.db import connection
 
 from cases.choices import TransitionKind
 from cases.models import Assessment, Case, CaseTransition, FollowUp, Goal
@@ -54,3 +56,17 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyAttribute(lambda o: o.case.opened_on)
     assignee = factory.LazyAttribute(lambda o: o.case.assigned_to)
     action = factory.Sequence(lambda n: f"Appeler la personne ({n})")
+
+
+@contextlib.contextmanager
+def counted_queries():
+    """The SQL statements run inside the block (a list, filled as they run). Unlike
+    CaptureQueriesContext, it does not depend on the query log that each request resets."""
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield statements

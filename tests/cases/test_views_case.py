@@ -14,6 +14,7 @@ from cases.models import Assessment, Case, FollowUp, Goal
 from cases.services import case_close, followup_add, goal_add
 from core.models import AccessEntry
 from tests.cases.conftest import CASE_SECRET
+from tests.cases.factories import counted_queries
 from tests.html_checks import inline_code
 
 pytestmark = pytest.mark.django_db
@@ -499,3 +500,55 @@ def test_the_timeline_shows_what_happened(client, alice, full_case):
         "Bon alimentaire",
     ):
         assert text in timeline, text
+
+
+def test_the_case_page_makes_as_many_queries_for_a_long_case(client, alice, full_case):
+    def add(n):
+        for i in range(n):
+            goal = goal_add(case=full_case, acting_user=alice, title=f"But {i}", services=["food"])
+            followup_add(
+                case=full_case, acting_user=alice, due_on=datetime.date(2024, 4, 1), action="Appel"
+            )
+            client.post(
+                reverse("cases:assistance_add", args=[full_case.pk]),
+                {
+                    "a-category": "food",
+                    "a-subtype": "meal",
+                    "a-delivered_on": "2024-03-01",
+                    "a-project": full_case.organisation.implemented_projects.get().pk,
+                    "a-status": "delivered",
+                    "a-quantity": "1",
+                    "a-goal": goal.pk,
+                },
+            )
+
+    client.force_login(alice)
+    add(1)
+    client.get(_detail(full_case))
+    with counted_queries() as few:
+        client.get(_detail(full_case))
+    add(10)
+    with counted_queries() as many:
+        page = client.get(_detail(full_case))
+    assert page.text.count("Repas") >= 11
+    assert len(many) <= len(few) <= 25, (len(few), len(many))
+
+
+def test_no_assistance_is_recorded_from_a_closed_case(client, alice, case):
+    case_close(case=case, reason="moved_away", acting_user=alice)
+    client.force_login(alice)
+    assert reverse("cases:assistance_add", args=[case.pk]) not in client.get(_detail(case)).text
+    _refused(
+        client,
+        case,
+        reverse("cases:assistance_add", args=[case.pk]),
+        {
+            "a-category": "medical",
+            "a-subtype": "consultation",
+            "a-delivered_on": "2024-03-01",
+            "a-project": case.organisation.implemented_projects.get().pk,
+            "a-status": "delivered",
+            "a-quantity": "1",
+        },
+        error="Ce dossier est clôturé : rouvrez-le d&#x27;abord.",
+    )

@@ -102,10 +102,11 @@ def partner_world(alice, a_person, project):
         alice.membership.organisation, Role.PARTNER_MANAGER, username="twin-manager"
     )
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=merge_manager)
-    case_work = _case_work(alice, a_person)
+    case, goal, followup = _case_objects(a_person, alice)
+    case_files = _case_files(case, alice)
     return {
         **bilans,
-        **case_work,
+        **case_files,
         "import_batch": _import_batch(alice, a_person.organisation),
         "beneficiary": a_person,
         "assistance": assistance,
@@ -114,6 +115,9 @@ def partner_world(alice, a_person, project):
         "public_referral": public_referral,
         "return_case": return_case,
         "merge": BeneficiaryMerge.objects.get(duplicate=twins[1]),
+        "case": case,
+        "goal": goal,
+        "followup": followup,
         "project": private_project,
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
@@ -141,21 +145,29 @@ def receiving_world(partner_world):
     return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
 
 
-def _case_work(alice, person):
-    """A's case of the person, with a goal, a follow-up, a confidential note and a document."""
+def _case_objects(person, alice):
+    """Partner A's case on the person (alice's), with a goal of its plan and a follow-up."""
+    from cases import services as case_services
+
+    case = case_services.case_open(
+        beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 2, 1)
+    )
+    goal = case_services.goal_add(case=case, acting_user=alice, title="Logement stable")
+    followup = case_services.followup_add(
+        case=case, acting_user=alice, due_on=datetime.date(2024, 3, 1), action="Visite"
+    )
+    return case, goal, followup
+
+
+def _case_files(case, alice):
+    """A confidential note and a document on A's case (cases.confidential_views)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.services import case_open, document_upload, followup_add, goal_add, note_add
+    from cases import services as case_services
 
-    case = case_open(beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 1, 15))
     return {
-        "case": case,
-        "goal": goal_add(case=case, title="Logement", acting_user=alice),
-        "followup": followup_add(
-            case=case, due_on=case.opened_on, action="Appeler", acting_user=alice
-        ),
-        "case_note": note_add(case=case, body=SECRET_NOTE, acting_user=alice),
-        "case_document": document_upload(
+        "case_note": case_services.note_add(case=case, body=SECRET_NOTE, acting_user=alice),
+        "case_document": case_services.document_upload(
             case=case,
             kind="consent_form",
             uploaded_file=SimpleUploadedFile("consentement.pdf", b"%PDF-1.4\n%%EOF\n"),

@@ -54,6 +54,18 @@ ACTIONS = {
     "assistance:referral_outcome",
     "assistance:return_advance",
     "assistance:return_reintegration",
+    # Case work's forms post to these; a GET goes back to the case (or the person's file).
+    "cases:open",
+    "cases:assessment_add",
+    "cases:goal_add",
+    "cases:goal_status",
+    "cases:followup_add",
+    "cases:followup_done",
+    "cases:assistance_add",
+    "cases:risk",
+    "cases:take",
+    "cases:close",
+    "cases:reopen",
     "imports:confirm",
     "bilans:publish",
     "bilans:regenerate",
@@ -147,6 +159,13 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     bilan_services.bilan_generate(snapshot_id=bilan.pk)
     bilan.refresh_from_db()
     bilan_services.bilan_publish(snapshot=bilan, acting_user=officer)
+    case = case_services.case_open(
+        beneficiary=person, acting_user=alice, opened_on=datetime.date(2023, 4, 2)
+    )
+    goal = case_services.goal_add(case=case, acting_user=alice, title="Logement stable")
+    followup = case_services.followup_add(
+        case=case, acting_user=alice, due_on=datetime.date(2023, 4, 20), action="Visite"
+    )
     closed = partner_services.period_close(
         project=project, period=parse_period("2023-Q1"), acting_user=officer
     )
@@ -155,13 +174,7 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         for ref in ("OUJ-0005", "OUJ-0006")
     ]
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=manager_a)
-    case = case_services.case_open(beneficiary=person, acting_user=alice)
     return {
-        "case": case,
-        "goal": case_services.goal_add(case=case, title="Logement", acting_user=alice),
-        "followup": case_services.followup_add(
-            case=case, due_on=case.opened_on, action="Appeler", acting_user=alice
-        ),
         "case_note": case_services.note_add(case=case, body="Note du suivi", acting_user=alice),
         "case_document": case_services.document_upload(
             case=case,
@@ -178,6 +191,9 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         "referral": referral,
         "public_referral": public_referral,
         "return_case": return_case,
+        "case": case,
+        "goal": goal,
+        "followup": followup,
         "import_batch": batch,
         "bilan": BilanSnapshot.objects.get(pk=bilan.pk),
         "closed_period": closed,
@@ -268,12 +284,11 @@ ROLE_PAGES = {
         *EVERYONE,
         "beneficiaries:",
         "assistance:",
+        "cases:",
         "imports:",
         "reporting:drilldown",
         "bilans:notification_read",
-        # Case work (cases.views); a case's notes and documents are the owning organisation's
-        # (cases.confidential_views).
-        "cases:",
+        # A case's notes and documents: the owning organisation's (cases.confidential_views).
         "case_files:index",
         "case_files:note_",
         "case_files:document_",
@@ -283,6 +298,7 @@ ROLE_PAGES = {
         *EVERYONE,
         "beneficiaries:",
         "assistance:",
+        "cases:",
         "imports:upload",
         "imports:detail",
         "imports:progress",
@@ -293,11 +309,7 @@ ROLE_PAGES = {
         "bilans:",
         "audit:",
         "admin:",
-        # A partner's case: read, never written (IOM's own cases only); its notes and
-        # documents are refused.
-        "cases:list",
-        "cases:detail",
-        "cases:my_work",
+        # IOM's own cases only: a partner's case's notes and documents are refused.
         "case_files:transfer_all",
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
@@ -353,6 +365,7 @@ SHOWN = {
     "assistance:activity_detail": lambda w: w["activity"].title,
     "assistance:referral_detail": lambda w: w["beneficiary"].last_name.upper(),
     "assistance:return_detail": lambda w: w["beneficiary"].last_name,
+    "cases:detail": lambda w: w["beneficiary"].last_name.upper(),
     "imports:detail": lambda w: w["import_batch"].file_name,
     "bilans:detail": lambda w: w["bilan"].project.code,
     "bilans:portal_project": lambda w: w["bilan"].project.title,
@@ -419,6 +432,8 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "assistance:list",
         "assistance:referral_list",
         "assistance:return_list",
+        "cases:my_work",
+        "cases:list",
         "reporting:dashboard",
         "reporting:quality",
         "bilans:list",

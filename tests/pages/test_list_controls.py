@@ -137,6 +137,7 @@ FILTER_PAGES = (
     "assistance:list",
     "assistance:referral_list",
     "assistance:return_list",
+    "cases:list",
     "reporting:dashboard",
     "reporting:quality",
 )

@@ -24,6 +24,7 @@ from cases.services import case_open, document_upload, note_add
 from core import crypto
 from core.models import AccessEntry
 from partners.choices import Role
+from tests.cases.factories import counted_queries
 from tests.partners.factories import OrganisationFactory, city, member
 
 SECRET = "Elle craint son ancien employeur, qui la cherche à Oujda."
@@ -375,3 +376,22 @@ def test_nobody_else_uploads_a_document(client, case, outsider, request, protect
     assert response.status_code == 404
     assert not CaseDocument.objects.exists()
     assert stored_files(protected_root) == []
+
+
+def test_the_files_page_reads_in_a_fixed_number_of_queries(client, alice, bob, case):
+    client.force_login(alice)
+    url = reverse("case_files:index", args=[case.pk])
+    note_add(case=case, body="Première", acting_user=alice)
+    with counted_queries() as one:
+        assert client.get(url).status_code == 200
+    for number in range(5):
+        note_add(case=case, body=f"Note {number}", acting_user=bob)
+        document_upload(
+            case=case,
+            kind="identity",
+            uploaded_file=SimpleUploadedFile(f"id-{number}.png", png_bytes()),
+            acting_user=bob,
+        )
+    with counted_queries() as many:
+        assert client.get(url).status_code == 200
+    assert 0 < len(many) <= len(one)

@@ -32,3 +32,11 @@ class AssistanceConfig(AppConfig):
                 restore=merge.restorer(model),
                 undo_refusal=merge.undo_refusal if index == 0 else None,
             )
+        # Hook (core.digest): referrals awaiting an answer, in the morning digest of the
+        # receiving partner's staff and of their sender.
+        from assistance.referrals import digest as referral_digest
+        from core import digest
+
+        digest.register(
+            "referrals", collect=referral_digest.collect, describe=referral_digest.describe
+        )

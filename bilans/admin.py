@@ -1,9 +1,9 @@
-"""Read-only admin views of bilans and notices: every change goes through the bilans pages
+"""Read-only admin views of bilans: every change goes through the bilans pages
 (services), never through the admin."""
 
 from django.contrib import admin
 
-from bilans.models import BilanSnapshot, Notification
+from bilans.models import BilanSnapshot
 from core.admin import ReadOnlyAdminMixin
 
 
@@ -15,9 +15,3 @@ class BilanSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("project", "organisation")
     search_fields = ("project__code", "checksum", "request_id")
     exclude = ("figures", "context")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "message", "created_at", "read_at")
-    list_select_related = ("user",)

@@ -1,5 +1,6 @@
-"""Donor bilans: frozen, versioned snapshots of a project's figures, their PDF and XLSX files;
-in-app notices to IOM officers. (A project's closed periods are partners.ClosedPeriod.)"""
+"""Donor bilans: frozen, versioned snapshots of a project's figures, their PDF and XLSX files.
+(A project's closed periods are partners.ClosedPeriod; the notices to IOM officers,
+core.Notification.)"""
 
 from __future__ import annotations
 
@@ -178,49 +179,3 @@ class BilanSnapshot(models.Model):
             f"bilan-{self.project.code}-{self.start:%Y%m%d}-{self.end:%Y%m%d}{cut}"
             f"-{self.language}-v{self.version}"
         )
-
-
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(user=user)
-
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    """An in-app notice to one user (e.g. "the Q3 draft bilans are ready for review")."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("destinataire"),
-        on_delete=models.CASCADE,
-        related_name="bilan_notifications",
-    )
-    message = models.CharField(_("message"), max_length=300)
-    link = models.CharField(_("lien"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
-    key = models.CharField(
-        _("clé"),
-        max_length=120,
-        blank=True,
-        help_text=_("Évite d'envoyer deux fois la même notification."),
-    )
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.message

@@ -13,6 +13,7 @@ import datetime
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -20,16 +21,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bilans.document import figures_checksum
-from bilans.models import BilanSnapshot, Notification, SnapshotStatus, TaskState
+from bilans.models import BilanSnapshot, SnapshotStatus, TaskState
 from bilans.rendering import document_context, freeze_figures, render_files
 from bilans.selectors import next_version
 from core import clock
 from core.audit import audit_log
 from core.models import AuditEntry
+from core.notifications import languages_of, notify
 from partners.access import SYSTEM, require_acting_user
 from partners.choices import Role
 from partners.models import Project
@@ -291,14 +294,16 @@ def bilan_schedule_quarterly(*, today: datetime.date | None = None) -> list[Bila
         if drafts:
             _notify_officers(
                 key=f"quarterly-drafts:{label}",
-                message=ngettext(
-                    "Le bilan du trimestre %(quarter)s est en préparation pour %(counter)s "
-                    "projet : relisez-le puis publiez-le.",
-                    "Les bilans du trimestre %(quarter)s sont en préparation pour %(counter)s "
-                    "projets : relisez-les puis publiez-les.",
-                    len(drafts),
-                )
-                % {"quarter": label, "counter": len(drafts)},
+                message=lambda: (
+                    ngettext(
+                        "Le bilan du trimestre %(quarter)s est en préparation pour %(counter)s "
+                        "projet : relisez-le puis publiez-le.",
+                        "Les bilans du trimestre %(quarter)s sont en préparation pour %(counter)s "
+                        "projets : relisez-les puis publiez-les.",
+                        len(drafts),
+                    )
+                    % {"quarter": label, "counter": len(drafts)}
+                ),
                 link=reverse("bilans:list"),
             )
     return drafts
@@ -318,39 +323,33 @@ def bilan_check_facts() -> bool:
     )
     _notify_officers(
         key=f"facts-drift:{clock.today().isoformat()}",
-        message=_(
-            "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
-            "(%(missing)s, %(unexpected)s). Ne publiez aucun bilan avant que l'équipe technique "
-            "ait lancé « manage.py reporting_facts --rebuild »."
-        )
-        % drift.described(),
+        message=lambda: (
+            _(
+                "Les chiffres des rapports ne correspondent plus aux assistances enregistrées "
+                "(%(missing)s, %(unexpected)s). Ne publiez aucun bilan avant que l'équipe "
+                "technique ait lancé « manage.py reporting_facts --rebuild »."
+            )
+            % drift.described()
+        ),
     )
     return False
 
 
-def _notify_officers(*, key: str, message: str, link: str = "") -> None:
-    officers = get_user_model().objects.filter(
-        is_active=True,
-        membership__role=Role.IOM_OFFICER,
-        membership__is_active=True,
+def _notify_officers(*, key: str, message: Callable[[], str], link: str = "") -> None:
+    """Tell every active IOM officer, once per key, each in their own language (`message`
+    is called under it)."""
+    officers = list(
+        get_user_model().objects.filter(
+            is_active=True,
+            membership__role=Role.IOM_OFFICER,
+            membership__is_active=True,
+        )
     )
-    existing = set(
-        Notification.objects.filter(key=key, user__in=officers).values_list("user_id", flat=True)
-    )
-    Notification.objects.bulk_create(
-        [
-            Notification(user=user, key=key, message=message, link=link)
-            for user in officers
-            if user.pk not in existing
-        ]
-    )
-
-
-def notification_read(*, notification: Notification, acting_user) -> None:
-    """Mark one of the user's notices read."""
-    Notification.objects.visible_to(acting_user).filter(pk=notification.pk).update(
-        read_at=clock.now()
-    )
+    languages = languages_of([officer.pk for officer in officers])
+    for officer in officers:
+        with translation.override(languages[officer.pk]):
+            text = message()
+        notify(user=officer, key=key, message=text, link=link)
 
 
 __all__ = [
@@ -360,5 +359,4 @@ __all__ = [
     "bilan_publish",
     "bilan_request",
     "bilan_schedule_quarterly",
-    "notification_read",
 ]

@@ -1,5 +1,5 @@
 """Pages of the bilans app. Object ids are named after their model (`bilansnapshot_id`,
-`closedperiod_id`, `notification_id`) like the other apps' URLs."""
+`closedperiod_id`) like the other apps' URLs."""
 
 from django.urls import path
 
@@ -19,11 +19,6 @@ urlpatterns = [
     ),
     path("bilans/periodes/", views.period_list, name="periods"),
     path("bilans/periodes/<int:closedperiod_id>/rouvrir/", views.period_reopen, name="reopen"),
-    path(
-        "notifications/<int:notification_id>/lue/",
-        views.notification_read,
-        name="notification_read",
-    ),
     path("portail/", views.portal, name="portal"),
     path("portail/<slug:code>/", views.portal_project, name="portal_project"),
 ]

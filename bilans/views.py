@@ -1,8 +1,9 @@
 """Pages of the bilans app.
 
 IOM officers: the bilans (request, follow the generation, review, publish), the closed
-periods, their notifications. Donors: the portal — the projects they fund, their published
-bilans and an aggregated dashboard; never a person. Anyone else gets 404 (out of scope).
+periods, their notifications (core.Notification). Donors: the portal — the projects they
+fund, their published bilans and an aggregated dashboard; never a person. Anyone else gets
+404 (out of scope).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from bilans import selectors, services
 from bilans.document import build_document
 from bilans.forms import BilanRequestForm, PeriodCloseForm, PortalPeriodForm, ReopenForm
-from bilans.models import BilanSnapshot, Notification, TaskState
+from bilans.models import BilanSnapshot, TaskState
 from bilans.pdf import dashboard_charts
 from bilans.rendering import document_context
+from core.notifications import unread_for
 from partners import services as partner_services
 from partners.models import ClosedPeriod
 from partners.permissions import require_iom_staff, require_portal_user
@@ -66,7 +68,7 @@ def bilan_list(request):
     if project:
         snapshots = snapshots.filter(project__code=project)
     page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
-    notices = Notification.objects.visible_to(request.user).unread()[:10]
+    notices = unread_for(request.user)
     return render(
         request,
         "bilans/list.html",
@@ -173,14 +175,6 @@ def bilan_download(request, bilansnapshot_id: int, kind: str):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=f"{snapshot.file_basename()}.{kind}")
-
-
-@login_required
-@require_POST
-def notification_read(request, notification_id: int):
-    notice = get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)
-    services.notification_read(notification=notice, acting_user=request.user)
-    return redirect(notice.link or "bilans:list")
 
 
 # --- IOM officers: closed periods --------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 
 _REFUSAL_ATTR = "_service_refusal"
 
@@ -110,3 +110,9 @@ class AuditEntryAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action", "model"]
     search_fields = ["object_id", "actor__username"]
     date_hierarchy = "at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "message", "created_at", "read_at")
+    list_select_related = ("user",)

@@ -20,3 +20,22 @@ def now() -> datetime.datetime:
 def today() -> datetime.date:
     """Today's date in the project's time zone (Africa/Casablanca), from `now()`."""
     return timezone.localdate(now())
+
+
+def add_working_days(day: datetime.date, count: int) -> datetime.date:
+    """The date `count` working days (Monday to Friday) after `day`: 5 working days after a
+    Thursday is the next Thursday, after a Saturday the next Friday. Public holidays are not
+    known here and count as working days."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    if count == 0:
+        return day
+    # Counting from a Saturday or a Sunday is counting from the Friday before.
+    start = day - datetime.timedelta(days=max(day.weekday() - 4, 0))
+    weeks, rest = divmod(count, 5)
+    result = start + datetime.timedelta(weeks=weeks)
+    while rest:
+        result += datetime.timedelta(days=1)
+        if result.weekday() < 5:
+            rest -= 1
+    return result

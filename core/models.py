@@ -1,5 +1,6 @@
-"""Cross-app records: the audit trail of every change to a person or an assistance, and the
-access log of every read of personal data and every sign-in.
+"""Cross-app records: the audit trail of every change to a person or an assistance, the
+access log of every read of personal data and every sign-in, and the in-app notifications
+every app may send a user (core.notifications).
 
 Both tables are append-only in PostgreSQL (migration 0004_append_only_audit_and_access_log: a
 trigger refuses UPDATE and DELETE; `core.audit.redaction()` is the one narrow exception).
@@ -8,6 +9,7 @@ what that user did (deactivate the membership instead)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -189,3 +191,56 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key} → {self.status_code}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A notification is its recipient's alone, whatever the role."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notice to one user ("the Q3 draft bilans are ready for review", the morning
+    digest of what is due). Written by `core.notifications.notify`, at most once per
+    (user, key) when a key is given.
+
+    It lived in bilans until any app needed to notify (bilans 0003, core 0010): the table
+    keeps its name and its rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinataire"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    message = models.CharField(_("message"), max_length=300)
+    link = models.CharField(_("lien"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    key = models.CharField(
+        _("clé"),
+        max_length=120,
+        blank=True,
+        help_text=_("Évite d'envoyer deux fois la même notification."),
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "bilans_notification"
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,15 +1,21 @@
 """The project's plumbing pages, which know no domain app: liveness, the favicon, the server
-error page. The home page is web.views.home."""
+error page, marking a notification read. The home page is web.views.home."""
 
 import base64
 import hashlib
 import re
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from core import notifications
+from core.models import Notification
 
 _STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 
@@ -41,3 +47,14 @@ def server_error(request):
     if hashes:
         response._csp_update = {"style-src": hashes}
     return response
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    """Mark one of the user's notices read, then follow its link (someone else's: 404)."""
+    notice = get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)
+    notifications.notification_read(notification=notice, acting_user=request.user)
+    if notice.link and url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None):
+        return redirect(notice.link)
+    return redirect("home")

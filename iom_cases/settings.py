@@ -171,6 +171,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.purge_orphan_documents",
         "schedule": crontab(minute=45, hour=3),
     },
+    # Issue 14: each user's digest of what is due today and overdue (core.digest), in the
+    # morning of Casablanca (CELERY_TIMEZONE).
+    "core-morning-digest": {
+        "task": "core.tasks.send_morning_digest",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
 # --- Spreadsheet imports: what one file may cost (docs/api.md, section 7) ---------------------
@@ -235,6 +241,10 @@ ENCRYPTION_KEYS = env.get_fernet_keys("ENCRYPTION_KEYS")
 ENCRYPTION_KEY_FILE = VAR_DIR / "encryption.key" if DEBUG else None
 # Encrypted files (case documents), never under MEDIA_ROOT or STATIC_ROOT (a check refuses it).
 PROTECTED_FILES_ROOT = Path(env.get_str("PROTECTED_FILES_ROOT", str(VAR_DIR / "protected")))
+
+# --- Referrals (issue 14): the receiving partner answers within this many working days
+# (Monday to Friday) of the referral, unless the sender picks a date; later, it is overdue.
+REFERRAL_RESPONSE_WORKING_DAYS = env.get_int("REFERRAL_RESPONSE_WORKING_DAYS", 5, minimum=1)
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -396,6 +406,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssistanceStatusEnum": "assistance.choices.Status",
         "ReferralStatusEnum": "assistance.choices.ReferralStatus",
+        "CategoryEnum": "assistance.choices.Category",
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "GoalStatusEnum": "cases.choices.GoalStatus",
+        "ClosureReasonEnum": "cases.choices.ClosureReason",
+        "DocumentKindEnum": "cases.choices.DocumentKind",
     },
 }
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
-from partners.views import SignInView
+from partners.views import SignInView, set_language
 from web import views as web_views
 
 urlpatterns = [
@@ -12,9 +12,11 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch (django.conf.urls.i18n), remembering a signed-in user's choice.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("iom_cases.api_urls")),
+    path("", include("core.urls")),
     path("", include("partners.urls")),
     path("", include("beneficiaries.urls")),
     path("", include("assistance.urls")),

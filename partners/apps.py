@@ -15,3 +15,9 @@ class PartnersConfig(AppConfig):
         scoping.register(sees_everything=sees_everything, works_on_records=works_on_records)
         # Hook (core.access): the access log stores the reader's organisation as a number.
         access.register(organisation_of=organisation_of)
+        # Hook (core.notifications): the language each user picked, for the notices
+        # written while they are away (the morning digest, the officers' bilan notices).
+        from core import notifications
+        from partners.selectors import languages_of
+
+        notifications.register_language(languages_of)

@@ -284,6 +284,12 @@ class Membership(models.Model):
     must_change_password = models.BooleanField(
         _("doit changer son mot de passe"), default=False, editable=False
     )
+    # The language the user last picked in the switcher (partners.views.set_language): what
+    # the messages sent while they are away (the morning digest) are written in. Blank: the
+    # project's default language.
+    language = models.CharField(
+        _("langue"), max_length=8, choices=settings.LANGUAGES, blank=True, editable=False
+    )
 
     objects = MembershipQuerySet.as_manager()
 

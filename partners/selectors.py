@@ -167,3 +167,12 @@ def sign_in_lock(user, *, kind: str, value: str) -> SignInLock | None:
         ),
         None,
     )
+
+
+def languages_of(user_ids: list[int]) -> dict[int, str]:
+    """The language each of these users picked (core.notifications' hook); blank ones left out."""
+    return dict(
+        Membership.objects.filter(user_id__in=user_ids)
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )

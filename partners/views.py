@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
@@ -50,6 +51,7 @@ from partners.services import (
     member_invite,
     membership_deactivate,
     membership_reactivate,
+    membership_set_language,
     password_change,
     password_reset_by_staff,
     sign_in_unlock,
@@ -446,3 +448,18 @@ def lockout_release(request):
         % {"value": value},
     )
     return redirect("partners:lockouts")
+
+
+def set_language(request):
+    """Django's language switch, which also remembers a signed-in user's choice on their
+    membership: the morning digest and the other notices written while they are away are
+    then in their language (core.digest)."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        membership_set_language(user=request.user, language=language, acting_user=request.user)
+    return response

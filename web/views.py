@@ -6,6 +6,7 @@ from django.shortcuts import render
 from assistance.models import Assistance
 from cases.selectors import my_work
 from core import clock
+from core.notifications import unread_for
 from partners.access import actor_for
 
 
@@ -13,9 +14,10 @@ from partners.access import actor_for
 def home(request):
     """The signed-in user's start page; what it offers depends on the role: partner staff and
     IOM get their daily shortcuts, what is due in their cases ("Mon travail") and their latest
-    records, donors only a word about their bilans."""
+    records, donors only a word about their bilans; everyone their unread notifications (the
+    morning digest among them)."""
     actor = actor_for(request.user)
-    context = {"recent": []}
+    context = {"recent": [], "notices": unread_for(request.user)}
     if actor.works_on_records:
         context["recent"] = (
             Assistance.objects.visible_to(request.user)

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Category, Outcome, ReferralStatus
-from assistance.referrals.models import Referral
+from assistance.referrals.models import Referral, overdue_condition
 from partners.access import actor_for
 
 
@@ -16,6 +16,12 @@ class ReferralFilter(django_filters.FilterSet):
         choices=[("received", _("Reçus")), ("sent", _("Envoyés"))],
         label=_("Sens"),
         method="filter_direction",
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("1", _("En retard")), ("0", _("Dans les délais"))],
+        label=_("Réponse"),
+        method="filter_overdue",
+        help_text=_("En retard : toujours sans réponse du partenaire après la date attendue."),
     )
     referred_from = django_filters.DateFilter(
         field_name="referred_on", lookup_expr="gte", label=_("Du")
@@ -33,3 +39,8 @@ class ReferralFilter(django_filters.FilterSet):
         if value == "received":
             return queryset.filter(to_organisation_id=organisation_id)
         return queryset.filter(from_organisation_id=organisation_id)
+
+    def filter_overdue(self, queryset, name, value):
+        if value == "1":
+            return queryset.filter(overdue_condition())
+        return queryset.exclude(overdue_condition())

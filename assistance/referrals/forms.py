@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,15 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
         error_messages={"required": _("Le consentement de la personne est requis.")},
     )
     referred_on = forms.DateField(label=_("Date"), widget=DateInput)
+    response_due_on = forms.DateField(
+        label=_("Réponse attendue le"),
+        required=False,
+        widget=DateInput,
+        help_text=_(
+            "Pour un partenaire. Laissé vide : %(days)s jours ouvrés (du lundi au vendredi) "
+            "après la date du référencement."
+        ),
+    )
     project = forms.ModelChoiceField(label=_("Projet"), queryset=None)
 
     def __init__(self, *args, user, **kwargs):
@@ -56,6 +66,9 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
         self.fields["project"] = project_field(user)
         preselect_project(self, user)
         self.fields["referred_on"].initial = timezone.localdate()
+        self.fields["response_due_on"].help_text = self.fields["response_due_on"].help_text % {
+            "days": settings.REFERRAL_RESPONSE_WORKING_DAYS
+        }
 
     def clean(self):
         data = super().clean()
@@ -65,6 +78,8 @@ class ReferralForm(AccessibleFormMixin, forms.Form):
             to_organisation=data.get("to_organisation"),
             to_structure=data.get("to_structure") or "",
             consent=bool(data.get("consent")),
+            referred_on=data.get("referred_on"),
+            response_due_on=data.get("response_due_on"),
         )
         try:
             draft.clean()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Category, DeclineReason, Outcome, ReferralStatus
 from assistance.identity import identity_withheld, withdrawn_for
+from core import clock
 from core.models import TrackedModel
 from core.text import UserTextMixin, plain_text
 from partners.access import actor_for
@@ -23,6 +24,15 @@ def decline_errors(reason: str, note: str) -> dict:
     if reason == DeclineReason.OTHER and not plain_text(note or "", multiline=True):
         return {"decline_note": _("Précisez le motif du refus.")}
     return {}
+
+
+def overdue_condition(today=None) -> Q:
+    """A referral sent to a partner, still unanswered after its response deadline."""
+    return Q(
+        status=ReferralStatus.PENDING,
+        to_organisation__isnull=False,
+        response_due_on__lt=today or clock.today(),
+    )
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -50,6 +60,15 @@ class ReferralQuerySet(models.QuerySet):
             # shared the person with it.
             condition &= Q(to_organisation_id=actor_for(user).organisation_id)
         return self.annotate(identity_withheld=identity_withheld(condition))
+
+    def awaiting_answer(self):
+        """Sent to a partner, which has not answered yet (a referral to an outside structure
+        awaits no answer)."""
+        return self.filter(status=ReferralStatus.PENDING, to_organisation__isnull=False)
+
+    def overdue(self, today=None):
+        """Awaiting an answer after its response deadline (`response_due_on`)."""
+        return self.filter(overdue_condition(today))
 
 
 class Referral(UserTextMixin, TrackedModel):
@@ -98,6 +117,14 @@ class Referral(UserTextMixin, TrackedModel):
         _("statut"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
     )
     responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    response_due_on = models.DateField(
+        _("réponse attendue le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Passée cette date sans réponse du partenaire, le référencement est en retard."
+        ),
+    )
     decline_reason = models.CharField(
         _("motif du refus"), max_length=20, choices=DeclineReason.choices, blank=True
     )
@@ -190,6 +217,15 @@ class Referral(UserTextMixin, TrackedModel):
             errors["consent"] = _("Le consentement de la personne est requis pour la référer.")
         if self.outcome_on and self.referred_on and self.outcome_on < self.referred_on:
             errors["outcome_on"] = _("L'issue précède le référencement.")
+        if self.response_due_on:
+            if not self.to_organisation_id:
+                errors["response_due_on"] = _(
+                    "Seul un référencement vers un partenaire attend une réponse."
+                )
+            elif self.referred_on and self.response_due_on < self.referred_on:
+                errors["response_due_on"] = _(
+                    "La réponse ne peut pas être attendue avant la date du référencement."
+                )
         errors.update(self._answer_errors())
         if errors:
             raise ValidationError(errors)
@@ -211,6 +247,17 @@ class Referral(UserTextMixin, TrackedModel):
                     "L'issue s'enregistre une fois le référencement accepté par le partenaire."
                 )
         return errors
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still awaiting the partner's answer after its response deadline (the rule of
+        ReferralQuerySet.overdue, for one row already read)."""
+        return bool(
+            self.to_organisation_id
+            and self.status == ReferralStatus.PENDING
+            and self.response_due_on
+            and self.response_due_on < clock.today()
+        )
 
     @property
     def outcome_recorder_id(self) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from beneficiaries.choices import ConsentPurpose
 from beneficiaries.consents.services import consent_record, live_consent
 from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.services import beneficiary_share
+from core import clock
 from core.audit import audit_create, audit_log, diff, snapshot
 from core.models import AuditEntry
 from partners.access import actor_for
@@ -42,6 +44,7 @@ def referral_create(
     reason: str = "",
     referred_on: datetime.date | None = None,
     project: Project | None = None,
+    response_due_on: datetime.date | None = None,
 ) -> Referral:
     """Refer a person to another partner, or to a public health structure.
 
@@ -54,12 +57,21 @@ def referral_create(
 
     A medical referral to a public structure is also an assistance
     (`medical`/`referral_public_health`) whose outcome the indicators count.
+
+    A referral to a partner expects its answer by `response_due_on`: by default
+    REFERRAL_RESPONSE_WORKING_DAYS working days (Monday to Friday) after it is sent; past
+    that date unanswered, it is overdue for both ends and in their morning digest.
     """
     from_id = acting_organisation_id(acting_user)
     beneficiary = recordable_beneficiary(acting_user, beneficiary)
     shared_with_consent = to_organisation is not None and (
         live_consent(beneficiary, ConsentPurpose.REFERRAL, to_organisation) is not None
     )
+    referred_on = referred_on or timezone.localdate()
+    if to_organisation is not None and response_due_on is None:
+        response_due_on = clock.add_working_days(
+            referred_on, settings.REFERRAL_RESPONSE_WORKING_DAYS
+        )
     referral = Referral(
         beneficiary=beneficiary,
         from_organisation_id=from_id,
@@ -68,7 +80,8 @@ def referral_create(
         category=category,
         reason=reason,
         consent=consent or shared_with_consent,
-        referred_on=referred_on or timezone.localdate(),
+        referred_on=referred_on,
+        response_due_on=response_due_on,
         project=project,
         created_by=acting_user,
     )

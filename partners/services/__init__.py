@@ -18,6 +18,7 @@ from partners.services.memberships import (
     membership_create,
     membership_deactivate,
     membership_reactivate,
+    membership_set_language,
     membership_update,
     user_upsert,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "membership_create",
     "membership_deactivate",
     "membership_reactivate",
+    "membership_set_language",
     "membership_update",
     "organisation_create",
     "organisation_update",

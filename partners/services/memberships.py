@@ -5,6 +5,7 @@ invite a user, withdraw and restore their access."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
@@ -105,6 +106,28 @@ def membership_update(*, membership: Membership, acting_user=SYSTEM, **fields) -
             changes=changes,
         )
     return membership
+
+
+@transaction.atomic
+def membership_set_language(*, user, language: str, acting_user) -> None:
+    """Remember the language `user` picked (the switcher): the messages written for them
+    while they are away, the morning digest first, use it. A user without a membership (a
+    superuser) keeps the default; an unknown language is refused."""
+    require_acting_user(acting_user)
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Langue inconnue.")})
+    membership = Membership.objects.select_for_update().filter(user=user).first()
+    if membership is None or membership.language == language:
+        return
+    previous = membership.language
+    membership.language = language
+    membership.save(update_fields=["language"])
+    audit_log(
+        actor=acting_user,
+        instance=membership,
+        action=AuditEntry.Action.UPDATE,
+        changes={"language": [previous, language]},
+    )
 
 
 @transaction.atomic

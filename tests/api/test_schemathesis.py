@@ -2,6 +2,7 @@
 caseworker: a bounded number of generated requests per operation, 0 server errors, 0 answers
 that contradict the schema (status codes, content types, headers, bodies)."""
 
+import datetime
 import json
 
 import pytest
@@ -20,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from cases.services import case_open, followup_add, goal_add, note_add
 from iom_cases.wsgi import application
 from tests.assistance.factories import AssistanceFactory
 from tests.beneficiaries.factories import BeneficiaryFactory
@@ -50,6 +52,11 @@ def caseworker_token(alice, partner_a, project):
     # A few records so that list, detail and filters have something to answer with.
     person = BeneficiaryFactory(organisation=partner_a)
     AssistanceFactory(beneficiary=person, project=project)
+    # A case with its plan, a follow-up and a note.
+    case = case_open(beneficiary=person, acting_user=alice, opened_on=datetime.date(2024, 3, 1))
+    goal_add(case=case, acting_user=alice, title="Objectif", services=["medical"])
+    followup_add(case=case, acting_user=alice, due_on=case.opened_on, action="Appeler")
+    note_add(case=case, body="Note", acting_user=alice)
     return api_token(alice)
 
 

@@ -35,6 +35,7 @@ from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.referrals.services import referral_create
 from assistance.returns.services import return_case_open
 from beneficiaries.models import Beneficiary, BeneficiaryAccess, Consent
+from cases.models import Case
 from partners.access import actor_for
 from partners.models import Organisation, Project
 from tests.assistance.factories import AssistanceFactory
@@ -188,6 +189,7 @@ def world(partner_a, partner_b, donor, alice, charlie, donor_user, officer, proj
             Consent: Consent.objects.get(beneficiary=person, purpose="referral"),
             **_later_targets(partner_a, alice),
             **_bilans_targets(secret_project, alice),
+            **_cases_targets(person, own_person, alice, charlie),
         },
         "own_person": own_person,
     }
@@ -216,7 +218,8 @@ def _later_targets(partner_a, alice) -> dict:
 def _bilans_targets(secret_project, alice) -> dict:
     """The bilans app's objects, on a project only A implements: a draft bilan, a closed
     period, a notice to alice."""
-    from bilans.models import BilanSnapshot, Notification
+    from bilans.models import BilanSnapshot
+    from core.models import Notification
     from partners.models import ClosedPeriod
 
     return {
@@ -227,6 +230,44 @@ def _bilans_targets(secret_project, alice) -> dict:
             project=secret_project, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 3, 31)
         ),
         Notification: Notification.objects.create(user=alice, message="SECRET notice"),
+    }
+
+
+def _cases_targets(person, own_person, alice, charlie) -> dict:
+    """Case work (DESIGN.md section 7): A's case of the person, with a follow-up, a goal, a
+    confidential note and a document; and charlie's own open case of charlie's own person, so
+    that a hostile "open a case" body naming that person is refused like its control (a
+    second open case), not accepted once and refused the second time."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import CaseDocument, CaseNote, FollowUp, Goal
+    from cases.services import case_open, document_upload, followup_add, goal_add, note_add
+
+    opened = datetime.date(2024, 3, 1)
+    case = case_open(beneficiary=person, acting_user=alice, risk_level="high", opened_on=opened)
+    case_open(beneficiary=own_person, acting_user=charlie, opened_on=opened)
+    pdf = SimpleUploadedFile("SECRET-consent.pdf", b"%PDF-1.4\nSECRET\n%%EOF\n")
+    return {
+        Case: case,
+        FollowUp: followup_add(case=case, acting_user=alice, due_on=opened, action="SECRET call"),
+        Goal: goal_add(case=case, acting_user=alice, title="SECRET goal", services=["medical"]),
+        CaseNote: note_add(case=case, body="SECRET note", acting_user=alice),
+        CaseDocument: document_upload(
+            case=case,
+            kind="consent_form",
+            title="SECRET document",
+            uploaded_file=pdf,
+            acting_user=alice,
+        ),
+    }
+
+
+def _case_parts_of(organisation) -> dict:
+    from cases.models import Assessment, CaseDocument, CaseNote, CaseTransition, FollowUp, Goal
+
+    return {
+        f"{model.__name__}_of_a": model.objects.filter(case__organisation=organisation).count()
+        for model in (Assessment, CaseDocument, CaseNote, CaseTransition, FollowUp, Goal)
     }
 
 
@@ -251,6 +292,7 @@ def fingerprint(world) -> dict:
         "return_cases_on_secret_project": ReturnCase.objects.filter(project=secret_project).count(),
         "accesses_to_a": BeneficiaryAccess.objects.filter(beneficiary=person).count(),
         "consents_of_a": Consent.objects.filter(beneficiary__organisation=a).count(),
+        **_case_parts_of(a),
         "projects": Project.objects.count(),
         "organisations": Organisation.objects.count(),
     }
@@ -1001,3 +1043,225 @@ def test_a_receiving_partner_derives_nothing_from_the_senders_assistances(
             assert response.json()["results"] == [], f"{url} finds people through A's date"
             checked += 1
     assert checked >= 3  # people, assistances, referrals
+
+
+# --- Case work: every route × every role ----------------------------------------------------
+#
+# A case of partner A (DESIGN.md section 7), its person referred to B and accepted by charlie.
+# Rows: each case route and method. Who may: the owner (alice) and her colleague (bob) read and
+# write; an IOM officer reads the case, its plan and follow-ups but writes nothing on a
+# partner's case (403) and never reaches its notes and documents (404); charlie (the receiving
+# partner, who sees the person) and carol (another partner) get 404; the donor 403; anonymous
+# 401. Every refusal changes nothing and shows nothing of the case.
+
+CASE_ROLES = ("owner", "colleague", "officer", "receiving_partner", "other_partner", "donor")
+
+
+@pytest.fixture
+def case_world(partner_a, partner_b, alice, bob, charlie, officer, donor_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assistance.referrals.services import referral_respond
+    from cases.services import case_open, document_upload, followup_add, goal_add, note_add
+    from partners.choices import Role
+    from tests.partners.factories import member
+
+    person = BeneficiaryFactory(organisation=partner_a, beneficiary_ref="CASE-MATRIX-1")
+    referral = referral_create(
+        beneficiary=person,
+        category="medical",
+        consent=True,
+        to_organisation=partner_b,
+        acting_user=alice,
+        referred_on=datetime.date(2023, 6, 2),
+    )
+    referral_respond(referral=referral, accept=True, acting_user=charlie)
+    assert Beneficiary.objects.visible_to(charlie).filter(pk=person.pk).exists()
+    opened = datetime.date(2024, 3, 1)
+    case = case_open(beneficiary=person, acting_user=alice, opened_on=opened)
+    carol = member(
+        OrganisationFactory(slug="partner-c-cases", name="Partenaire C"),
+        Role.CASEWORKER,
+        username="carol-cases",
+    )
+    return SimpleNamespace(
+        case=case,
+        followup=followup_add(case=case, acting_user=alice, due_on=opened, action="SECRET call"),
+        goal=goal_add(case=case, acting_user=alice, title="SECRET goal", services=["medical"]),
+        note=note_add(case=case, body="SECRET note", acting_user=alice),
+        document=document_upload(
+            case=case,
+            kind="consent_form",
+            title="SECRET document",
+            uploaded_file=SimpleUploadedFile("c.pdf", b"%PDF-1.4\nSECRET\n%%EOF\n"),
+            acting_user=alice,
+        ),
+        assistance=AssistanceFactory(beneficiary=person, delivered_on=datetime.date(2024, 3, 2)),
+        users={
+            "owner": alice,
+            "colleague": bob,
+            "officer": officer,
+            "receiving_partner": charlie,
+            "other_partner": carol,
+            "donor": donor_user,
+        },
+    )
+
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("consent.pdf", b"%PDF-1.4\n%%EOF\n")
+
+
+# (method, url, body or a function of the world giving it, confidential, writes)
+CASE_ROWS = [
+    ("get", "/api/v1/cases/{case}/", None, False),
+    ("get", "/api/v1/cases/{case}/followups/", None, False),
+    ("get", "/api/v1/cases/{case}/assessments/", None, False),
+    ("get", "/api/v1/followups/{followup}/", None, False),
+    ("get", "/api/v1/goals/{goal}/", None, False),
+    ("get", "/api/v1/cases/{case}/notes/", None, True),
+    ("get", "/api/v1/cases/{case}/documents/", None, True),
+    ("get", "/api/v1/documents/{document}/", None, True),
+    ("get", "/api/v1/documents/{document}/download/", None, True),
+    ("post", "/api/v1/cases/{case}/followups/", {"due_on": "2024-03-09", "action": "x"}, False),
+    ("post", "/api/v1/cases/{case}/assessments/", {"needs": ["food"]}, False),
+    ("post", "/api/v1/cases/{case}/goals/", {"title": "Nouvel objectif"}, False),
+    ("post", "/api/v1/cases/{case}/notes/", {"body": "Une note"}, True),
+    ("post", "/api/v1/cases/{case}/documents/", lambda w: {"kind": "other", "file": _pdf()}, True),
+    (
+        "patch",
+        "/api/v1/cases/{case}/",
+        lambda w: {"risk_level": "high", "version": w.case.version},
+        False,
+    ),  # fmt: skip
+    (
+        "put",
+        "/api/v1/cases/{case}/",
+        lambda w: {
+            "risk_level": "medium",
+            "assigned_to": w.case.assigned_to_id,
+            "version": w.case.version,
+        },
+        False,
+    ),  # fmt: skip
+    ("patch", "/api/v1/goals/{goal}/", {"status": "in_progress"}, False),
+    (
+        "post",
+        "/api/v1/goals/{goal}/assistances/",
+        lambda w: {"assistance": w.assistance.pk},
+        False,
+    ),  # fmt: skip
+    ("post", "/api/v1/followups/{followup}/complete/", {"result": "fait"}, False),
+    ("post", "/api/v1/cases/{case}/close/", {"reason": "goals_met"}, False),
+    ("post", "/api/v1/cases/{case}/reopen/", {"reason": "revenue"}, False),
+]
+
+
+def _case_state(world) -> dict:
+    from cases.models import Assessment, CaseDocument, CaseNote, CaseTransition, FollowUp, Goal
+
+    case = world.case
+    return {
+        "case": Case.objects.filter(pk=case.pk).values().get(),
+        "followups": list(FollowUp.objects.filter(case=case).values().order_by("pk")),
+        "goals": list(Goal.objects.filter(case=case).values().order_by("pk")),
+        "links": list(Goal.assistances.through.objects.values_list("goal_id", "assistance_id")),
+        "counts": [
+            model.objects.filter(case=case).count()
+            for model in (Assessment, CaseNote, CaseDocument, CaseTransition)
+        ],
+    }
+
+
+def _expected(role: str, method: str, confidential: bool) -> set[int]:
+    if role in ("owner", "colleague"):
+        return {200, 201}
+    if role == "officer":
+        if confidential:
+            return {404}
+        # A write on a partner's case is refused by the rule (403), or first by a body that
+        # names one of the partner's users, whom the officer's organisation does not have.
+        return {200} if method == "get" else {400, 403}
+    if role == "donor":
+        return {403, 404}
+    return {404}
+
+
+def _case_request(client, world, method, url, body):
+    from cases.models import Case as CaseModel
+
+    world.case = CaseModel.objects.get(pk=world.case.pk)
+    url = url.format(
+        case=world.case.pk,
+        followup=world.followup.pk,
+        goal=world.goal.pk,
+        document=world.document.pk,
+    )
+    data = body(world) if callable(body) else body
+    multipart = isinstance(data, dict) and "file" in data
+    return getattr(client, method)(url, data, format="multipart" if multipart else "json")
+
+
+def test_the_case_rows_cover_every_case_route():
+    case_routes = {
+        (route, method)
+        for route, pattern, methods in ROUTES
+        if getattr(getattr(pattern.callback, "cls", None), "__module__", "").startswith("cases.")
+        for method in methods
+        if "<pk>" in route or "(?P<pk>" in route
+    }
+    covered = set()
+    for method, url, _body, _confidential in CASE_ROWS:
+        pattern = re.sub(r"\{\w+\}", "(?P<pk>[0-9]+)", url.removeprefix("/"))
+        covered.add((pattern, method))
+    assert len(case_routes) >= 20
+    assert case_routes - covered == set()
+
+
+@pytest.mark.parametrize("role", [r for r in CASE_ROLES if r not in ("owner", "colleague")])
+def test_case_routes_refuse_whoever_may_not(role, case_world, client_for):
+    user = case_world.users[role]
+    client, anonymous = client_for(user), client_for(None)
+    violations = []
+    for method, url, body, confidential in CASE_ROWS:
+        before = _case_state(case_world)
+        response = _case_request(client, case_world, method, url, body)
+        label = f"{role} {method.upper()} {url} → {response.status_code}"
+        if response.status_code not in _expected(role, method, confidential):
+            violations.append(f"{label}: expected {sorted(_expected(role, method, confidential))}")
+        if method != "get" or role != "officer" or confidential:
+            if SECRET.encode() in response.content:
+                violations.append(f"{label}: reveals the case")
+        if _case_state(case_world) != before:
+            violations.append(f"{label}: changed the case")
+        if _case_request(anonymous, case_world, method, url, body).status_code != 401:
+            violations.append(f"anonymous {method.upper()} {url}: expected 401")
+    assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("role", ["owner", "colleague"])
+def test_the_case_organisation_uses_every_case_route(role, case_world, client_for):
+    """The control of the refusals: the same rows, in this order, succeed for the owning
+    organisation's staff."""
+    client = client_for(case_world.users[role])
+    for method, url, body, _confidential in CASE_ROWS:
+        response = _case_request(client, case_world, method, url, body)
+        assert response.status_code in (200, 201), (method, url, response.content[:300])
+
+
+def test_case_lists_show_a_case_to_its_organisation_and_officers_only(case_world, client_for):
+    case = case_world.case
+    for role in CASE_ROLES:
+        client = client_for(case_world.users[role])
+        cases = client.get("/api/v1/cases/")
+        followups = client.get("/api/v1/followups/")
+        if role == "donor":
+            assert (cases.status_code, followups.status_code) == (403, 403)
+            continue
+        shown = case.pk in [row["id"] for row in cases.json()["results"]]
+        due = case_world.followup.pk in [row["id"] for row in followups.json()["results"]]
+        assert shown is due is (role in ("owner", "colleague", "officer")), role
+    assert client_for(None).get("/api/v1/cases/").status_code == 401
+    assert client_for(None).get("/api/v1/followups/").status_code == 401

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bilans import services
 from bilans.document import figures_checksum
-from bilans.models import BilanSnapshot, Notification, SnapshotStatus, TaskState
+from bilans.models import BilanSnapshot, SnapshotStatus, TaskState
 from bilans.tasks import generate_bilan, schedule_quarterly_drafts
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from iom_cases.celery import app
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
@@ -165,8 +165,8 @@ def test_a_partner_cut_must_be_a_partner_of_the_project(officer, project, media)
 def test_the_nightly_fact_check_tells_officers_once_when_figures_drift(officer, known_data):
     from django.db import connection
 
-    from bilans.models import Notification
     from bilans.tasks import check_reporting_facts
+    from core.models import Notification
 
     entry = django_settings.CELERY_BEAT_SCHEDULE["reporting-facts-check"]
     assert entry["task"] == check_reporting_facts.name
@@ -206,3 +206,19 @@ def test_erasing_people_changes_neither_a_published_bilan_nor_the_next_one(
     newer = generate(project)
     assert newer.version == 2
     assert (newer.figures, newer.checksum) == frozen[:2]
+
+
+def test_each_officer_is_notified_in_their_language(
+    officer, project, media, django_capture_on_commit_callbacks, fast_render
+):
+    """The notice is written for each officer in the language they picked (issue 14)."""
+    from partners.choices import Role
+    from tests.partners.factories import member
+
+    arabic = member(officer.membership.organisation, Role.IOM_OFFICER, username="officer-ar")
+    arabic.membership.language = "ar"
+    arabic.membership.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bilan_schedule_quarterly(today=datetime.date(2023, 7, 5))
+    assert "Le bilan du trimestre 2023-Q2" in Notification.objects.get(user=officer).message
+    assert "الحصيلة للفصل 2023-Q2" in Notification.objects.get(user=arabic).message

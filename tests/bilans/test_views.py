@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from bilans import services
-from bilans.models import BilanSnapshot, Notification, SnapshotStatus
+from bilans.models import BilanSnapshot, SnapshotStatus
 from bilans.rendering import freeze_figures
 from bilans.texts import texts_for
+from core.models import Notification
 from partners.models import ClosedPeriod
 from reporting.periods import Period, parse_period
 
@@ -202,7 +203,7 @@ def test_admin_lists_bilans_read_only(client, officer, project):
     for url in (
         "/admin/bilans/bilansnapshot/",
         "/admin/partners/closedperiod/",
-        "/admin/bilans/notification/",
+        "/admin/core/notification/",
     ):
         assert client.get(url).status_code == 200
     listed = client.get("/admin/bilans/bilansnapshot/")

@@ -55,9 +55,13 @@ def stored(instance, **values):
 # --- Every model, every field ------------------------------------------------------------------
 
 
+# Apps born after the models cleaned their text: nothing was ever stored uncleaned.
+BORN_CLEAN = {"cases"}
+
+
 def test_every_model_with_user_text_has_its_fields_cleaned_by_its_own_app():
     for model in apps.get_models():
-        if not issubclass(model, UserTextMixin):
+        if not issubclass(model, UserTextMixin) or model._meta.app_label in BORN_CLEAN:
             continue
         spec = migration(model._meta.app_label).USER_TEXT[model.__name__]
         assert tuple(spec.get("fields", ())) == model.USER_TEXT_FIELDS, model

@@ -93,6 +93,7 @@ def partner_world(alice, a_person, project):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
+    case, goal, followup = _case_objects(a_person, alice)
     # Two records of one person in A, merged by A's manager (beneficiaries.merges).
     twins = [
         beneficiary_register(acting_user=alice, beneficiary_ref=ref, first_name=SECRET_FIRST_NAME)
@@ -102,7 +103,6 @@ def partner_world(alice, a_person, project):
         alice.membership.organisation, Role.PARTNER_MANAGER, username="twin-manager"
     )
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=merge_manager)
-    case, goal, followup = _case_objects(a_person, alice)
     case_files = _case_files(case, alice)
     return {
         **bilans,
@@ -114,10 +114,10 @@ def partner_world(alice, a_person, project):
         "referral": referral,
         "public_referral": public_referral,
         "return_case": return_case,
-        "merge": BeneficiaryMerge.objects.get(duplicate=twins[1]),
         "case": case,
         "goal": goal,
         "followup": followup,
+        "merge": BeneficiaryMerge.objects.get(duplicate=twins[1]),
         "project": private_project,
         "partner_c": partner_c,
         "caseworker_c": member(partner_c, Role.CASEWORKER, username="carol"),
@@ -195,7 +195,8 @@ def _import_batch(alice, organisation):
 def _bilans_objects(private_project, alice):
     """The bilans app's objects (a draft snapshot, a closed period, a notice to alice), for a
     project B and the test's donor have no part in."""
-    from bilans.models import BilanSnapshot, Notification
+    from bilans.models import BilanSnapshot
+    from core.models import Notification
     from partners.models import ClosedPeriod
 
     return {

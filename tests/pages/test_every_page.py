@@ -28,8 +28,9 @@ from assistance.returns import services as return_services
 from beneficiaries.models import BeneficiaryMerge
 from beneficiaries.services import beneficiary_merge, beneficiary_register
 from bilans import services as bilan_services
-from bilans.models import BilanSnapshot, Notification
+from bilans.models import BilanSnapshot
 from cases import services as case_services
+from core.models import Notification
 from partners import services as partner_services
 from partners.services import api_token_create, user_upsert
 from reporting.periods import parse_period
@@ -70,7 +71,7 @@ ACTIONS = {
     "bilans:publish",
     "bilans:regenerate",
     "bilans:reopen",
-    "bilans:notification_read",
+    "core:notification_read",
     "partners:token_create",
     "partners:token_revoke",
     "partners:token_revoke_all",
@@ -287,7 +288,7 @@ ROLE_PAGES = {
         "cases:",
         "imports:",
         "reporting:drilldown",
-        "bilans:notification_read",
+        "core:notification_read",
         # A case's notes and documents: the owning organisation's (cases.confidential_views).
         "case_files:index",
         "case_files:note_",

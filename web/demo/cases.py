@@ -34,14 +34,15 @@ def _consent_scan() -> SimpleUploadedFile:
 
 
 def caseload(demo: Demo) -> int:
-    """About thirty cases of the Oujda partner's people; returns how many were opened."""
+    """Up to thirty-two cases of the Oujda partner's latest registered people (the referral
+    stories use the first ones); returns how many were opened."""
     users = get_user_model().objects
     caseworker = users.get(username="caseworker")
     manager = users.get(username="manager")
     people = list(
         Beneficiary.objects.filter(organisation=demo.orgs["smso-oujda"], merged_into=None)
         .exclude(pseudonymised_at__isnull=False)
-        .order_by("id")[40:72]
+        .order_by("-id")[:32]
     )
     risks = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL]
     for index, person in enumerate(people):
@@ -103,7 +104,8 @@ def caseload(demo: Demo) -> int:
                 uploaded_file=_consent_scan(),
                 acting_user=caseworker,
             )
-        if index >= 20:
+        # About a third closed over the months, for the case indicators.
+        if index % 3 == 2:
             closed_on = min(demo.today, opened_on + datetime.timedelta(days=20 + index))
             services.case_close(
                 case=case,

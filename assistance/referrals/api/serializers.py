@@ -22,6 +22,10 @@ class ReferralSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True
     )
     project = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(
+        read_only=True,
+        help_text="Toujours sans réponse du partenaire après `response_due_on`.",
+    )
 
     class Meta:
         model = Referral
@@ -37,6 +41,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "consent",
             "status",
             "responded_at",
+            "response_due_on",
+            "is_overdue",
             "decline_reason",
             "decline_note",
             "outcome",
@@ -72,6 +78,7 @@ class ReferralInputSerializer(serializers.ModelSerializer):
             "category",
             "reason",
             "referred_on",
+            "response_due_on",
             "consent",
             "project",
         ]

@@ -9,10 +9,11 @@ class CasesConfig(AppConfig):
     def ready(self):
         # Hooks (beneficiaries.hooks): beneficiaries sits below us and may not import us.
         from beneficiaries import hooks
+        from cases import confidential_views, erasure, merge, views
         from cases import digest as case_digest
-        from cases import erasure, merge, views
         from cases.services import cases_open_on_registration
         from core import crypto, digest, protected_files
+        from partners import hooks as partners_hooks
 
         # DESIGN.md §8: erasing a person deletes their case notes and documents and clears
         # their cases' free text; retention runs from their latest case event too.
@@ -31,3 +32,6 @@ class CasesConfig(AppConfig):
         crypto.register_encrypted_field("cases.casenote", "body_encrypted")
         crypto.register_encrypted_field("cases.casedocument", "original_name_encrypted")
         protected_files.register_encrypted_file_field("cases.casedocument", "stored_name")
+        # partners.hooks: withdrawing a member's access lists their open cases, with the
+        # page that transfers them.
+        partners_hooks.register_open_work(confidential_views.open_work)

@@ -65,3 +65,10 @@ def referred(person, alice, carol, partner_c):
         acting_user=alice,
     )
     return referral_services.referral_respond(referral=referral, accept=True, acting_user=carol)
+
+
+@pytest.fixture(autouse=True)
+def protected_root(settings, tmp_path):
+    """core.protected_files writes under a fresh folder, never under var/."""
+    settings.PROTECTED_FILES_ROOT = tmp_path / "protected"
+    return settings.PROTECTED_FILES_ROOT

@@ -103,8 +103,10 @@ def partner_world(alice, a_person, project):
         alice.membership.organisation, Role.PARTNER_MANAGER, username="twin-manager"
     )
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=merge_manager)
+    case_files = _case_files(case, alice)
     return {
         **bilans,
+        **case_files,
         "import_batch": _import_batch(alice, a_person.organisation),
         "beneficiary": a_person,
         "assistance": assistance,
@@ -155,6 +157,23 @@ def _case_objects(person, alice):
         case=case, acting_user=alice, due_on=datetime.date(2024, 3, 1), action="Visite"
     )
     return case, goal, followup
+
+
+def _case_files(case, alice):
+    """A confidential note and a document on A's case (cases.confidential_views)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import services as case_services
+
+    return {
+        "case_note": case_services.note_add(case=case, body=SECRET_NOTE, acting_user=alice),
+        "case_document": case_services.document_upload(
+            case=case,
+            kind="consent_form",
+            uploaded_file=SimpleUploadedFile("consentement.pdf", b"%PDF-1.4\n%%EOF\n"),
+            acting_user=alice,
+        ),
+    }
 
 
 def _import_batch(alice, organisation):

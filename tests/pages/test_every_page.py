@@ -16,6 +16,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assistance import services as assistance_services
@@ -79,6 +80,7 @@ ACTIONS = {
     "partners:second_factor_reset",
     "beneficiaries:merge_undo",
     "partners:member_reactivate",
+    "case_files:note_add",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -174,6 +176,13 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     ]
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=manager_a)
     return {
+        "case_note": case_services.note_add(case=case, body="Note du suivi", acting_user=alice),
+        "case_document": case_services.document_upload(
+            case=case,
+            kind="consent_form",
+            uploaded_file=SimpleUploadedFile("consentement.pdf", b"%PDF-1.4\n%%EOF\n"),
+            acting_user=alice,
+        ),
         "project": project,
         "beneficiary": person,
         # Recorded with the person (consent=True): the ledger's `services` entry.
@@ -280,6 +289,10 @@ ROLE_PAGES = {
         "imports:",
         "reporting:drilldown",
         "core:notification_read",
+        # A case's notes and documents: the owning organisation's (cases.confidential_views).
+        "case_files:index",
+        "case_files:note_",
+        "case_files:document_",
     ),
     "officer": (
         *MEMBER_PAGES,
@@ -297,10 +310,18 @@ ROLE_PAGES = {
         "bilans:",
         "audit:",
         "admin:",
+        # IOM's own cases only: a partner's case's notes and documents are refused.
+        "case_files:transfer_all",
     ),
     "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
 }
-ROLE_PAGES["manager"] = (*ROLE_PAGES["partner"], *MEMBER_PAGES)
+# Transfers: the organisation's managers.
+ROLE_PAGES["manager"] = (
+    *ROLE_PAGES["partner"],
+    *MEMBER_PAGES,
+    "case_files:case_transfer",
+    "case_files:transfer_all",
+)
 # A partner the person was referred to sees them, but only their owner changes their file.
 OWNER_ONLY = {"beneficiaries:edit", "beneficiaries:consent_add", "beneficiaries:consent_withdraw"}
 # DESIGN.md §8: the owner's managers (and IOM officers) put a file under a legal hold or
@@ -349,6 +370,7 @@ SHOWN = {
     "imports:detail": lambda w: w["import_batch"].file_name,
     "bilans:detail": lambda w: w["bilan"].project.code,
     "bilans:portal_project": lambda w: w["bilan"].project.title,
+    "case_files:note_detail": lambda w: "Note du suivi",
 }
 
 

@@ -291,6 +291,9 @@ def test_the_walk_covers_the_pages_that_matter(partner_world, charlie):
         reverse("assistance:activity_detail", args=[world["activity"].pk]),
         reverse("assistance:referral_respond", args=[world["referral"].pk]),
         reverse("assistance:return_detail", args=[world["return_case"].pk]),
+        reverse("case_files:note_detail", args=[world["case_note"].pk]),
+        reverse("case_files:document_download", args=[world["case_document"].pk]),
+        reverse("case_files:document_upload", args=[world["case"].pk]),
     }
     urls = {build_url(chain, entry, charlie)[0] for chain, entry in all_page_patterns()}
     assert expected <= urls

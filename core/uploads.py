@@ -96,9 +96,26 @@ def sniff_content_type(data: bytes) -> str | None:
     number; an image must also decode whole with Pillow: truncated or forged, refused), None
     for anything else."""
     content_type = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
-    if content_type in _PILLOW_FORMAT and not _decodes(data, _PILLOW_FORMAT[content_type]):
+    if content_type in _PILLOW_FORMAT and not (
+        _ends_whole(data, content_type) and _decodes(data, _PILLOW_FORMAT[content_type])
+    ):
         return None
     return content_type
+
+
+# How a whole file of each format ends: PNG with its IEND chunk, JPEG with the end-of-image
+# marker (padding after it allowed). Checked apart from Pillow because decoding alone cannot
+# be trusted to notice: WeasyPrint, once imported (web and worker render bilans), sets
+# PIL.ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, and Pillow then fills a cut-off
+# image with grey instead of failing.
+_PNG_END = b"IEND\xaeB`\x82"
+_JPEG_END = b"\xff\xd9"
+
+
+def _ends_whole(data: bytes, content_type: str) -> bool:
+    if content_type == "image/png":
+        return data.endswith(_PNG_END)
+    return data.rstrip(b"\x00\r\n ").endswith(_JPEG_END)
 
 
 def _decodes(data: bytes, pillow_format: str) -> bool:

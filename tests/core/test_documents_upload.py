@@ -53,6 +53,18 @@ def test_an_image_must_decode_whole():
     assert uploads.sniff_content_type(bytes(broken)) is None
 
 
+def test_a_cut_off_image_is_refused_even_where_pillow_accepts_truncated_images(monkeypatch):
+    """WeasyPrint sets this flag for the whole process when it is imported (the web and the
+    worker render bilans): Pillow then decodes a cut-off image without a word."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    assert uploads.sniff_content_type(PNG[: len(PNG) - 20]) is None
+    assert uploads.sniff_content_type(JPEG[: len(JPEG) - 20]) is None
+    assert uploads.sniff_content_type(PNG) == "image/png"
+    assert uploads.sniff_content_type(JPEG) == "image/jpeg"
+
+
 def test_an_image_declaring_a_huge_picture_is_refused_before_decoding(monkeypatch):
     monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 40 * 30 - 1)
     assert uploads.sniff_content_type(PNG) is None

@@ -34,11 +34,10 @@ from cases.confidential_forms import (
     TransferAllForm,
 )
 from cases.models import Case, CaseDocument, CaseNote, FollowUp
+from cases.services.base import manages_cases
 from core import protected_files
 from core.forms import form_errors_from
 from core.uploads import upload_refused, validate_document
-from partners.access import actor_for
-from partners.choices import Role
 from partners.hooks import OpenWork
 from partners.permissions import require_case_staff
 
@@ -72,7 +71,7 @@ def _files_context(request, case: Case, **extra) -> dict:
         .filter(case=case)
         .select_related("created_by"),
         "note_form": NoteForm(),
-        "can_transfer": _manages(user),
+        "can_transfer": manages_cases(user),
         **extra,
     }
 
@@ -216,15 +215,10 @@ def document_download(request, casedocument_id: int):
 # --- Transfers ----------------------------------------------------------------------------------
 
 
-def _manages(user) -> bool:
-    actor = actor_for(user)
-    return actor.sees_everything or actor.role == Role.PARTNER_MANAGER
-
-
 def _require_manager_page(request):
     """Transfers are for managers (and IOM officers, for IOM's cases): 404 for anyone else."""
     actor = require_case_staff(request)
-    if not _manages(request.user):
+    if not manages_cases(request.user):
         raise Http404
     return actor
 
@@ -364,7 +358,7 @@ def open_work(membership, *, user) -> list:
             "%(count)s suivi en attente", "%(count)s suivis en attente", followups
         ) % {"count": followups}
     transferable = (
-        _manages(user)
+        manages_cases(user)
         and open_cases.filter(pk__in=Case.objects.writable_by(user).values("pk")).exists()
     )
     if not transferable:

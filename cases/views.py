@@ -43,6 +43,7 @@ from cases.services import (
     goal_link_assistance,
     goal_update,
 )
+from cases.services.base import manages_cases
 from core import access, clock
 from core.forms import ALL_CHOICES_LABEL, form_errors_from
 from partners.access import actor_for
@@ -161,6 +162,7 @@ def render_case_page(request, case: Case, *, status: int = 200, **forms):
         "case": case,
         "person": case.beneficiary,
         "can_write": can_write,
+        "can_transfer": can_write and manages_cases(user),
         "timeline": case_timeline(case, user=user),
         "goals": goals,
         "pending_followups": pending,

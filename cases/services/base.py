@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from partners.access import actor_for
 from partners.choices import Role
 from partners.models import Membership
 from partners.permissions import require_writer
@@ -14,6 +15,13 @@ from partners.permissions import require_writer
 # The roles that carry cases: the organisation's caseworkers and managers (IOM's officers for
 # IOM's own cases).
 CASE_HOLDER_ROLES = (Role.CASEWORKER, Role.PARTNER_MANAGER, Role.IOM_OFFICER)
+
+
+def manages_cases(user) -> bool:
+    """Partner managers (their organisation's cases) and IOM officers (IOM's own): who gives
+    cases to others, one or all of a leaving member's (which cases: `writable_by`)."""
+    actor = actor_for(user)
+    return actor.sees_everything or actor.role == Role.PARTNER_MANAGER
 
 
 def writable_case(acting_user, case: Case) -> Case:

@@ -13,13 +13,12 @@ from assistance import rules
 from beneficiaries.models import Beneficiary
 from cases.choices import CaseStatus, ClosureReason, RiskLevel, TransitionKind
 from cases.models import Case, CaseTransition, FollowUp
-from cases.services.base import check_case_holder, require_open, writable_case
+from cases.services.base import check_case_holder, manages_cases, require_open, writable_case
 from core import clock
 from core.audit import audit_create, audit_log, audit_log_many, diff, snapshot
 from core.exceptions import ConflictError
 from core.models import AuditEntry
 from partners.access import actor_for
-from partners.choices import Role
 from partners.models import Organisation
 from partners.permissions import acting_organisation_id, require_manager
 
@@ -146,7 +145,7 @@ def case_update(*, case: Case, acting_user, expected_version: int | None = None,
         raise ConflictError(current)
     if "assigned_to" in fields and fields["assigned_to"] != current.assigned_to:
         new = fields["assigned_to"]
-        if not (_manages(acting_user) or getattr(new, "pk", None) == acting_user.pk):
+        if not (manages_cases(acting_user) or getattr(new, "pk", None) == acting_user.pk):
             raise PermissionDenied(_("Seul·e un·e responsable peut confier un dossier à autrui."))
         check_case_holder(new, organisation_id=current.organisation_id, field="assigned_to")
     before = snapshot(current)
@@ -161,11 +160,6 @@ def case_update(*, case: Case, acting_user, expected_version: int | None = None,
             actor=acting_user, action=AuditEntry.Action.UPDATE, instance=current, changes=changes
         )
     return current
-
-
-def _manages(user) -> bool:
-    actor = actor_for(user)
-    return actor.role in (Role.PARTNER_MANAGER, Role.IOM_OFFICER)
 
 
 @transaction.atomic

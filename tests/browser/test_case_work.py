@@ -18,6 +18,7 @@ from beneficiaries.services import beneficiary_register
 from cases.models import Case, CaseDocument, CaseNote
 from core import clock
 from core.models import AccessEntry
+from tests.browser.menu import sign_out
 from tests.browser.test_caseworker_flow import sign_in
 
 # Screenshots of the main pages, for the closing note: SHOTS_DIR=/tmp/shots (none without it).
@@ -31,15 +32,6 @@ def shot(page, language, name):
         folder = pathlib.Path(SHOTS)
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{language}-{name}.png"), full_page=True)
-
-
-def sign_out(page):
-    """From the menu, unfolded first on a phone."""
-    toggle = page.locator("button.menu-toggle")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
-        toggle.click()
-    page.click("header form[action$='/logout/'] button")
-    expect(page.locator("#id_username")).to_be_visible()
 
 
 def open_details(page, selector):
@@ -107,7 +99,8 @@ def run_case_work(page, base, person, project, language):
     shot(page, language, "my-work")
 
     # A confidential note: written, then read back (the reading is logged).
-    page.goto(f"{base}/dossiers/{case_id}/confidentiel/")
+    page.goto(case_url)
+    page.click(f"#case-header a[href='/dossiers/{case_id}/confidentiel/']")
     page.fill("#id_body", NOTE)
     page.click("#note-form button[type=submit]")
     page.wait_for_url(case_url)
@@ -124,7 +117,8 @@ def run_case_work(page, base, person, project, language):
     ).exists()
 
     # A signed consent form (a small PDF).
-    page.goto(f"{base}/dossiers/{case_id}/documents/ajouter/")
+    page.goto(case_url)
+    page.click(f"#case-header a[href='/dossiers/{case_id}/documents/ajouter/']")
     page.select_option("#id_kind", "consent_form")
     page.fill("#id_title", "Consentement signé")
     page.set_input_files(
@@ -144,7 +138,8 @@ def run_case_work(page, base, person, project, language):
 
     # The manager transfers the case to bob, closes it with a reason, reopens it.
     sign_in(page, base, "manager-a", language)
-    page.goto(f"{base}/dossiers/{case_id}/transferer/")
+    page.goto(case_url)
+    page.click(f"#case-header a[href='/dossiers/{case_id}/transferer/']")
     page.select_option("#id_to_user", label="bob")
     page.click("#transfer-form button[type=submit]")
     expect(page.locator("#transfer-counts")).to_contain_text("1")

@@ -13,6 +13,7 @@ from partners.second_factor import second_factor_due
 from partners.services.second_factor import backup_codes_regenerate
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.browser.conftest import PASSWORD
+from tests.browser.menu import sign_out
 
 
 def backup_code(username: str) -> str | None:
@@ -40,11 +41,6 @@ def sign_in(page, base, username, language=None):
         page.fill("#id_code", code)
         page.click("form:has(#id_code) button[type=submit]")
     expect(page.locator("#home-q")).to_be_visible()
-
-
-def sign_out(page):
-    page.click("header form[action$='/logout/'] button")
-    expect(page.locator("#id_username")).to_be_visible()
 
 
 def run_flow(page, base, partner_a, language=None):

@@ -86,6 +86,17 @@ def donor_user(donor):
     return member(donor, Role.DONOR, username="donor-user")
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (French): a request in Arabic activates it
+    for the thread (LocaleMiddleware), and a command's output would be read in it next."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def protected_files_of_the_run(tmp_path_factory):
     """Encrypted files (core.protected_files) stored by the tests go to a folder of the run,

@@ -109,7 +109,9 @@ def test_laptop_menu_holds_on_one_line(page, live_server, officer, language):
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_a_managers_menu_with_case_work_holds_on_one_line(page, live_server, manager_a, language):
-    """Partner staff's menu starts with "Mon travail" and "Dossiers" (case work)."""
+    """Partner staff's menu starts with "Mon travail" (case work; the list of cases is one
+    click further) and holds on one line on a laptop (a caseworker's, shorter, at 1024 px:
+    the caseworker flows click its links without unfolding it)."""
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, live_server.url, "manager-a", None if language == "fr" else language)
     page.evaluate("document.fonts.ready.then(() => true)")

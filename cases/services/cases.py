@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assistance import rules
+from beneficiaries.consents.services import user_or_none
 from beneficiaries.models import Beneficiary
 from cases.choices import CaseStatus, ClosureReason, RiskLevel, TransitionKind
 from cases.models import Case, CaseTransition, FollowUp
@@ -37,7 +38,7 @@ def _transition(case: Case, *, kind: str, on, acting_user, closure_reason="", re
         on=on,
         closure_reason=closure_reason,
         reason=reason,
-        by=acting_user if getattr(acting_user, "pk", None) else None,
+        by=user_or_none(acting_user),
     )
     transition.full_clean()
     transition.save()
@@ -82,7 +83,7 @@ def case_open(
         assigned_to=assigned_to,
         risk_level=risk_level,
         opened_on=opened_on,
-        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        created_by=user_or_none(acting_user),
     )
     case.full_clean()
     case.save()
@@ -107,7 +108,7 @@ def cases_open_on_registration(people: Iterable[Beneficiary], *, acting_user) ->
     if not people:
         return 0
     actor = actor_for(acting_user)
-    user = acting_user if getattr(acting_user, "pk", None) else None
+    user = user_or_none(acting_user)
     cases = Case.objects.bulk_create(
         [
             Case(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beneficiaries.consents.services import user_or_none
 from cases.models import Case, CaseDocument, CaseNote
 from cases.services.base import writable_case
 from core import clock, crypto, protected_files
@@ -28,10 +29,6 @@ DOCUMENTS_PREFIX = "case-documents"
 ORPHAN_GRACE = datetime.timedelta(hours=24)
 # Names checked against the table at a time.
 ORPHAN_BATCH = 1000
-
-
-def _created_by(acting_user):
-    return acting_user if getattr(acting_user, "pk", None) else None
 
 
 @transaction.atomic
@@ -63,7 +60,7 @@ def note_add(
         case=current,
         written_on=written_on,
         body_encrypted=crypto.encrypt_text(body),
-        created_by=_created_by(acting_user),
+        created_by=user_or_none(acting_user),
     )
     note.full_clean()
     note.save()
@@ -106,7 +103,7 @@ def document_upload(
             original_name_encrypted=crypto.encrypt_text(
                 str(getattr(uploaded_file, "name", "") or "")[:200]
             ),
-            created_by=_created_by(acting_user),
+            created_by=user_or_none(acting_user),
         )
         document.full_clean()
         document.save()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assistance.models import Assistance
+from beneficiaries.consents.services import user_or_none
 from cases.choices import OPEN_GOAL_STATUSES, GoalStatus
 from cases.models import Assessment, Case, FollowUp, Goal, serves
 from cases.services.base import check_case_holder, require_open, writable_case
@@ -17,10 +18,6 @@ from core.audit import audit_create, audit_log, diff, snapshot
 from core.models import AuditEntry
 
 GOAL_EDITABLE = frozenset({"title", "services", "target_date", "status"})
-
-
-def _created_by(acting_user):
-    return acting_user if getattr(acting_user, "pk", None) else None
 
 
 def _save_new(instance, acting_user):
@@ -59,7 +56,7 @@ def assessment_record(
             needs=sorted(set(needs or [])),
             vulnerabilities=sorted(set(vulnerabilities or [])),
             summary=summary,
-            created_by=_created_by(acting_user),
+            created_by=user_or_none(acting_user),
         ),
         acting_user,
     )
@@ -89,7 +86,7 @@ def goal_add(
             services=list(dict.fromkeys(services or [])),
             target_date=target_date,
             status=status,
-            created_by=_created_by(acting_user),
+            created_by=user_or_none(acting_user),
         ),
         acting_user,
     )
@@ -177,7 +174,7 @@ def followup_add(
         raise ValidationError(
             {"due_on": _("Un suivi ne peut pas être dû avant l'ouverture du dossier.")}
         )
-    assignee = assignee or current.assigned_to or _created_by(acting_user)
+    assignee = assignee or current.assigned_to or user_or_none(acting_user)
     check_case_holder(assignee, organisation_id=current.organisation_id, field="assignee")
     return _save_new(
         FollowUp(
@@ -185,7 +182,7 @@ def followup_add(
             due_on=due_on,
             action=action,
             assignee=assignee,
-            created_by=_created_by(acting_user),
+            created_by=user_or_none(acting_user),
         ),
         acting_user,
     )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "core",
+    "frameworks",  # axes, sub-themes, SDG/GCM/SNIA objectives (DESIGN.md section 9)
     "partners",
     "beneficiaries",
     "assistance",

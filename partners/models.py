@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.text import UserTextMixin
+from frameworks.models import Axis, FrameworkObjective
 from partners.access import actor_for
 from partners.choices import CURRENCIES, ROLE_ORGANISATION_KINDS, OrganisationKind, Role
 
@@ -207,6 +208,16 @@ class Project(UserTextMixin, models.Model):
     )
     cities = models.ManyToManyField(
         City, verbose_name=_("villes"), blank=True, related_name="projects"
+    )
+    axes = models.ManyToManyField(
+        Axis, verbose_name=_("axes d'intervention"), blank=True, related_name="projects"
+    )
+    objectives = models.ManyToManyField(
+        FrameworkObjective,
+        verbose_name=_("objectifs (ODD, PMM, SNIA)"),
+        blank=True,
+        related_name="projects",
+        help_text=_("Les cadres auxquels le projet contribue (DESIGN.md §9)."),
     )
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("seuil des petits effectifs (k)"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import ALL_SUBTYPES, Category, Outcome
 from core.text import UserTextMixin
+from frameworks.models import SubTheme
 
 
 class Unit(models.TextChoices):
@@ -119,6 +120,18 @@ class Indicator(UserTextMixin, models.Model):
     )
     age_scheme = models.CharField(
         _("tranches d'âge"), max_length=10, choices=AgeScheme.choices, default=AgeScheme.STANDARD
+    )
+    sub_theme = models.ForeignKey(
+        SubTheme,
+        verbose_name=_("sous-thématique"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        help_text=_(
+            "Le chapitre du bilan de la mission où l'indicateur paraît. Vide : un total "
+            "de la mission (personnes atteintes, assistances délivrées)."
+        ),
     )
     by_country = models.BooleanField(_("ventilation par pays"), default=False)
     by_subtype = models.BooleanField(_("ventilation par type"), default=False)

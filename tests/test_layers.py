@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # apps in the same order (test_the_readme_lists_the_layers_in_this_order).
 LAYERS = [
     "core",  # audit, API base, idempotency, countries, text cleaning, clock: no domain app
+    "frameworks",  # axes and sub-themes, SDG/GCM/SNIA objectives: code lists (DESIGN.md §9)
     "partners",  # organisations, projects and their closed periods, memberships, roles
     "beneficiaries",
     "assistance",

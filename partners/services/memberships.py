@@ -28,6 +28,7 @@ MEMBERSHIP_EDITABLE = frozenset({"organisation", "role", "is_active"})
 
 # The apps whose models IOM officers manage in the admin.
 ADMIN_APP_LABELS = [
+    "frameworks",
     "partners",
     "beneficiaries",
     "assistance",

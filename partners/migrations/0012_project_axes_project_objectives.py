@@ -4,21 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0002_seed_axes'),
-        ('partners', '0011_membership_language'),
+        ("frameworks", "0002_seed_axes"),
+        ("partners", "0011_membership_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='axes',
-            field=models.ManyToManyField(blank=True, related_name='projects', to='frameworks.axis', verbose_name="axes d'intervention"),
+            model_name="project",
+            name="axes",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="projects",
+                to="frameworks.axis",
+                verbose_name="axes d'intervention",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='objectives',
-            field=models.ManyToManyField(blank=True, help_text='Les cadres auxquels le projet contribue (DESIGN.md §9).', related_name='projects', to='frameworks.frameworkobjective', verbose_name='objectifs (ODD, PMM, SNIA)'),
+            model_name="project",
+            name="objectives",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Les cadres auxquels le projet contribue (DESIGN.md §9).",
+                related_name="projects",
+                to="frameworks.frameworkobjective",
+                verbose_name="objectifs (ODD, PMM, SNIA)",
+            ),
         ),
     ]

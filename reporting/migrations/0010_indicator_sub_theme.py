@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0002_seed_axes'),
-        ('reporting', '0009_seed_case_indicators'),
+        ("frameworks", "0002_seed_axes"),
+        ("reporting", "0009_seed_case_indicators"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='sub_theme',
-            field=models.ForeignKey(blank=True, help_text="Le chapitre du bilan de la mission où l'indicateur paraît. Vide : un total de la mission (personnes atteintes, assistances délivrées).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='frameworks.subtheme', verbose_name='sous-thématique'),
+            model_name="indicator",
+            name="sub_theme",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Le chapitre du bilan de la mission où l'indicateur paraît. Vide : un total de la mission (personnes atteintes, assistances délivrées).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="indicators",
+                to="frameworks.subtheme",
+                verbose_name="sous-thématique",
+            ),
         ),
     ]

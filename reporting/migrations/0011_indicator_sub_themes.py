@@ -10,9 +10,7 @@ def seed(apps, schema_editor):
     SubTheme = apps.get_model("frameworks", "SubTheme")
     themes = {t.code: t for t in SubTheme.objects.all()}
     for code, theme in INDICATOR_SUB_THEMES.items():
-        Indicator.objects.filter(code=code, sub_theme__isnull=True).update(
-            sub_theme=themes[theme]
-        )
+        Indicator.objects.filter(code=code, sub_theme__isnull=True).update(sub_theme=themes[theme])
 
 
 class Migration(migrations.Migration):

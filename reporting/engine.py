@@ -62,7 +62,7 @@ from assistance.choices import SUBTYPES
 from beneficiaries.classify import SEX_CLASSES, sex_class
 from partners.models import City
 from reporting import case_engine
-from reporting.models import Fact, FactKind, Indicator, Unit, band_keys, band_of
+from reporting.models import AgeScheme, Fact, FactKind, Indicator, Unit, band_keys, band_of
 from reporting.periods import Period
 
 POPULATIONS = ("all", "migrant", "national")
@@ -204,9 +204,36 @@ def age_sql(ref: str, born: str) -> str:
     return f"CASE WHEN {ref} >= {born} THEN ({ref} - {born}) / 10000 END"
 
 
-def _qualifies(indicator: Indicator, params: list) -> str:
+@dataclass(frozen=True)
+class AnyOf:
+    """A persons figure over several indicators: a person counts once if any of their rows
+    qualifies for any of `members` (the persons of an axis or of a sub-theme, DESIGN.md §9).
+
+    It stands where the statement expects an `Indicator` (same attributes), so it is counted
+    by the same pass as the catalogue, at the person's first row qualifying for any member.
+    Case indicators are not rows of the fact table: they never belong to one.
+    """
+
+    code: str
+    members: tuple[Indicator, ...]
+    unit: str = Unit.PERSONS
+    age_scheme: str = AgeScheme.STANDARD
+    by_country: bool = False
+    by_subtype: bool = False
+    by_closure_reason: bool = False
+    counts_cases: bool = False
+
+    def __post_init__(self):
+        if any(member.counts_cases for member in self.members):
+            raise ValueError("case indicators are not counted on assistances")
+
+
+def _qualifies(indicator: Indicator | AnyOf, params: list) -> str:
     """Whether a fact kind (alias `k`) qualifies for `indicator`: its category, subtype and
-    outcome lists (an empty list accepts any)."""
+    outcome lists (an empty list accepts any); for `AnyOf`, any of its members'."""
+    if isinstance(indicator, AnyOf):
+        either = [f"({_qualifies(member, params)})" for member in indicator.members]
+        return " OR ".join(either) or "FALSE"
     parts = []
     for column, values in (
         ("category", indicator.categories),

@@ -64,6 +64,10 @@ def ref_class(sex, age):
     )
 
 
+# `reference(..., project_id=EVERY)`: every row, of any project or of none (the mission).
+EVERY = object()
+
+
 def reference(people, rows, indicator, project_id, provider_id=None):
     def person_of(row):
         record = people[row["beneficiary"]]
@@ -73,7 +77,7 @@ def reference(people, rows, indicator, project_id, provider_id=None):
         return (
             row["status"] == "delivered"
             and PERIOD.start <= row["delivered_on"] <= PERIOD.end
-            and row["project"] == project_id
+            and (project_id is EVERY or row["project"] == project_id)
             and (provider_id is None or row["provider"] == provider_id)
             and (not indicator.categories or row["category"] in indicator.categories)
             and (not indicator.subtypes or row["subtype"] in indicator.subtypes)

@@ -1,0 +1,115 @@
+"""The mission's bilan (DESIGN.md §9): every assistance of every project and of none.
+
+The figures are the project bilan's (`reporting.engine`), computed by the same statement
+without the project filter (`Scope()`), so a person is counted once across projects and
+partners. Two additions:
+
+- `by_axis`: for each thematic axis, the persons of the axis (a person counts once if any of
+  their rows qualifies for any indicator of the axis's sub-themes), the same for each
+  sub-theme, and the entries of the sub-themes' indicators. The axis and sub-theme persons are
+  `engine.AnyOf` figures: counted in the SAME pass as the catalogue, with the same first-row
+  rule for age.
+- `by_city`: the persons reached by city, each person at the city of their first assistance
+  in the period (earliest date, then lowest id: the same row that gives their age), so the
+  cities add up to the persons reached. One more small statement.
+
+Queries: the catalogue and the axes (2), the engine's statement (1, plus 1 when case
+indicators are active), the persons by city (1).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from frameworks.models import Axis, SubTheme
+from partners.models import City
+from reporting import engine
+from reporting.engine import AnyOf, Scope
+from reporting.models import Fact, Indicator
+from reporting.periods import Period
+
+UNKNOWN_CITY = "unknown"
+_F = Fact._meta.db_table
+_CITY = City._meta.db_table
+
+
+def axis_figures(indicators: list[Indicator]) -> tuple[list[AnyOf], dict]:
+    """The `AnyOf` figures for the active axes and sub-themes, and the layout
+    {axis code: {sub-theme code: [indicator codes]}} in the code lists' order."""
+    by_theme: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        if indicator.sub_theme_id is not None and not indicator.counts_cases:
+            by_theme.setdefault(indicator.sub_theme_id, []).append(indicator)
+    themes = SubTheme.objects.filter(is_active=True, axis__is_active=True).select_related("axis")
+    layout: dict[str, dict[str, list[str]]] = {
+        axis.code: {} for axis in Axis.objects.filter(is_active=True)
+    }
+    members: dict[str, list[Indicator]] = {code: [] for code in layout}
+    figures: list[AnyOf] = []
+    for theme in themes:
+        own = by_theme.get(theme.pk, [])
+        layout[theme.axis.code][theme.code] = [i.code for i in own]
+        members[theme.axis.code] += own
+        figures.append(AnyOf(code=f"sub_theme:{theme.code}", members=tuple(own)))
+    figures += [AnyOf(code=f"axis:{code}", members=tuple(own)) for code, own in members.items()]
+    return figures, layout
+
+
+def persons_by_city(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
+    """Persons reached (any delivered assistance) by city code → {"F", "M", "unknown"}, each
+    person at the city of their first row in the period; `UNKNOWN_CITY` for a row without
+    one. Sums to the persons reached."""
+    params: list = []
+    where = engine._scope_conditions(scope, period, params)
+    sql = (
+        "SELECT c.code, firsts.sex, count(*) FROM (SELECT DISTINCT ON (f.person_id) "  # noqa: S608
+        f"f.city_id, f.sex FROM {_F} f WHERE {where} "
+        "ORDER BY f.person_id, f.day_key, f.assistance_id) firsts "
+        f"LEFT JOIN {_CITY} c ON c.id = firsts.city_id GROUP BY c.code, firsts.sex"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(engine._SETTINGS + sql, params)
+        rows = cursor.fetchall()
+    cities: dict[str, dict[str, int]] = {}
+    for code, sex, count in sorted(rows, key=lambda row: (row[0] or "~", row[1])):
+        cell = cities.setdefault(code or UNKNOWN_CITY, {"F": 0, "M": 0, "unknown": 0})
+        cell[sex if sex in ("F", "M") else "unknown"] += count
+    return cities
+
+
+def mission_bilan(period: Period, *, indicators=None, population: str = "all") -> dict:
+    """The mission bilan of `period` as the JSON-ready dict of DESIGN.md §9::
+
+        {"scope": "mission", "start": "2022-01-01", "end": "2022-12-31",
+         "indicators": {code: entry, …},                 # as a project bilan's (§4)
+         "by_city": {"casablanca": {"F": 3, "M": 2, "unknown": 0}, …, "unknown": {…}},
+         "by_axis": {"protection": {
+             "persons": entry,                            # distinct persons of the axis
+             "indicators": {code: entry, …},              # its sub-themes' indicators
+             "sub_themes": {"medical": {"persons": entry, "indicators": [codes]}, …}}, …}}
+
+    Small cells are not hidden here (the mission bilan is for IOM staff only).
+    """
+    indicators = list(Indicator.objects.active() if indicators is None else indicators)
+    figures, layout = axis_figures(indicators)
+    scope = Scope(population=population)
+    results = engine.compute(scope, period, [*indicators, *figures])
+    entries = {code: result.as_json() for code, result in results.items()}
+    by_axis = {}
+    for axis, themes in layout.items():
+        by_axis[axis] = {
+            "persons": entries[f"axis:{axis}"],
+            "indicators": {code: entries[code] for codes in themes.values() for code in codes},
+            "sub_themes": {
+                theme: {"persons": entries[f"sub_theme:{theme}"], "indicators": codes}
+                for theme, codes in themes.items()
+            },
+        }
+    return {
+        "scope": "mission",
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "indicators": {i.code: entries[i.code] for i in indicators},
+        "by_city": persons_by_city(scope, period),
+        "by_axis": by_axis,
+    }

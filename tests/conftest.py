@@ -151,15 +151,19 @@ def frozen_clock(monkeypatch):
 
 
 def seed_reference_data() -> None:
-    """The rows data migrations seed (cities, the indicator catalogue), when missing: a
-    transactional test database is flushed after each test, those rows included."""
+    """The rows data migrations seed (cities, axes, framework objectives, the indicator
+    catalogue), when missing: a transactional test database is flushed after each test,
+    those rows included."""
     from django.apps import apps
 
+    from frameworks.models import Axis, FrameworkObjective
     from partners.models import City
     from reporting.models import Indicator
 
     for model, migrations in (
         (City, ["partners.migrations.0002_seed_regions_and_cities"]),
+        (Axis, ["frameworks.migrations.0002_seed_axes"]),
+        (FrameworkObjective, ["frameworks.migrations.0003_seed_framework_objectives"]),
         (
             Indicator,
             [

@@ -30,6 +30,9 @@ from partners.services import (
     reference_sequence_configure,
 )
 
+# The many-to-many fields the project services replace as a whole.
+PROJECT_LINKS = frozenset({"partners", "cities", "axes", "objectives"})
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
@@ -64,22 +67,22 @@ class OrganisationAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 @admin.register(Project)
 class ProjectAdmin(ScopedAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "donor", "start", "end", "budget", "currency"]
-    list_filter = ["donor", "currency", "partners", "cities"]
+    list_filter = ["donor", "currency", "partners", "cities", "axes"]
     search_fields = ["code", "title"]
-    filter_horizontal = ["partners", "cities"]
+    filter_horizontal = ["partners", "cities", "axes", "objectives"]
     date_hierarchy = "start"
-    editable_on_add = PROJECT_EDITABLE | {"partners", "cities"}
-    editable_on_change = PROJECT_CHANGEABLE | {"partners", "cities"}  # the code never changes
+    editable_on_add = PROJECT_EDITABLE | PROJECT_LINKS
+    editable_on_change = PROJECT_CHANGEABLE | PROJECT_LINKS  # the code never changes
 
     def save_model(self, request, obj, form, change):
-        # Partners and cities go through the service too (see save_related).
-        places = self.changed(form, {"partners", "cities"})
+        # Partners, cities, axes and objectives go through the service too (see save_related).
+        links = self.changed(form, PROJECT_LINKS)
         if change:
             fields = self.changed(form, PROJECT_CHANGEABLE)
-            saved = project_update(project=obj, acting_user=request.user, **places, **fields)
+            saved = project_update(project=obj, acting_user=request.user, **links, **fields)
         else:
             fields = {n: form.cleaned_data[n] for n in PROJECT_EDITABLE}
-            saved = project_create(acting_user=request.user, **places, **fields)
+            saved = project_create(acting_user=request.user, **links, **fields)
         obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import ALL_SUBTYPES, Category, Outcome
+from frameworks.models import SubTheme
 from reporting.models import Indicator, Source
 
 
@@ -52,6 +53,7 @@ class IndicatorForm(forms.ModelForm):
             "unit",
             "source",
             "ordering",
+            "sub_theme",
             "categories",
             "subtypes",
             "outcomes",
@@ -69,13 +71,17 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     form = IndicatorForm
     list_display = [
-        "code", "label_fr", "source", "unit", "age_scheme", "by_country", "by_subtype",
+        "code", "label_fr", "sub_theme", "source", "unit", "age_scheme", "by_country",
+        "by_subtype",
     ]  # fmt: skip
-    list_filter = ["source", "unit", "age_scheme", "is_active"]
+    list_select_related = ["sub_theme__axis"]
+    list_filter = ["sub_theme__axis", "sub_theme", "source", "unit", "age_scheme", "is_active"]
     search_fields = ["code", "label_fr", "label_en", "label_ar"]
     ordering = ["ordering", "code"]
     fieldsets = [
         (None, {"fields": ["code", "label_fr", "label_en", "label_ar", "unit", "ordering"]}),
+        # Which chapter of the mission bilan the indicator is reported in (DESIGN.md §9).
+        (_("Bilan de la mission"), {"fields": ["sub_theme"]}),
         (_("Ce qui est compté"), {"fields": ["source", "categories", "subtypes", "outcomes"]}),
         (
             _("Ventilations"),
@@ -90,3 +96,9 @@ class IndicatorAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "sub_theme":
+            # Each choice names its axis: one query for the list, not one per sub-theme.
+            kwargs["queryset"] = SubTheme.objects.select_related("axis")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

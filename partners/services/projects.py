@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from core.audit import audit_log
 from core.models import AuditEntry
+from frameworks.models import Axis, FrameworkObjective
 from partners.access import SYSTEM, require_acting_user
 from partners.models import City, Organisation, Project
 from partners.services.base import apply_fields, check_editable
@@ -53,6 +54,35 @@ def _set_places(
     return changes
 
 
+def _set_frameworks(
+    project: Project,
+    axes: Iterable[Axis] | None,
+    objectives: Iterable[FrameworkObjective] | None,
+) -> dict:
+    """Replace the project's axes and framework objectives when given (DESIGN.md §9: the
+    mission bilan reports by axis); return the audit diff, by code."""
+    changes = {}
+    if axes is not None:
+        before = sorted(project.axes.values_list("code", flat=True))
+        project.axes.set(axes)
+        after = sorted(project.axes.values_list("code", flat=True))
+        if before != after:
+            changes["axes"] = [before, after]
+    if objectives is not None:
+
+        def tags():
+            return sorted(
+                f"{kind}:{code}" for kind, code in project.objectives.values_list("kind", "code")
+            )
+
+        before = tags()
+        project.objectives.set(objectives)
+        after = tags()
+        if before != after:
+            changes["objectives"] = [before, after]
+    return changes
+
+
 def _check_new_partners(project: Project, partners: list) -> None:
     current = set(project.partners.values_list("pk", flat=True))
     added = {getattr(partner, "pk", partner) for partner in partners} - current
@@ -81,10 +111,13 @@ def project_create(
     code: str,
     partners: Iterable[Organisation] | None = None,
     cities: Iterable[City] | None = None,
+    axes: Iterable[Axis] | None = None,
+    objectives: Iterable[FrameworkObjective] | None = None,
     acting_user=SYSTEM,
     **fields,
 ) -> Project:
-    """Create a project (title, donor, start and end at least)."""
+    """Create a project (title, donor, start and end at least), with its partners, cities,
+    axes and framework objectives when given."""
     require_acting_user(acting_user)
     check_editable(fields, PROJECT_EDITABLE, "project_create")
     project = Project(code=code)
@@ -92,6 +125,7 @@ def project_create(
         project, {name: value for name, value in fields.items() if value is not None}
     )
     changes.update(_set_places(project, partners, cities))
+    changes.update(_set_frameworks(project, axes, objectives))
     audit_log(actor=acting_user, instance=project, action=AuditEntry.Action.CREATE, changes=changes)
     return project
 
@@ -102,10 +136,13 @@ def project_update(
     project: Project,
     partners: Iterable[Organisation] | None = None,
     cities: Iterable[City] | None = None,
+    axes: Iterable[Axis] | None = None,
+    objectives: Iterable[FrameworkObjective] | None = None,
     acting_user=SYSTEM,
     **fields,
 ) -> Project:
-    """Change a project; partners and cities, when given, replace the current ones. Its code
+    """Change a project; partners, cities, axes and framework objectives, when given, replace
+    the current ones. Its code
     never changes: it names the project in commands, import files and published bilans."""
     require_acting_user(acting_user)
     check_editable(fields, PROJECT_EDITABLE, "project_update")
@@ -121,6 +158,7 @@ def project_update(
         )
     changes = apply_fields(project, fields)
     changes.update(_set_places(project, partners, cities))
+    changes.update(_set_frameworks(project, axes, objectives))
     if changes:
         audit_log(
             actor=acting_user, instance=project, action=AuditEntry.Action.UPDATE, changes=changes

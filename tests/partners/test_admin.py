@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from core.admin import ServiceAdminMixin
 from core.models import AuditEntry
+from frameworks.models import Axis, FrameworkObjective
 from partners.choices import Role
 from partners.models import Membership, Organisation, Project
 from partners.services import membership_update, user_upsert
@@ -284,6 +285,34 @@ def test_a_project_code_is_read_only_and_partners_edits_keep_one_project(
     entry = AuditEntry.objects.get(model="partners.project", object_id=str(project.pk))
     assert "code" not in entry.changes
     assert entry.changes["partners"] == [["partner-a", "partner-b"], ["partner-b"]]
+
+
+def test_an_officer_tags_a_project_with_axes_and_framework_objectives(officer_client, project):
+    """DESIGN.md §9: the axes and the frameworks (SDG targets, GCM, SNIA) a project serves
+    are picked from the seeded code lists on the project's admin page."""
+    page = officer_client.get(change_url(project))
+    form = page.context["adminform"].form
+    assert {"axes", "objectives"} <= set(form.fields)
+    assert "OS 5" in page.text and "10.7" in page.text
+    protection = Axis.objects.get(code="protection")
+    chosen = [
+        FrameworkObjective.objects.get(kind="sdg", code="10.7"),
+        FrameworkObjective.objects.get(kind="gcm", code="7"),
+        FrameworkObjective.objects.get(kind="snia", code="OS 5"),
+    ]
+
+    post_change(officer_client, project, axes=[protection], objectives=chosen)
+
+    assert list(project.axes.values_list("code", flat=True)) == ["protection"]
+    assert set(project.objectives.all()) == set(chosen)
+    entry = AuditEntry.objects.get(model="partners.project", object_id=str(project.pk))
+    assert entry.changes["axes"] == [[], ["protection"]]
+    assert entry.changes["objectives"] == [[], ["gcm:7", "sdg:10.7", "snia:OS 5"]]
+
+    # Untagging goes through the service as well.
+    post_change(officer_client, project, axes=False, objectives=chosen[:1])
+    assert not project.axes.exists()
+    assert list(project.objectives.values_list("code", flat=True)) == ["10.7"]
 
 
 # --- The services' refusals show on the form -------------------------------------------------

@@ -2,10 +2,20 @@
 
 import datetime
 
+from frameworks.models import SubTheme
+from partners.choices import Role
 from reporting.engine import Scope, compute
 from reporting.models import Indicator
 from reporting.periods import parse_period
 from tests.assistance.factories import AssistanceFactory
+from tests.partners.test_admin import admin_client as signed_in_client
+from tests.partners.test_admin import post_change, upserted
+
+
+def officer_admin_client(iom):
+    """An IOM officer as the operations command makes one (not a superuser)."""
+    upserted("leila", iom, Role.IOM_OFFICER)
+    return signed_in_client("leila")
 
 
 def test_an_indicator_added_in_the_admin_is_counted(admin_client, project, partner_a):
@@ -78,3 +88,28 @@ def test_a_case_indicator_with_category_filters_is_refused(admin_client):
     )  # fmt: skip
     assert response.status_code == 200
     assert not Indicator.objects.filter(code="x").exists()
+
+
+def test_an_officer_files_an_indicator_under_a_sub_theme(iom):
+    """The catalogue maps each indicator to its sub-theme (the chapter of the mission bilan
+    it is reported in): an officer sets and clears it on the indicator's admin page."""
+    client = officer_admin_client(iom)
+    indicator = Indicator.objects.get(code="legal_persons")
+    url = f"/admin/reporting/indicator/{indicator.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "sub_theme" in page.context["adminform"].form.fields
+    awareness = SubTheme.objects.get(code="awareness")
+    listing = client.get(
+        f"/admin/reporting/indicator/?sub_theme__axis__id__exact={awareness.axis_id}"
+    )
+    assert listing.status_code == 200
+
+    response = post_change(client, indicator, sub_theme=awareness)
+
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.sub_theme == awareness
+    post_change(client, indicator, sub_theme=False)
+    indicator.refresh_from_db()
+    assert indicator.sub_theme is None

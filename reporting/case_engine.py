@@ -94,6 +94,15 @@ def _scope_conditions(scope: Scope, period: Period, params: list) -> str:
             "AND f.person_id = p.id AND f.day_key <= %s)"
         )
         params += [scope.project_id, scope.project_id, engine.day_key(period.end)]
+    if scope.project_ids is not None:
+        # The same rule for any of several projects: the case's organisation implements one
+        # of them, under which the person was assisted.
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM {_F} f JOIN {_PARTNERS} pp ON pp.project_id = f.project_id "  # noqa: S608
+            "WHERE f.project_id = ANY(%s) AND pp.organisation_id = c.organisation_id "
+            "AND f.person_id = p.id AND f.day_key <= %s)"
+        )
+        params += [list(scope.project_ids), engine.day_key(period.end)]
     if scope.organisation_id is not None:
         conditions.append("c.organisation_id = %s")
         params.append(scope.organisation_id)

@@ -77,6 +77,8 @@ GROUP_BY = {
 class Scope:
     """What a report is cut by (DESIGN.md §3 "Scope"). None means "no restriction".
 
+    `project_ids` keeps the assistances of any of several projects (a donor's, for the mission
+    dashboard), each person counted once across them; an empty tuple keeps none.
     `organisation_id` is the providing organisation of the assistance; `city_id`/`region_id`
     the place where it was delivered; `population` is "all", "migrant" or "national".
     """
@@ -86,10 +88,13 @@ class Scope:
     city_id: int | None = None
     region_id: int | None = None
     population: str = "all"
+    project_ids: tuple[int, ...] | None = None
 
     def __post_init__(self):
         if self.population not in POPULATIONS:
             raise ValueError(f"population must be one of {POPULATIONS}")
+        if self.project_ids is not None and not isinstance(self.project_ids, tuple):
+            raise ValueError("project_ids must be a tuple (the scope is hashable)")
 
 
 def _sex_key(sex: str | None) -> str:
@@ -255,6 +260,9 @@ def _scope_conditions(scope: Scope, period: Period, params: list) -> str:
     if scope.project_id is not None:
         conditions.append("f.project_id = %s")
         params.append(scope.project_id)
+    if scope.project_ids is not None:
+        conditions.append("f.project_id = ANY(%s)")
+        params.append(list(scope.project_ids))
     if scope.organisation_id is not None:
         conditions.append("f.provider_id = %s")
         params.append(scope.organisation_id)

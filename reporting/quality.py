@@ -105,6 +105,8 @@ def _rows(user, scope: Scope, period: Period) -> QuerySet:
     )
     if scope.project_id:
         rows = rows.filter(project_id=scope.project_id)
+    if scope.project_ids is not None:
+        rows = rows.filter(project_id__in=scope.project_ids)
     if scope.organisation_id:
         rows = rows.filter(provider_id=scope.organisation_id)
     if scope.city_id:

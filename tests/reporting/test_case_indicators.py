@@ -368,3 +368,27 @@ def test_csv_export_has_the_median_column(client, officer, case_world):
     assert by_code["case_closure_median_days"][column] == "20.5"
     assert by_code["case_closure_median_days"][rows[0].index("Total")] == "2"
     assert by_code["medical_persons"][column] == ""
+
+
+def test_several_projects_keep_the_rule_of_each(project, partner_a, person):
+    """`Scope.project_ids`: a case counts when its organisation implements one of the
+    projects under which the person was assisted, as for a single project; not when the
+    organisation implements one project and the person was assisted under another."""
+    from tests.partners.factories import ProjectFactory
+
+    outsider = OrganisationFactory(slug="other-implementer")
+    other_project = ProjectFactory(code="OTHER", partners=[outsider])
+    served, other, mixed = person(), person(), person()
+    AssistanceFactory(beneficiary=served, project=project, delivered_on=D(2023, 4, 5))
+    AssistanceFactory(beneficiary=other, project=other_project, delivered_on=D(2023, 4, 5))
+    AssistanceFactory(beneficiary=mixed, project=project, delivered_on=D(2023, 4, 5))
+    make_case(served, partner_a, D(2023, 5, 1))
+    make_case(other, outsider, D(2023, 5, 1))
+    make_case(mixed, outsider, D(2023, 5, 1))  # outsider does not implement `project`
+    both = (project.pk, other_project.pk)
+    assert figures(project_ids=both)["cases_opened_persons"].total == 2
+    for one in both:
+        assert cells(figures(project_ids=(one,))["cases_opened_persons"]) == cells(
+            figures(project_id=one)["cases_opened_persons"]
+        )
+    assert figures(project_ids=())["cases_opened_persons"].total == 0

@@ -293,3 +293,28 @@ def test_more_indicators_than_one_mask_holds(person, service, project, partner_b
         assert got[indicator.code].as_json() == expected[indicator.code.rsplit("_", 1)[0]]
     assert expected["reintegration_persons"]["by_subtype"] == {"business": 1, "cash": 1}
     assert expected["avrr_returns"]["by_country"] == {"GN": {"F": 0, "M": 1, "unknown": 0}}
+
+
+def test_several_projects_count_a_person_once_and_no_project_outside_them(
+    project, donor, person, service
+):
+    """`Scope.project_ids` (a donor's projects on the mission dashboard): a person assisted
+    under two of the projects counts once; assistances of other projects and of none do not
+    count; an empty tuple keeps nothing."""
+    second = ProjectFactory(code="SECOND", donor=donor)
+    third = ProjectFactory(code="THIRD", donor=donor)
+    shared, only_second, elsewhere = person(sex="F"), person(sex="M"), person(sex="F")
+    service(shared, D(2023, 4, 3))
+    service(shared, D(2023, 5, 3), project=second)
+    service(only_second, D(2023, 5, 4), project=second)
+    service(elsewhere, D(2023, 5, 5), project=third)
+    service(elsewhere, D(2023, 5, 6), project=None)
+
+    both = compute(Scope(project_ids=(project.pk, second.pk)), Q2)
+    assert both["beneficiaries_reached"].total == 2
+    assert both["assistances_delivered"].total == 3
+    assert compute(Scope(project_ids=(third.pk,)), Q2)["beneficiaries_reached"].total == 1
+    assert compute(Scope(project_ids=()), Q2)["beneficiaries_reached"].total == 0
+    assert compute(Scope(), Q2)["beneficiaries_reached"].total == 3
+    with pytest.raises(ValueError):
+        Scope(project_ids=[project.pk])

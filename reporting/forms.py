@@ -125,3 +125,21 @@ class DrilldownForm(ReportFilterForm):
         label=_("Sexe"), required=False, choices=[(s, s) for s in ("F", "M", "unknown")]
     )
     subtype = forms.SlugField(label=_("Type"), required=False, max_length=32)
+
+
+FIRST_YEAR = 2014  # the oldest reference document (M4SD fact sheet, 2014–2023)
+
+
+class MissionYearForm(AccessibleFormMixin, forms.Form):
+    """The year of the mission dashboard: the current year unless another is chosen."""
+
+    year = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = clock.today().year
+        self.fields["year"].choices = [(y, str(y)) for y in range(current, FIRST_YEAR - 1, -1)]
+        self.fields["year"].initial = current
+
+    def get_year(self) -> int:
+        return self.cleaned_data.get("year") or clock.today().year

@@ -7,6 +7,7 @@ from reporting import views
 app_name = "reporting"
 urlpatterns = [
     path("rapports/", views.dashboard, name="dashboard"),
+    path("rapports/mission/", views.mission, name="mission"),
     path("rapports/assistances/", views.drilldown, name="drilldown"),
     path("rapports/indicateurs.csv", views.export_csv, name="export_csv"),
     path("rapports/indicateurs.xlsx", views.export_xlsx, name="export_xlsx"),

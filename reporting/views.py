@@ -16,7 +16,8 @@ from partners.permissions import officer_required
 from reporting import exports
 from reporting.dashboard import dashboard_data
 from reporting.engine import compute
-from reporting.forms import DrilldownForm, ReportFilterForm
+from reporting.forms import DrilldownForm, MissionYearForm, ReportFilterForm
+from reporting.mission_dashboard import mission_dashboard_data, year_period
 from reporting.quality import CHECKS, data_quality, quality_records
 from reporting.selectors import assistances_behind
 
@@ -44,6 +45,23 @@ def dashboard(request):
             export_query=request.GET.urlencode(),
         )
     return render(request, "reporting/dashboard.html", context)
+
+
+@officer_required
+def mission(request):
+    """The mission's year at a glance: persons reached by city, region, axis and donor."""
+    form = MissionYearForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "reporting/mission.html", {"form": form}, status=400)
+    year = form.get_year() if request.GET else form.fields["year"].initial
+    period = year_period(year)
+    context = {
+        "form": form,
+        "year": year,
+        "period": period,
+        "data": mission_dashboard_data(request.user, period),
+    }
+    return render(request, "reporting/mission.html", context)
 
 
 @login_required

@@ -169,6 +169,7 @@ def seed_reference_data() -> None:
             [
                 "reporting.migrations.0002_seed_default_catalogue",
                 "reporting.migrations.0009_seed_case_indicators",
+                "reporting.migrations.0011_indicator_sub_themes",
             ],
         ),
     ):

@@ -342,6 +342,7 @@ NOT_FOR_OFFICERS = ("admin:auth_", "admin:otp_")
 QUERIES = {
     "reporting:drilldown": "?indicator=medical_services&start=2023-04-01&end=2023-06-30&cell=women",
     "reporting:dashboard": "?start=2023-04-01&end=2023-06-30",
+    "reporting:mission": "?year=2023",
 }
 
 
@@ -436,6 +437,7 @@ def test_every_page_opens_for_everyone_who_may_see_it(client, world, visitors):
         "cases:my_work",
         "cases:list",
         "reporting:dashboard",
+        "reporting:mission",
         "reporting:quality",
         "bilans:list",
         "bilans:portal",

@@ -9,6 +9,7 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
   for the case indicators (`reporting.case_engine`: case openings and closures, read from
   the case transitions, not the fact table) when any is asked for.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
+- `mission_bilan(period)` → the mission's (DESIGN.md §9; built in `reporting.mission`).
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
 - For the drill-down (`reporting.selectors.assistances_behind`), which lists the rows behind
   one figure with the engine's own rules: `rows_in_scope_sql` (the facts in a scope, and
@@ -779,3 +780,10 @@ def bilan(
         "end": period.end.isoformat(),
         "indicators": {code: result.as_json() for code, result in results.items()},
     }
+
+
+def mission_bilan(period: Period, **options) -> dict:
+    """The mission bilan of `period` (DESIGN.md §9): see `reporting.mission.mission_bilan`."""
+    from reporting.mission import mission_bilan as build  # it builds on this module
+
+    return build(period, **options)

@@ -217,7 +217,7 @@ class Project(UserTextMixin, models.Model):
         verbose_name=_("objectifs (ODD, PMM, SNIA)"),
         blank=True,
         related_name="projects",
-        help_text=_("Les cadres auxquels le projet contribue (DESIGN.md §9)."),
+        help_text=_("Les objectifs des cadres auxquels le projet contribue."),
     )
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("seuil des petits effectifs (k)"),

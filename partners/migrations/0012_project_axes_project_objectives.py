@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             name="objectives",
             field=models.ManyToManyField(
                 blank=True,
-                help_text="Les cadres auxquels le projet contribue (DESIGN.md §9).",
+                help_text="Les objectifs des cadres auxquels le projet contribue.",
                 related_name="projects",
                 to="frameworks.frameworkobjective",
                 verbose_name="objectifs (ODD, PMM, SNIA)",

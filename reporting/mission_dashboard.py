@@ -5,7 +5,7 @@ thematic axis and by donor, as figures and SVG charts. IOM officers only (the vi
 Every figure comes from the engine's rules (`reporting.engine`, DESIGN.md §3):
 
 - the persons reached, the cities and the axes are the mission bilan's
-  (`reporting.mission.mission_bilan`): every assistance of every project and of none, a
+  (`reporting.engine.mission_bilan`): every assistance of every project and of none, a
   person counted once across projects and partners;
 - by city: each person at the city of their first assistance of the period, so the cities
   add up to the persons reached; by region: the region of that city, so the regions add up
@@ -16,8 +16,8 @@ Every figure comes from the engine's rules (`reporting.engine`, DESIGN.md §3):
   counted once per donor, in every donor whose projects assisted them; assistances outside
   any project count for the mission, for no donor. The loop is bounded by `MAX_DONORS`.
 
-Queries: the mission bilan (six: catalogue, axes, sub-themes, the engine's statement, the case
-indicators', the persons by city), the cities (1), the axes' labels (2), the donors' projects
+Queries: the catalogue (1), the mission bilan (the axes, the engine's statement, the case
+indicators', the cities' codes), the cities (1), the axes' labels (2), the donors' projects
 (1), one per donor (≤ MAX_DONORS).
 """
 
@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from frameworks.models import Axis
 from partners.models import City, Project
 from reporting import charts
-from reporting.engine import SEX_CLASSES, Scope, compute
-from reporting.mission import UNKNOWN_CITY, mission_bilan
+from reporting.engine import SEX_CLASSES, Scope, compute, mission_bilan
+from reporting.mission import UNKNOWN_CITY
 from reporting.models import Indicator
 from reporting.periods import Period
 

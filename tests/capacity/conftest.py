@@ -9,3 +9,17 @@ def counts():
         "health_staff": {"F": 4, "M": 1, "unknown": 1},
         "iom": {"M": 1},
     }
+
+
+@pytest.fixture
+def client_for():
+    """An API client signed in as `user` (None: anonymous)."""
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make

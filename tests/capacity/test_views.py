@@ -79,6 +79,8 @@ def test_the_list_is_for_staff_only(client, event, donor_user):
 
 def test_an_officer_sees_every_event(client, officer, event):
     client.force_login(officer)
+    # The officer's menu bar is full: the home page leads to the events.
+    assert reverse("capacity:list") in client.get(reverse("home")).content.decode()
     assert SECRET in client.get(reverse("capacity:list")).content.decode()
     page = client.get(reverse("capacity:edit", args=[event.pk]))
     assert page.status_code == 200 and "Dr Nadia Secret" in page.content.decode()

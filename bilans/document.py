@@ -168,6 +168,9 @@ class Document:
     avrr: Section | None
     methodology: list[str]
     project_threshold: int = 0  # the project's k, for the figures donors receive
+    # Capacity building (issue 15): events by kind, participants by institution × sex; None
+    # when the period has no event (or the figures were frozen before it was counted).
+    capacity: Section | None = None
 
     @property
     def rtl(self) -> bool:
@@ -376,6 +379,8 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
                 )
             )
 
+    capacity = _capacity_section(figures.get("capacity_building"), t)
+
     # How cases are counted, only in a bilan that has case indicators (snapshots frozen
     # before them keep their methodology).
     with_cases = any(meta.get(code, {}).get("family") == "cases" for code in indicators)
@@ -390,6 +395,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
             "method_bands",
             "method_countries",
             *(("method_cases", "method_cases_project") if with_cases else ()),
+            *(("method_capacity",) if "capacity_building" in figures else ()),
             "method_freeze",
         )
     ]
@@ -414,4 +420,58 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
         sections=ordered,
         avrr=avrr,
         methodology=methodology,
+        capacity=capacity,
+    )
+
+
+CAPACITY_KINDS = ("training", "workshop", "coordination")
+CAPACITY_INSTITUTIONS = ("government", "civil_society", "health_staff", "iom", "other")
+
+
+def _capacity_section(figures: dict | None, t: dict) -> Section | None:
+    """Trainings, workshops and coordination meetings (`capacity_building` of the figures):
+    events by kind, participants by institution × sex. Only when the period had an event."""
+    if not figures or not figures.get("events"):
+        return None
+    participants = figures["participants"]
+    by_institution = figures["by_institution"]
+    sexes = ("F", "M", "unknown")
+    return Section(
+        key="capacity",
+        title=t["capacity_title"],
+        tables=[
+            Table(
+                title=t["capacity_by_kind"],
+                first_header=t["capacity_kind"],
+                headers=[t["capacity_events"]],
+                rows=[
+                    *(
+                        Row(label=t[f"capacity_{kind}"], cells=[figures["by_kind"].get(kind, 0)])
+                        for kind in CAPACITY_KINDS
+                    ),
+                    Row(label=t["total"], cells=[figures["events"]]),
+                ],
+            ),
+            Table(
+                title=t["capacity_by_institution"],
+                first_header=t["capacity_institution"],
+                headers=[t["capacity_women"], t["capacity_men"], t["unknown"], t["total"]],
+                rows=[
+                    *(
+                        Row(
+                            label=t[f"capacity_{code}"],
+                            cells=[by_institution[code][sex] for sex in sexes]
+                            + [by_institution[code]["total"]],
+                        )
+                        for code in CAPACITY_INSTITUTIONS
+                        if code in by_institution
+                    ),
+                    Row(
+                        label=t["total"],
+                        cells=[participants[sex] for sex in sexes] + [participants["total"]],
+                    ),
+                ],
+                note=t["capacity_note"],
+            ),
+        ],
     )

@@ -159,6 +159,12 @@ def _html_for(doc: Document) -> str:
         avrr.chart = (
             country_bars_svg(avrr.tables[0], t, rtl=doc.rtl, pdf=True) if avrr.tables else ""
         )
+    capacity = doc.capacity
+    if capacity is not None:
+        number += 1
+        capacity.number = f"{number:02d}"
+        for table in capacity.tables:
+            _with_text(table.rows, language)
     footer = (
         f"{doc.project['code']} · {t['version']} {doc.version or '—'} · "
         f"{t['checksum']} {doc.checksum[:16]}"
@@ -183,6 +189,7 @@ def _html_for(doc: Document) -> str:
             "key_bands": key_bands,
             "sections": sections,
             "avrr": avrr,
+            "capacity": capacity,
             "method_number": f"{number + 1:02d}",
             "small_cells_note": doc.small_cells_note,
         },

@@ -153,6 +153,13 @@ TEXTS = {
         "assistance délivrée du projet au plus tard à la fin de la période. Par ville, un "
         "dossier compte dans la ville de la personne, à défaut dans celle de l'organisation.",
     ),
+    "method_capacity": pgettext_lazy(
+        "bilan",
+        "Renforcement des capacités : les participant·es des formations, ateliers et réunions "
+        "de coordination sont des professionnel·les (institutions publiques, société civile, "
+        "personnel de santé, OIM, autres), comptés à part, événement par événement, à la date "
+        "de début de l'événement ; ils ne comptent jamais parmi les personnes assistées.",
+    ),
     "method_freeze": pgettext_lazy(
         "bilan",
         "Les chiffres de ce bilan ont été figés à sa génération. L'empreinte imprimée en bas "
@@ -187,6 +194,30 @@ TEXTS = {
         "Bilan établi à partir des données enregistrées par l'OIM et ses partenaires. Il ne "
         "contient aucune donnée personnelle.",
     ),
+    "capacity_title": pgettext_lazy("bilan", "Renforcement des capacités"),
+    "capacity_by_kind": pgettext_lazy("bilan", "Événements, par type"),
+    "capacity_kind": pgettext_lazy("bilan", "Type d'événement"),
+    "capacity_events": pgettext_lazy("bilan", "Événements"),
+    "capacity_training": pgettext_lazy("bilan", "Formations"),
+    "capacity_workshop": pgettext_lazy("bilan", "Ateliers"),
+    "capacity_coordination": pgettext_lazy("bilan", "Réunions de coordination"),
+    "capacity_by_institution": pgettext_lazy(
+        "bilan", "Participant·es, par type d'institution et par sexe"
+    ),
+    "capacity_institution": pgettext_lazy("bilan", "Type d'institution"),
+    "capacity_women": pgettext_lazy("bilan", "Femmes"),
+    "capacity_men": pgettext_lazy("bilan", "Hommes"),
+    "capacity_government": pgettext_lazy("bilan", "Institutions publiques"),
+    "capacity_civil_society": pgettext_lazy("bilan", "Société civile"),
+    "capacity_health_staff": pgettext_lazy("bilan", "Personnel de santé"),
+    "capacity_iom": pgettext_lazy("bilan", "OIM"),
+    "capacity_other": pgettext_lazy("bilan", "Autres"),
+    "capacity_note": pgettext_lazy(
+        "bilan",
+        "Des professionnel·les, comptés par événement (une personne formée deux fois compte "
+        "deux fois) : ces effectifs ne s'ajoutent pas aux personnes assistées.",
+    ),
+    "sheet_capacity": pgettext_lazy("bilan", "Capacités"),
     "sheet_cover": pgettext_lazy("bilan", "Projet"),
     "sheet_key": pgettext_lazy("bilan", "Chiffres clés"),
     "sheet_avrr": pgettext_lazy("bilan", "Retours"),

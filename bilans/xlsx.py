@@ -149,6 +149,13 @@ def _render_xlsx(doc: Document) -> bytes:
             sheet.table(table)
         sheet.widths()
 
+    if doc.capacity is not None:
+        sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_capacity"], used)), doc.rtl)
+        sheet.title(doc.capacity.title)
+        for table in doc.capacity.tables:
+            sheet.table(table)
+        sheet.widths()
+
     method = _Sheet(wb.create_sheet(_sheet_title(t["sheet_method"], used)), doc.rtl)
     method.title(t["methodology"])
     for paragraph in doc.methodology:

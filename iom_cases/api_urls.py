@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("assistance.api.urls")),
     path("", include("assistance.api.imports")),
     path("", include("cases.api.urls")),
+    path("", include("capacity.api.urls")),
     path("", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A page for the browser: sign in first (the schema it loads needs the session anyway).

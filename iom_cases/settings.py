@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "assistance",
     "cases",
+    "capacity",  # trainings, workshops, coordination meetings (issue 15)
     "reporting",
     "bilans",
     "web",  # the top: home page, navigation context, demo data

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("assistance.import_urls")),
     path("", include("cases.urls")),
     path("", include("cases.confidential_urls")),
+    path("", include("capacity.urls")),
     path("", include("reporting.urls")),
     path("", include("bilans.urls")),
     path("", include("web.audit.urls")),

@@ -61,6 +61,7 @@ from django.db import connection
 
 from assistance.choices import SUBTYPES
 from beneficiaries.classify import SEX_CLASSES, sex_class
+from capacity.selectors import capacity_figures
 from partners.models import City
 from reporting import case_engine
 from reporting.models import AgeScheme, Fact, FactKind, Indicator, Unit, band_keys, band_of
@@ -771,6 +772,10 @@ def bilan(
              "by_subtype": {"cash": 3}},                              # likewise
            …}}
 
+    Plus "capacity_building" (`capacity.selectors.capacity_figures`): the project's trainings,
+    workshops and coordination meetings of the period, cut by organisation and place (not by
+    population: their participants are professionals).
+
     `organisation` (a provider) cuts every figure to what it delivered. Small-cell suppression
     is not applied here: see `reporting.suppression.suppress_bilan` for donor-facing outputs.
     """
@@ -787,6 +792,14 @@ def bilan(
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "indicators": {code: result.as_json() for code, result in results.items()},
+        # Professionals trained or met (issue 15): their own figures, never persons assisted.
+        "capacity_building": capacity_figures(
+            period=period,
+            project=project,
+            organisation=scope.organisation_id,
+            city=scope.city_id,
+            region=scope.region_id,
+        ),
     }
 
 

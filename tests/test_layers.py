@@ -26,6 +26,7 @@ LAYERS = [
     "beneficiaries",
     "assistance",
     "cases",  # case work (DESIGN.md section 7): cases, plans, follow-ups, notes, documents
+    "capacity",  # capacity building: trainings, workshops, coordination meetings
     "reporting",
     "bilans",
     "web",  # home page, navigation context, demo data

@@ -33,6 +33,7 @@ ADMIN_APP_LABELS = [
     "beneficiaries",
     "assistance",
     "cases",
+    "capacity",
     "reporting",
     "bilans",
     "core",

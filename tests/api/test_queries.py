@@ -4,6 +4,7 @@ import datetime
 
 from assistance.models import Assistance, Referral, ReturnCase
 from beneficiaries.models import Beneficiary
+from capacity.models import CapacityEvent, EventParticipant
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import OrganisationFactory, ProjectFactory, city
 
@@ -14,6 +15,7 @@ LISTS = [
     "/api/v1/return-cases/",
     "/api/v1/organisations/",
     "/api/v1/projects/",
+    "/api/v1/capacity-events/",
 ]
 ROWS = 55
 
@@ -53,6 +55,22 @@ def _many(partner_a, partner_b, donor, project):
     ReturnCase.objects.bulk_create(
         ReturnCase(beneficiary=p, organisation=partner_a, project=project, country="SN")
         for p in people
+    )
+    events = CapacityEvent.objects.bulk_create(
+        CapacityEvent(
+            organisation=partner_a,
+            project=project,
+            city=oujda,
+            kind="training",
+            title=f"Formation {n}",
+            start=day,
+            government_f=2,
+        )
+        for n in range(ROWS)
+    )
+    EventParticipant.objects.bulk_create(
+        EventParticipant(event=event, name="Dr X", sex="F", institution="government")
+        for event in events
     )
     for n in range(ROWS):
         organisation = OrganisationFactory(slug=f"extra-{n}", city=oujda)

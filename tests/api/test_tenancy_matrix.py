@@ -35,6 +35,7 @@ from assistance.models import Activity, Assistance, Referral, ReturnCase
 from assistance.referrals.services import referral_create
 from assistance.returns.services import return_case_open
 from beneficiaries.models import Beneficiary, BeneficiaryAccess, Consent
+from capacity.models import EventParticipant
 from cases.models import Case
 from partners.access import actor_for
 from partners.models import Organisation, Project
@@ -190,6 +191,7 @@ def world(partner_a, partner_b, donor, alice, charlie, donor_user, officer, proj
             **_later_targets(partner_a, alice),
             **_bilans_targets(secret_project, alice),
             **_cases_targets(person, own_person, alice, charlie),
+            **_capacity_targets(secret_project, alice),
         },
         "own_person": own_person,
     }
@@ -262,6 +264,26 @@ def _cases_targets(person, own_person, alice, charlie) -> dict:
     }
 
 
+def _capacity_targets(secret_project, alice) -> dict:
+    """Capacity building (issue 15): A's training under the project only A implements, with
+    a named participant."""
+    from capacity.models import CapacityEvent
+    from capacity.services import capacity_event_record
+
+    return {
+        CapacityEvent: capacity_event_record(
+            kind="training",
+            title="SECRET training",
+            start=datetime.date(2023, 6, 5),
+            city=city("oujda"),
+            project=secret_project,
+            counts={"government": {"F": 2}},
+            participants=[{"name": "SECRET trainee", "sex": "F", "institution": "government"}],
+            acting_user=alice,
+        )
+    }
+
+
 def _case_parts_of(organisation) -> dict:
     from cases.models import Assessment, CaseDocument, CaseNote, CaseTransition, FollowUp, Goal
 
@@ -293,6 +315,7 @@ def fingerprint(world) -> dict:
         "accesses_to_a": BeneficiaryAccess.objects.filter(beneficiary=person).count(),
         "consents_of_a": Consent.objects.filter(beneficiary__organisation=a).count(),
         **_case_parts_of(a),
+        "named_trainees_of_a": EventParticipant.objects.filter(event__organisation=a).count(),
         "projects": Project.objects.count(),
         "organisations": Organisation.objects.count(),
     }

@@ -105,6 +105,7 @@ def partner_world(alice, a_person, project):
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=merge_manager)
     case_files = _case_files(case, alice)
     return {
+        "capacity_event": _capacity_event(private_project, alice),
         **bilans,
         **case_files,
         "import_batch": _import_batch(alice, a_person.organisation),
@@ -143,6 +144,28 @@ def receiving_world(partner_world):
         acting_user=carol,
     )
     return {**partner_world, "referral": referral, "carol": carol, "own_assistance": own}
+
+
+def _capacity_event(project, alice):
+    """Partner A's training (issue 15), with a named participant: a professional's name."""
+    from capacity.services import capacity_event_record
+
+    return capacity_event_record(
+        kind="training",
+        title="Séance secrète de formation",
+        start=datetime.date(2024, 2, 5),
+        city=city("oujda"),
+        project=project,
+        counts={"health_staff": {"F": 2}},
+        participants=[
+            {
+                "name": f"{SECRET_FIRST_NAME} {SECRET_LAST_NAME}",
+                "sex": "F",
+                "institution": "health_staff",
+            }
+        ],
+        acting_user=alice,
+    )
 
 
 def _case_objects(person, alice):

@@ -29,6 +29,7 @@ from beneficiaries.models import BeneficiaryMerge
 from beneficiaries.services import beneficiary_merge, beneficiary_register
 from bilans import services as bilan_services
 from bilans.models import BilanSnapshot
+from capacity import services as capacity_services
 from cases import services as case_services
 from core.models import Notification
 from partners import services as partner_services
@@ -72,6 +73,7 @@ ACTIONS = {
     "bilans:regenerate",
     "bilans:reopen",
     "core:notification_read",
+    "capacity:delete",
     "partners:token_create",
     "partners:token_revoke",
     "partners:token_revoke_all",
@@ -176,6 +178,16 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
     ]
     beneficiary_merge(duplicate=twins[1], keep=twins[0], acting_user=manager_a)
     return {
+        "capacity_event": capacity_services.capacity_event_record(
+            kind="workshop",
+            title="Atelier des soignant·es",
+            start=datetime.date(2023, 4, 6),
+            city=city("oujda"),
+            project=project,
+            counts={"health_staff": {"F": 3, "M": 1}},
+            participants=[{"name": "Dr Lamia", "sex": "F", "institution": "health_staff"}],
+            acting_user=alice,
+        ),
         "case_note": case_services.note_add(case=case, body="Note du suivi", acting_user=alice),
         "case_document": case_services.document_upload(
             case=case,
@@ -286,6 +298,7 @@ ROLE_PAGES = {
         "beneficiaries:",
         "assistance:",
         "cases:",
+        "capacity:",
         "imports:",
         "reporting:drilldown",
         "core:notification_read",
@@ -300,6 +313,7 @@ ROLE_PAGES = {
         "beneficiaries:",
         "assistance:",
         "cases:",
+        "capacity:",
         "imports:upload",
         "imports:detail",
         "imports:progress",
@@ -372,6 +386,7 @@ SHOWN = {
     "bilans:detail": lambda w: w["bilan"].project.code,
     "bilans:portal_project": lambda w: w["bilan"].project.title,
     "case_files:note_detail": lambda w: "Note du suivi",
+    "capacity:edit": lambda w: w["capacity_event"].title,
 }
 
 

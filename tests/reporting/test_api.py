@@ -40,7 +40,7 @@ def test_officer_gets_the_whole_bilan(officer, data, django_assert_max_num_queri
         response = get(officer, project="JPN-PROT", start="2023-05-01", end="2023-09-30")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"project", "start", "end", "indicators"}
+    assert set(body) == {"project", "start", "end", "indicators", "capacity_building"}
     assert body["start"] == "2023-05-01"
     medical = body["indicators"]["medical_services"]
     assert medical["unit"] == "services"

@@ -198,14 +198,14 @@ def test_grouped_by_provider_each_group_is_its_own_scope(project, partner_a, par
     assert grouped[partner_b.pk]["beneficiaries_reached"].total == 1
 
 
-def test_the_bilan_takes_three_queries_whatever_the_catalogue(
+def test_the_bilan_takes_four_queries_whatever_the_catalogue(
     project, person, service, django_assert_max_num_queries
 ):
     for i in range(5):
         service(person(), D(2023, 5, 1 + i))
-    # The catalogue, then one statement for the assistance indicators and one for the case
-    # indicators (reporting.case_engine).
-    with django_assert_max_num_queries(3):
+    # The catalogue, then one statement for the assistance indicators, one for the case
+    # indicators (reporting.case_engine) and one for the capacity-building events.
+    with django_assert_max_num_queries(4):
         data = bilan(project, Q2)
     assert data["project"] == project.code
     assert (data["start"], data["end"]) == ("2023-04-01", "2023-06-30")

@@ -28,6 +28,11 @@ def test_demo_loads_once(db):
     # Like any new project, the demo's hide counts below 5 from their donors, and say so.
     assert set(Project.objects.values_list("small_cell_threshold", flat=True)) == {5}
     assert published.figures["small_cell_threshold"] == 5
+    # Its capacity-building section: the quarter's three events of the project (issue 15).
+    capacity = published.figures["capacity_building"]
+    assert capacity["events"] == 3
+    assert capacity["by_kind"] == {"training": 1, "workshop": 1, "coordination": 1}
+    assert capacity["participants"]["total"] == 25 + 21 + 15
     # The Oujda caseworker has a caseload: open and closed cases, something due, a note.
     from cases.models import Case, CaseDocument, CaseNote, FollowUp
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from assistance.models import Assistance
 from beneficiaries.models import Beneficiary
 from web.demo.assistances import record_assistances
+from web.demo.capacity import capacity_events
 from web.demo.cases import caseload
 from web.demo.organisations import organisations_projects_users
 from web.demo.people import register_people
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             record_assistances(demo, assistances)
             referrals_and_returns(demo)
             caseload(demo)
+            capacity_events(demo)
         self.stdout.write(published_bilan(demo))
         self.stdout.write(
             self.style.SUCCESS(

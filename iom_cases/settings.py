@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assistance",
     "cases",
     "reporting",
+    "results",  # results frameworks of projects: expected results, targets (DESIGN.md §9)
     "bilans",
     "web",  # the top: home page, navigation context, demo data
 ]

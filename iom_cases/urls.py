@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cases.confidential_urls")),
     path("", include("reporting.urls")),
+    path("", include("results.urls")),
     path("", include("bilans.urls")),
     path("", include("web.audit.urls")),
 ]

@@ -27,6 +27,7 @@ LAYERS = [
     "assistance",
     "cases",  # case work (DESIGN.md section 7): cases, plans, follow-ups, notes, documents
     "reporting",
+    "results",  # a project's results framework: expected results and targets (§9)
     "bilans",
     "web",  # home page, navigation context, demo data
     "iom_cases",  # the project: settings, URLs, Celery

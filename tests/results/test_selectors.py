@@ -2,36 +2,14 @@
 
 import datetime
 
-import pytest
-
-from beneficiaries.choices import Sex
 from partners.access import actor_for
 from reporting.periods import Period
 from results.selectors import default_period, frozen_targets, percent, progress
-from tests.assistance.factories import AssistanceFactory
-from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.partners.factories import city
 from tests.results.factories import ExpectedResultFactory, TargetFactory, indicator
 
 D = datetime.date
 YEAR = Period(D(2023, 1, 1), D(2023, 12, 31))
-
-
-@pytest.fixture
-def deliveries(project, partner_a, partner_b):
-    """partner A in Oujda: two women (one assisted twice) and a man; partner B in Casablanca:
-    a girl; one assistance of partner A outside the period."""
-    oujda, casa = city("oujda"), city("casablanca")
-    woman1 = BeneficiaryFactory(organisation=partner_a, sex=Sex.FEMALE, date_of_birth=D(1990, 1, 1))
-    woman2 = BeneficiaryFactory(organisation=partner_a, sex=Sex.FEMALE, date_of_birth=D(1985, 1, 1))
-    man = BeneficiaryFactory(organisation=partner_a, sex=Sex.MALE, date_of_birth=D(1980, 1, 1))
-    girl = BeneficiaryFactory(organisation=partner_b, sex=Sex.FEMALE, date_of_birth=D(2015, 1, 1))
-    for person, day in ((woman1, D(2023, 3, 1)), (woman1, D(2023, 4, 1)), (woman2, D(2023, 5, 1)),
-                        (man, D(2023, 6, 1)), (man, D(2024, 2, 1))):  # fmt: skip
-        AssistanceFactory(beneficiary=person, project=project, provider=partner_a, city=oujda,
-                          delivered_on=day)  # fmt: skip
-    AssistanceFactory(beneficiary=girl, project=project, provider=partner_b, city=casa,
-                      delivered_on=D(2023, 7, 1))  # fmt: skip
 
 
 def test_achieved_is_the_indicators_figure_in_each_cut(

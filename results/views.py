@@ -36,9 +36,9 @@ def project_list(request):
 
 
 @login_required
-def project_detail(request, code: str):
+def project_detail(request, project_code: str):
     """The project, its frameworks and its results framework with progress bars."""
-    project = selectors.project_for(request.user, code)
+    project = selectors.project_for(request.user, project_code)
     period = selectors.default_period(project)
     return render(
         request,
@@ -52,19 +52,19 @@ def project_detail(request, code: str):
     )
 
 
-def _officer_project(request, code: str) -> Project:
+def _officer_project(request, project_code: str) -> Project:
     require_iom_staff(request)
-    return selectors.project_for(request.user, code)
+    return selectors.project_for(request.user, project_code)
 
 
 def _saved(request, project, text):
     messages.success(request, text)
-    return redirect("results:project_detail", code=project.code)
+    return redirect("results:project_detail", project_code=project.code)
 
 
 @login_required
-def project_frameworks(request, code: str):
-    project = _officer_project(request, code)
+def project_frameworks(request, project_code: str):
+    project = _officer_project(request, project_code)
     initial = {"axes": project.axes.all(), "objectives": project.objectives.all()}
     form = ProjectFrameworksForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -94,10 +94,10 @@ def _target(project, pk: int) -> Target:
 
 
 @login_required
-def result_form(request, code: str, pk: int | None = None):
+def result_form(request, project_code: str, expected_result_id: int | None = None):
     """Add (no `pk`) or edit an expected result."""
-    project = _officer_project(request, code)
-    result = _result(project, pk) if pk else None
+    project = _officer_project(request, project_code)
+    result = _result(project, expected_result_id) if expected_result_id else None
     initial = {name: getattr(result, name) for name in services.RESULT_FIELDS} if result else None
     form = ExpectedResultForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -123,9 +123,11 @@ def result_form(request, code: str, pk: int | None = None):
 
 @login_required
 @require_POST
-def result_delete(request, code: str, pk: int):
-    project = _officer_project(request, code)
-    services.expected_result_delete(result=_result(project, pk), acting_user=request.user)
+def result_delete(request, project_code: str, expected_result_id: int):
+    project = _officer_project(request, project_code)
+    services.expected_result_delete(
+        result=_result(project, expected_result_id), acting_user=request.user
+    )
     return _saved(request, project, _("Résultat attendu supprimé, avec ses valeurs cibles."))
 
 
@@ -141,10 +143,10 @@ _TARGET_FORM_FIELDS = {
 
 
 @login_required
-def target_form(request, code: str, pk: int | None = None):
+def target_form(request, project_code: str, target_id: int | None = None):
     """Add (no `pk`; `?result=` preselects the expected result) or edit a target."""
-    project = _officer_project(request, code)
-    target = _target(project, pk) if pk else None
+    project = _officer_project(request, project_code)
+    target = _target(project, target_id) if target_id else None
     if target is not None:
         initial = {
             "result": target.result_id,
@@ -178,16 +180,16 @@ def target_form(request, code: str, pk: int | None = None):
 
 @login_required
 @require_POST
-def target_delete(request, code: str, pk: int):
-    project = _officer_project(request, code)
-    services.target_delete(target=_target(project, pk), acting_user=request.user)
+def target_delete(request, project_code: str, target_id: int):
+    project = _officer_project(request, project_code)
+    services.target_delete(target=_target(project, target_id), acting_user=request.user)
     return _saved(request, project, _("Valeur cible supprimée."))
 
 
 @login_required
-def target_import(request, code: str):
+def target_import(request, project_code: str):
     """Upload a spreadsheet of targets: every bad row listed, nothing saved unless all pass."""
-    project = _officer_project(request, code)
+    project = _officer_project(request, project_code)
     form = TargetImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

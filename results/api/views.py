@@ -16,6 +16,9 @@ from results.api.serializers import ProjectTargetsSerializer
 
 
 class ProjectTargetsView(APIView):
+    """A project's targets with what was achieved against them, read only."""
+
+    model = Project  # what `pk` designates (for the tenancy matrix and the schema)
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

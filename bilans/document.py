@@ -171,6 +171,8 @@ class Document:
     # Capacity building (issue 15): events by kind, participants by institution × sex; None
     # when the period has no event (or the figures were frozen before it was counted).
     capacity: Section | None = None
+    # The results framework: expected result → its targets' rows (`_targets`).
+    targets: list[dict] = field(default_factory=list)
 
     @property
     def rtl(self) -> bool:
@@ -396,6 +398,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
             "method_countries",
             *(("method_cases", "method_cases_project") if with_cases else ()),
             *(("method_capacity",) if "capacity_building" in figures else ()),
+            *(("method_targets",) if figures.get("targets") else ()),
             "method_freeze",
         )
     ]
@@ -420,6 +423,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
         sections=ordered,
         avrr=avrr,
         methodology=methodology,
+        targets=_targets(figures, meta, t, language),
         capacity=capacity,
     )
 
@@ -475,3 +479,39 @@ def _capacity_section(figures: dict | None, t: dict) -> Section | None:
             ),
         ],
     )
+
+
+def _targets(figures: dict, meta: dict, t: dict, language: str) -> list[dict]:
+    """The targets frozen with the figures (results.selectors.frozen_targets), grouped by
+    expected result: each row with its cut, baseline, achieved / target, percent and the
+    width of its bar (0–100; an achieved count hidden as "<k" has no percent)."""
+    groups: dict[str, dict] = {}
+    for entry in figures.get("targets") or []:
+        statement = entry.get(f"result_{language}") or entry["result"]
+        group = groups.setdefault(statement, {"result": statement, "rows": []})
+        city = (entry.get("city_name_ar") if language == "ar" else None) or entry.get("city_name")
+        cut = " · ".join(part for part in (entry.get("organisation"), city) if part)
+        achieved, target = entry["achieved"], entry["target"]
+        share = achieved * 100 // target if isinstance(achieved, int) and target else None
+        by_sex = []
+        for key, label in (("female", t["women_and_girls"]), ("male", t["men_and_boys"])):
+            if entry.get(f"target_{key}") is not None:
+                done = entry.get(f"achieved_{key}")
+                by_sex.append(
+                    f"{label} : {format_number(done, language)} / "
+                    f"{format_number(entry[f'target_{key}'], language)}"
+                )
+        group["rows"].append(
+            {
+                "indicator": meta.get(entry["indicator"], {}).get("label", entry["indicator"]),
+                "cut": cut or t["whole_project"],
+                "baseline": format_number(entry["baseline"], language),
+                "achieved": format_number(achieved, language),
+                "target": format_number(target, language),
+                "percent": f"{share} %" if share is not None else "—",
+                "bar": min(share or 0, 100),
+                "by_sex": by_sex,
+                "cells": [entry["baseline"], achieved, target, share if share is not None else "—"],
+            }
+        )
+    return list(groups.values())

@@ -159,6 +159,10 @@ def _html_for(doc: Document) -> str:
         avrr.chart = (
             country_bars_svg(avrr.tables[0], t, rtl=doc.rtl, pdf=True) if avrr.tables else ""
         )
+    targets_number = ""
+    if doc.targets:
+        number += 1
+        targets_number = f"{number:02d}"
     capacity = doc.capacity
     if capacity is not None:
         number += 1
@@ -189,6 +193,7 @@ def _html_for(doc: Document) -> str:
             "key_bands": key_bands,
             "sections": sections,
             "avrr": avrr,
+            "targets_number": targets_number,
             "capacity": capacity,
             "method_number": f"{number + 1:02d}",
             "small_cells_note": doc.small_cells_note,

@@ -13,14 +13,28 @@ from reporting.engine import bilan as engine_bilan
 from reporting.models import Indicator
 from reporting.periods import Period
 from reporting.suppression import suppress_bilan
+from results.selectors import frozen_targets
 
 FORMATS = ("pdf", "xlsx")
 
 
 def freeze_figures(project: Project, period: Period, *, organisation=None) -> dict:
-    """The bilan JSON as donors receive it: small cells hidden with the project's k."""
+    """The bilan JSON as donors receive it: small cells hidden with the project's k; with the
+    project's targets and what was achieved against them, when it has any."""
     data = engine_bilan(project, period, organisation=organisation)
-    return suppress_bilan(data, project.small_cell_threshold)
+    data = suppress_bilan(data, project.small_cell_threshold)
+    return with_targets(data, project, period, organisation=organisation,
+                        k=project.small_cell_threshold)  # fmt: skip
+
+
+def with_targets(data: dict, project: Project, period: Period, *, organisation=None, k=0) -> dict:
+    """`data` with `"targets"` (results.selectors.frozen_targets) when the project has any:
+    frozen in the snapshot's figures (and its checksum), so a published bilan never changes
+    when a target is edited afterwards."""
+    targets = frozen_targets(project, period, organisation=organisation, k=k)
+    if targets:
+        data["targets"] = targets
+    return data
 
 
 def document_context(project: Project, *, organisation, language: str) -> dict:
@@ -61,7 +75,8 @@ def render_bilan(project: Project, period: Period, *, organisation=None, languag
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     if raw:
-        figures = engine_bilan(project, period, organisation=organisation)
+        figures = with_targets(engine_bilan(project, period, organisation=organisation),
+                               project, period, organisation=organisation)  # fmt: skip
     else:
         figures = freeze_figures(project, period, organisation=organisation)
     context = document_context(project, organisation=organisation, language=language)

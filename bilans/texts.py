@@ -160,6 +160,29 @@ TEXTS = {
         "personnel de santé, OIM, autres), comptés à part, événement par événement, à la date "
         "de début de l'événement ; ils ne comptent jamais parmi les personnes assistées.",
     ),
+    # The results framework (results app): achieved against the project's targets.
+    "targets_title": pgettext_lazy("bilan", "Cadre de résultats : atteint par rapport aux cibles"),
+    "targets_intro": pgettext_lazy(
+        "bilan",
+        "Pour chaque résultat attendu du projet, la valeur atteinte de chaque indicateur "
+        "rapportée à sa valeur cible, pour tout le projet ou par partenaire et par ville "
+        "lorsque la cible est ainsi répartie.",
+    ),
+    "baseline": pgettext_lazy("bilan", "Valeur de référence"),
+    "achieved": pgettext_lazy("bilan", "Atteint"),
+    "target": pgettext_lazy("bilan", "Cible"),
+    "share_of_target": pgettext_lazy("bilan", "% de la cible"),
+    "women_and_girls": pgettext_lazy("bilan", "Femmes et filles"),
+    "men_and_boys": pgettext_lazy("bilan", "Hommes et garçons"),
+    "whole_project": pgettext_lazy("bilan", "Tout le projet"),
+    "sheet_targets": pgettext_lazy("bilan", "Cibles"),
+    "method_targets": pgettext_lazy(
+        "bilan",
+        "Atteint = la valeur de l'indicateur sur la période du bilan, comptée selon les "
+        "règles ci-dessus ; la valeur de référence est affichée à côté, non déduite. Une cible "
+        "répartie par partenaire ou par ville est comparée à la valeur de l'indicateur pour "
+        "ce partenaire (les services qu'il a délivrés) ou dans cette ville.",
+    ),
     "method_freeze": pgettext_lazy(
         "bilan",
         "Les chiffres de ce bilan ont été figés à sa génération. L'empreinte imprimée en bas "

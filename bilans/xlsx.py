@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bilans.document import Document, Table
+from bilans.document import Document, Row, Table
 from core.spreadsheets import neutralise
 
 BLUE = "0033A0"
@@ -149,6 +149,21 @@ def _render_xlsx(doc: Document) -> bytes:
             sheet.table(table)
         sheet.widths()
 
+    if doc.targets:
+        sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_targets"], used)), doc.rtl)
+        sheet.title(t["targets_title"])
+        for group in doc.targets:
+            sheet.table(
+                Table(
+                    title=group["result"],
+                    first_header=t["indicator"],
+                    headers=[t["baseline"], t["achieved"], t["target"], t["share_of_target"]],
+                    rows=[
+                        Row(label=f"{row['indicator']} — {row['cut']}", cells=row["cells"])
+                        for row in group["rows"]
+                    ],
+                )
+            )
     if doc.capacity is not None:
         sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_capacity"], used)), doc.rtl)
         sheet.title(doc.capacity.title)

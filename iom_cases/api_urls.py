@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("cases.api.urls")),
     path("", include("capacity.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("results.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A page for the browser: sign in first (the schema it loads needs the session anyway).
     # The split view serves its start-up script as a file, not inline (the CSP refuses those).

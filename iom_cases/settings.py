@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases",
     "capacity",  # trainings, workshops, coordination meetings (issue 15)
     "reporting",
+    "results",  # results frameworks of projects: expected results, targets (DESIGN.md §9)
     "bilans",
     "web",  # the top: home page, navigation context, demo data
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("cases.confidential_urls")),
     path("", include("capacity.urls")),
     path("", include("reporting.urls")),
+    path("", include("results.urls")),
     path("", include("bilans.urls")),
     path("", include("web.audit.urls")),
 ]

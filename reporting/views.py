@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import access
 from partners.access import actor_for
 from partners.permissions import officer_required
-from reporting import exports
+from reporting import exports, hooks
 from reporting.dashboard import dashboard_data
 from reporting.engine import compute
 from reporting.forms import DrilldownForm, MissionYearForm, ReportFilterForm
@@ -39,10 +39,12 @@ def dashboard(request):
             form.is_valid()
             context["form"] = form
         period = form.get_period()
+        scope = form.get_scope()
         context.update(
             period=period,
-            data=dashboard_data(form.get_scope(), period, context["query"]),
+            data=dashboard_data(scope, period, context["query"]),
             export_query=request.GET.urlencode(),
+            sections=hooks.dashboard_sections(request, scope, period),
         )
     return render(request, "reporting/dashboard.html", context)
 

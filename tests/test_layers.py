@@ -28,6 +28,7 @@ LAYERS = [
     "cases",  # case work (DESIGN.md section 7): cases, plans, follow-ups, notes, documents
     "capacity",  # capacity building: trainings, workshops, coordination meetings
     "reporting",
+    "results",  # a project's results framework: expected results and targets (§9)
     "bilans",
     "web",  # home page, navigation context, demo data
     "iom_cases",  # the project: settings, URLs, Celery

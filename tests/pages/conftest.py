@@ -93,6 +93,7 @@ def partner_world(alice, a_person, project):
         beneficiary=a_person, country="GN", acting_user=alice, opened_on=datetime.date(2024, 3, 1)
     )
     bilans = _bilans_objects(private_project, alice)
+    results = _results_objects(private_project)
     case, goal, followup = _case_objects(a_person, alice)
     # Two records of one person in A, merged by A's manager (beneficiaries.merges).
     twins = [
@@ -107,6 +108,7 @@ def partner_world(alice, a_person, project):
     return {
         "capacity_event": _capacity_event(private_project, alice),
         **bilans,
+        **results,
         **case_files,
         "import_batch": _import_batch(alice, a_person.organisation),
         "beneficiary": a_person,
@@ -213,6 +215,25 @@ def _import_batch(alice, organisation):
     )
     import_batch_process(batch=batch, commit=False)
     return batch
+
+
+def _results_objects(private_project):
+    """A results framework (an expected result and its target) of a project B and the test's
+    donor have no part in (written by the command line's SYSTEM, as an officer would)."""
+    from partners.access import SYSTEM
+    from reporting.models import Indicator
+    from results import services
+
+    result = services.expected_result_create(
+        project=private_project, statement_fr="Résultat secret de A", acting_user=SYSTEM
+    )
+    target = services.target_create(
+        result=result,
+        indicator=Indicator.objects.get(code="beneficiaries_reached"),
+        target_total=10,
+        acting_user=SYSTEM,
+    )
+    return {"expected_result": result, "target": target}
 
 
 def _bilans_objects(private_project, alice):

@@ -83,6 +83,8 @@ ACTIONS = {
     "beneficiaries:merge_undo",
     "partners:member_reactivate",
     "case_files:note_add",
+    "results:result_delete",
+    "results:target_delete",
 }
 # Polled by the page while work runs: 204 once there is nothing more to show.
 POLLED = {"imports:progress", "bilans:progress"}
@@ -212,6 +214,8 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
         "closed_period": closed,
         "merge": BeneficiaryMerge.objects.get(),
         "notification": Notification.objects.filter(user=officer).first(),
+        # The project's results framework (results app), entered by an officer.
+        **_results_framework(project, officer),
         # The user's page: a manager resets a member's password; each user revokes a token.
         "membership": alice.membership,
         **{
@@ -219,6 +223,24 @@ def world(alice, manager_a, charlie, officer, donor_user, project, partner_b, se
             for user in (alice, manager_a, charlie, officer, donor_user)
         },
     }
+
+
+def _results_framework(project, officer) -> dict:
+    from reporting.models import Indicator
+    from results import services as results_services
+
+    result = results_services.expected_result_create(
+        project=project,
+        statement_fr="Ces bénéficiaires auront accès aux soins",
+        acting_user=officer,
+    )
+    target = results_services.target_create(
+        result=result,
+        indicator=Indicator.objects.get(code="beneficiaries_reached"),
+        target_total=10,
+        acting_user=officer,
+    )
+    return {"expected_result": result, "target": target}
 
 
 def _in_scope(model, user, world):
@@ -306,6 +328,9 @@ ROLE_PAGES = {
         "case_files:index",
         "case_files:note_",
         "case_files:document_",
+        # The projects they implement, read only (results app).
+        "results:project_list",
+        "results:project_detail",
     ),
     "officer": (
         *MEMBER_PAGES,
@@ -321,13 +346,22 @@ ROLE_PAGES = {
         "imports:errors_csv",
         "imports:template_",
         "reporting:",
+        "results:",
         "bilans:",
         "audit:",
         "admin:",
         # IOM's own cases only: a partner's case's notes and documents are refused.
         "case_files:transfer_all",
     ),
-    "donor": (*EVERYONE, "bilans:portal", "bilans:portal_project", "bilans:download"),
+    "donor": (
+        *EVERYONE,
+        "bilans:portal",
+        "bilans:portal_project",
+        "bilans:download",
+        # The projects it funds, read only (results app).
+        "results:project_list",
+        "results:project_detail",
+    ),
 }
 # Transfers: the organisation's managers.
 ROLE_PAGES["manager"] = (
@@ -385,6 +419,7 @@ SHOWN = {
     "imports:detail": lambda w: w["import_batch"].file_name,
     "bilans:detail": lambda w: w["bilan"].project.code,
     "bilans:portal_project": lambda w: w["bilan"].project.title,
+    "results:project_detail": lambda w: w["expected_result"].statement_fr,
     "case_files:note_detail": lambda w: "Note du suivi",
     "capacity:edit": lambda w: w["capacity_event"].title,
 }

@@ -3,6 +3,7 @@
 - `organisations`: IOM, four partner NGOs, two donors, three projects, one user per role;
 - `people`: about 2,000 people registered by the partners and IOM;
 - `assistances`: about 10,000 assistances over the last two years, by each partner's mix;
+- `results`: each project's axes, expected results and targets (results frameworks);
 - `stories`: referrals (answered or not), return cases at every stage, a published bilan;
 - `capacity`: trainings, workshops and coordination meetings, a few in the last quarter.
 

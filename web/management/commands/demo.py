@@ -22,6 +22,7 @@ from web.demo.cases import caseload
 from web.demo.organisations import organisations_projects_users
 from web.demo.people import register_people
 from web.demo.reference import DEMO_PASSWORD, USERS
+from web.demo.results import results_frameworks
 from web.demo.second_factor import demo_backup_codes
 from web.demo.stories import published_bilan, referrals_and_returns
 from web.demo.world import Demo
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             referrals_and_returns(demo)
             caseload(demo)
             capacity_events(demo)
+            results_frameworks(demo)
         self.stdout.write(published_bilan(demo))
         self.stdout.write(
             self.style.SUCCESS(

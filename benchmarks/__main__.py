@@ -31,7 +31,7 @@ def median_time(function, runs: int = 5, warmups: int = 1) -> float:
 
 
 # Benches that run alone: `python -m benchmarks <name> [its options]`.
-ALONE = {"lockout": "benchmarks.lockout_bench"}
+ALONE = {"lockout": "benchmarks.lockout_bench", "mission": "benchmarks.mission_bench"}
 
 
 def main(argv=None) -> int:
@@ -113,6 +113,10 @@ def main(argv=None) -> int:
     print("\ntargets: (a) ≤ 1.0 s and a/b ≤ 1.5 for the two-year bilan:", "met" if ok else "MISSED")
     print(f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: timings are")
     print(" only comparable on an otherwise idle machine)")
+
+    from benchmarks import mission_bench  # the mission bilan (issue 15)
+
+    mission_bench.report(args.runs)
 
     from benchmarks import pdf_bench  # the bilan PDF (issue 6), in a fresh process
 

@@ -9,6 +9,7 @@ Public functions (used by the bilan command and API, the dashboard, exports and 
   for the case indicators (`reporting.case_engine`: case openings and closures, read from
   the case transitions, not the fact table) when any is asked for.
 - `bilan(project, period, organisation=None, ...)` → the JSON-ready dict of DESIGN.md §4.
+- `mission_bilan(period)` → the mission's (DESIGN.md §9; built in `reporting.mission`).
 - `IndicatorResult.as_json()` → one indicator's entry of that dict.
 - For the drill-down (`reporting.selectors.assistances_behind`), which lists the rows behind
   one figure with the engine's own rules: `rows_in_scope_sql` (the facts in a scope, and
@@ -118,6 +119,9 @@ class IndicatorResult:
     # for the unit `days`, the median days from opening to closure (None: no closure).
     by_closure_reason: dict[str, int] | None = None
     median: float | None = None
+    # City id (None: no city) → {"F", "M", "unknown"}: persons at the city of their first
+    # row, for an `AnyOf` asking for it. Not part of an indicator's JSON entry.
+    by_city: dict[int | None, dict[str, int]] | None = None
     # Age band → {"F", "M", "unknown"} (by sex): the age pyramid. Not part of the JSON.
     by_sex_age_band: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -132,6 +136,7 @@ class IndicatorResult:
             by_country={} if indicator.by_country else None,
             by_subtype={} if indicator.by_subtype else None,
             by_closure_reason={} if indicator.by_closure_reason else None,
+            by_city={} if getattr(indicator, "by_city", False) else None,
         )
 
     @property
@@ -222,10 +227,15 @@ class AnyOf:
     by_subtype: bool = False
     by_closure_reason: bool = False
     counts_cases: bool = False
+    # Persons by the city of their first row (`IndicatorResult.by_city`): the mission's
+    # persons by city, counted in the same pass.
+    by_city: bool = False
 
     def __post_init__(self):
         if any(member.counts_cases for member in self.members):
             raise ValueError("case indicators are not counted on assistances")
+        if self.by_city and self.unit != Unit.PERSONS:
+            raise ValueError("only persons are counted by the city of their first row")
 
 
 def _qualifies(indicator: Indicator | AnyOf, params: list) -> str:
@@ -360,11 +370,13 @@ def _in_scope(
     return (
         f"in_scope AS (SELECT f.person_id AS person, {grouping}f.day_key AS dk, "  # noqa: S608
         "f.assistance_id AS aid, f.kind_id AS kind, f.country, f.sex, f.born_key AS born, "
-        f"{lookups} FROM {_F} f WHERE {where})"
+        f"f.city_id AS city, {lookups} FROM {_F} f WHERE {where})"
     )
 
 
-def _classified(names: Sequence[str], keys: Iterable[str], *, kind: bool, country: bool) -> str:
+def _classified(
+    names: Sequence[str], keys: Iterable[str], *, kind: bool, country: bool, city: bool = False
+) -> str:
     """Part `classified`: each row reduced to what it is counted by: the person's sex (that
     of the record a duplicate was merged into), their age on the row's date (`age_sql`), and
     the row's country and kind.
@@ -373,14 +385,16 @@ def _classified(names: Sequence[str], keys: Iterable[str], *, kind: bool, countr
     age) alone, so they are derived after counting, in Python, once per group (`_fold`)
     rather than once per row. The country is kept only when some indicator is broken down
     by country, the kind only when a services indicator is broken down by subtype: each
-    dimension dropped means fewer groups to count and to spread.
+    dimension dropped means fewer groups to count and to spread. The city (of the row) is
+    kept only when some persons figure is counted by city (`AnyOf.by_city`).
     """
     kind_column = "kind" if kind else "0"
     country_column = "country" if country else "''"
+    city_column = "city" if city else "0"
     return (
         f"classified AS (SELECT person, {', '.join(keys)}, dk, aid, {kind_column} AS kind, "  # noqa: S608
-        f"sex, {age_sql('dk', 'born')} AS age, {country_column} AS country, {', '.join(names)} "
-        "FROM in_scope)"
+        f"sex, {age_sql('dk', 'born')} AS age, {country_column} AS country, "
+        f"{city_column} AS city, {', '.join(names)} FROM in_scope)"
     )
 
 
@@ -407,20 +421,31 @@ def _firsts(names: Sequence[str], news: Sequence[str], partition: str) -> str:
         f"{m} & ~COALESCE(bit_or({m}) OVER win, 0) AS {n}" for m, n in zip(names, news, strict=True)
     )
     return (
-        f"firsts AS (SELECT gk, kind, sex, age, country, {', '.join(names)}, {window} "  # noqa: S608
+        f"firsts AS (SELECT gk, kind, sex, age, country, city, {', '.join(names)}, {window} "  # noqa: S608
         f"FROM classified WHERE {_counts_somewhere(names)} WINDOW win AS (PARTITION BY {partition} "
         "ORDER BY dk, aid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
     )
 
 
-def _grouped(names: Sequence[str], news: Sequence[str]) -> str:
+def _grouped(names: Sequence[str], news: Sequence[str], *, city: bool = False) -> str:
     """Part `grouped`: the rows counted by everything the published cells depend on (group
     key, sex, age, country, kind) and by their masks: a few thousand groups whatever the
-    number of rows, which the final SELECT spreads over the indicators."""
+    number of rows, which the final SELECT spreads over the indicators.
+
+    With `city`, a second grouping set in the same pass counts the first rows (`n` masks) by
+    (city, sex) for the persons figures counted by city; its groups have `by_city` = 1 (the
+    age is not among its keys) and the others 0, which the final SELECT tells apart.
+    """
     keys = ", ".join([*names, *news])
+    if not city:
+        return (
+            f"grouped AS (SELECT gk, sex, age, country, kind, {keys}, 0 AS by_city, "  # noqa: S608
+            f"0 AS city, count(*) AS n FROM firsts GROUP BY gk, sex, age, country, kind, {keys})"
+        )
     return (
-        f"grouped AS (SELECT gk, sex, age, country, kind, {keys}, count(*) AS n "  # noqa: S608
-        f"FROM firsts GROUP BY gk, sex, age, country, kind, {keys})"
+        f"grouped AS (SELECT gk, sex, age, country, kind, {keys}, GROUPING(age) AS by_city, "  # noqa: S608
+        f"city, count(*) AS n FROM firsts GROUP BY GROUPING SETS ("
+        f"(gk, sex, age, country, kind, {keys}), (gk, city, sex, {', '.join(news)})))"
     )
 
 
@@ -465,7 +490,7 @@ def _spread(
 
     Each output row is (grouping, group key, indicator position, sex, age, country, subtype,
     count); the grouping code is GROUPING(sex, age, country, subtype), -1 for persons per
-    subtype (see `_fold`).
+    subtype, -2 for persons by city (the city id in the country column; see `_fold`).
     """
     main = [f for f, (_i, subtype) in enumerate(flags) if subtype is None]
     values, bit_params = _bits(indicators, flags, main)
@@ -475,8 +500,8 @@ def _spread(
         "g.sex::varchar, g.age, g.country::varchar, k.subtype::varchar, sum(g.n)::bigint "
         f"FROM grouped g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
         f"ON (CASE bits.unit WHEN 's' THEN {_pick(names, 'g.')} ELSE {_pick(news, 'g.')} END) "
-        f"& bits.bit <> 0 LEFT JOIN {_K} k ON k.id = g.kind GROUP BY g.gk, bits.ind, "
-        "GROUPING SETS ((g.sex, g.age), (g.sex, g.country), (k.subtype))"
+        f"& bits.bit <> 0 LEFT JOIN {_K} k ON k.id = g.kind WHERE g.by_city = 0 "
+        "GROUP BY g.gk, bits.ind, GROUPING SETS ((g.sex, g.age), (g.sex, g.country), (k.subtype))"
     ]
     pairs = [f for f, (_i, subtype) in enumerate(flags) if subtype is not None]
     if pairs:
@@ -485,7 +510,18 @@ def _spread(
         parts.append(
             "SELECT -1, g.gk, bits.ind, NULL, NULL, NULL, bits.subtype, sum(g.n)::bigint "  # noqa: S608
             f"FROM grouped g JOIN (VALUES {values}) bits(ind, chunk, bit, unit, subtype) "
-            f"ON {_pick(news, 'g.')} & bits.bit <> 0 GROUP BY g.gk, bits.ind, bits.subtype"
+            f"ON {_pick(news, 'g.')} & bits.bit <> 0 WHERE g.by_city = 0 "
+            "GROUP BY g.gk, bits.ind, bits.subtype"
+        )
+    by_city = [f for f in main if getattr(indicators[flags[f][0]], "by_city", False)]
+    if by_city:
+        values, bit_params = _bits(indicators, flags, by_city)
+        params += bit_params
+        parts.append(
+            "SELECT -2, g.gk, bits.ind, g.sex::varchar, NULL, g.city::varchar, NULL, "  # noqa: S608
+            f"sum(g.n)::bigint FROM grouped g JOIN (VALUES {values}) "
+            f"bits(ind, chunk, bit, unit, subtype) ON {_pick(news, 'g.')} & bits.bit <> 0 "
+            "WHERE g.by_city = 1 GROUP BY g.gk, bits.ind, g.sex, g.city"
         )
     return " UNION ALL ".join(parts)
 
@@ -510,6 +546,7 @@ def _statement(
     # Without a group key the partition is the person alone, so a project's scan already
     # comes in the window's order (index reporting_fact_project): no sort.
     partition = "gk, person" if group_key != "0" else "person"
+    by_city = any(getattr(i, "by_city", False) for i in indicators)
     parts = [
         masks,
         _in_scope(names, {"gk": group_key}, scope, period, params),
@@ -518,9 +555,10 @@ def _statement(
             ["gk"],
             kind=any(i.by_subtype and i.unit == Unit.SERVICES for i in indicators),
             country=any(i.by_country for i in indicators),
+            city=by_city,
         ),
         _firsts(names, news, partition),
-        _grouped(names, news),
+        _grouped(names, news, city=by_city),
     ]
     spread = _spread(indicators, flags, names, news, params)
     return f"WITH {', '.join(parts)} {spread}", params
@@ -559,13 +597,22 @@ def _services_by_dimensions(
 
 
 # GROUPING(sex, age, country, subtype) codes: a bit is set for each argument NOT in the set.
-_SEX_AGE, _SEX_COUNTRY, _SUBTYPE, _PERSONS_SUBTYPE = 0b0011, 0b0101, 0b1110, -1
+_SEX_AGE, _SEX_COUNTRY, _SUBTYPE, _PERSONS_SUBTYPE, _PERSONS_CITY = 0b0011, 0b0101, 0b1110, -1, -2
 
 
 def _add_country(result: IndicatorResult, country, sex, count: int) -> None:
     if result.by_country is None or not country:
         return
     cell = result.by_country.setdefault(country, {"F": 0, "M": 0, "unknown": 0})
+    cell[_sex_key(sex)] += count
+
+
+def _add_city(result: IndicatorResult, city, sex, count: int) -> None:
+    if result.by_city is None:
+        return
+    cell = result.by_city.setdefault(
+        int(city) if city is not None else None, {"F": 0, "M": 0, "unknown": 0}
+    )
     cell[_sex_key(sex)] += count
 
 
@@ -598,6 +645,8 @@ def _fold(fetched, results_for, group_by: str | None) -> None:
             result._add(sex, age, count)
         elif grouping == _SEX_COUNTRY:
             _add_country(result, country, sex, count)
+        elif grouping == _PERSONS_CITY:
+            _add_city(result, country, sex, count)
         elif grouping == _PERSONS_SUBTYPE or (
             grouping == _SUBTYPE and result.unit == Unit.SERVICES
         ):
@@ -731,3 +780,10 @@ def bilan(
         "end": period.end.isoformat(),
         "indicators": {code: result.as_json() for code, result in results.items()},
     }
+
+
+def mission_bilan(period: Period, **options) -> dict:
+    """The mission bilan of `period` (DESIGN.md §9): see `reporting.mission.mission_bilan`."""
+    from reporting.mission import mission_bilan as build  # it builds on this module
+
+    return build(period, **options)

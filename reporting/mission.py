@@ -11,26 +11,22 @@ partners. Two additions:
   rule for age.
 - `by_city`: the persons reached by city, each person at the city of their first assistance
   in the period (earliest date, then lowest id: the same row that gives their age), so the
-  cities add up to the persons reached. One more small statement.
+  cities add up to the persons reached; counted in the same pass too (`AnyOf.by_city`).
 
 Queries: the catalogue and the axes (2), the engine's statement (1, plus 1 when case
-indicators are active), the persons by city (1).
+indicators are active), the codes of the cities (1).
 """
 
 from __future__ import annotations
-
-from django.db import connection
 
 from frameworks.models import Axis, SubTheme
 from partners.models import City
 from reporting import engine
 from reporting.engine import AnyOf, Scope
-from reporting.models import Fact, Indicator
+from reporting.models import Indicator
 from reporting.periods import Period
 
 UNKNOWN_CITY = "unknown"
-_F = Fact._meta.db_table
-_CITY = City._meta.db_table
 
 
 def axis_figures(indicators: list[Indicator]) -> tuple[list[AnyOf], dict]:
@@ -55,25 +51,14 @@ def axis_figures(indicators: list[Indicator]) -> tuple[list[AnyOf], dict]:
     return figures, layout
 
 
-def persons_by_city(scope: Scope, period: Period) -> dict[str, dict[str, int]]:
-    """Persons reached (any delivered assistance) by city code → {"F", "M", "unknown"}, each
-    person at the city of their first row in the period; `UNKNOWN_CITY` for a row without
-    one. Sums to the persons reached."""
-    params: list = []
-    where = engine._scope_conditions(scope, period, params)
-    sql = (
-        "SELECT c.code, firsts.sex, count(*) FROM (SELECT DISTINCT ON (f.person_id) "  # noqa: S608
-        f"f.city_id, f.sex FROM {_F} f WHERE {where} "
-        "ORDER BY f.person_id, f.day_key, f.assistance_id) firsts "
-        f"LEFT JOIN {_CITY} c ON c.id = firsts.city_id GROUP BY c.code, firsts.sex"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(engine._SETTINGS + sql, params)
-        rows = cursor.fetchall()
-    cities: dict[str, dict[str, int]] = {}
-    for code, sex, count in sorted(rows, key=lambda row: (row[0] or "~", row[1])):
-        cell = cities.setdefault(code or UNKNOWN_CITY, {"F": 0, "M": 0, "unknown": 0})
-        cell[sex if sex in ("F", "M") else "unknown"] += count
+def by_city_codes(by_city: dict[int | None, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """An `IndicatorResult.by_city` (city id → counts by sex) keyed by city code, in code
+    order, `UNKNOWN_CITY` last for the rows without a city."""
+    codes = dict(City.objects.filter(pk__in=[c for c in by_city if c]).values_list("pk", "code"))
+    named = {codes[c]: cell for c, cell in by_city.items() if c is not None}
+    cities = dict(sorted(named.items()))
+    if None in by_city:
+        cities[UNKNOWN_CITY] = by_city[None]
     return cities
 
 
@@ -92,8 +77,9 @@ def mission_bilan(period: Period, *, indicators=None, population: str = "all") -
     """
     indicators = list(Indicator.objects.active() if indicators is None else indicators)
     figures, layout = axis_figures(indicators)
-    scope = Scope(population=population)
-    results = engine.compute(scope, period, [*indicators, *figures])
+    # Persons reached (any delivered assistance), by the city of their first row.
+    reached = AnyOf(code="mission:reached", members=(Indicator(code="reached"),), by_city=True)
+    results = engine.compute(Scope(population=population), period, [*indicators, *figures, reached])
     entries = {code: result.as_json() for code, result in results.items()}
     by_axis = {}
     for axis, themes in layout.items():
@@ -110,6 +96,6 @@ def mission_bilan(period: Period, *, indicators=None, population: str = "all") -
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "indicators": {i.code: entries[i.code] for i in indicators},
-        "by_city": persons_by_city(scope, period),
+        "by_city": by_city_codes(results[reached.code].by_city),
         "by_axis": by_axis,
     }

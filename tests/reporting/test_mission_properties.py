@@ -6,6 +6,8 @@ add up to the persons reached."""
 
 from collections import defaultdict
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -155,9 +157,11 @@ class MissionMatchesReference(TestCase):
     def test_mission_equals_reference(self, people_spec, rows_spec, placements):
         people, rows = self.load(people_spec, rows_spec, placements)
         indicators = catalogue()
-        # The axes and sub-themes, the engine's one statement, the persons by city.
-        with self.assertNumQueries(4):
+        # The axes and sub-themes, the engine's one statement, the codes of the cities
+        # (none when no row has a city).
+        with CaptureQueriesContext(connection) as queries:
             bilan = mission_bilan(PERIOD, indicators=indicators)
+        assert len(queries) <= 4, [q["sql"][:60] for q in queries]
 
         # Every indicator is a project bilan's over every row, of any project or none.
         for indicator in indicators:

@@ -14,7 +14,7 @@ from bilans.mission import build_mission_document, mission_context
 from core import clock
 from partners.models import Project
 from reporting.engine import bilan as engine_bilan
-from reporting.mission import mission_bilan
+from reporting.engine import mission_bilan
 from reporting.models import Indicator
 from reporting.periods import Period
 from reporting.suppression import suppress_bilan

@@ -70,6 +70,7 @@ ACTIONS = {
     "imports:confirm",
     "bilans:publish",
     "bilans:regenerate",
+    "bilans:mission_request",
     "bilans:reopen",
     "core:notification_read",
     "partners:token_create",

@@ -101,16 +101,21 @@ def build_context(project, *, organisation, language: str, indicators, subtype_l
         "cities": [getattr(c, city_name) or c.name for c in project.cities.all()],
         "organisation": organisation.name if organisation is not None else None,
         "small_cell_threshold": project.small_cell_threshold,
-        "indicators": {
-            ind.code: {
-                "label": ind.label(language),
-                "unit": ind.unit,
-                "family": family_of(ind.code, list(ind.categories), counts_cases=ind.counts_cases),
-            }
-            for ind in indicators
-        },
+        "indicators": indicator_meta(indicators, language),
         "subtypes": subtype_labels,
         "closure_reasons": closure_reason_labels(language),
+    }
+
+
+def indicator_meta(indicators, language: str) -> dict:
+    """The catalogue as a document needs it, frozen: code → label in `language`, unit, family."""
+    return {
+        ind.code: {
+            "label": ind.label(language),
+            "unit": ind.unit,
+            "family": family_of(ind.code, list(ind.categories), counts_cases=ind.counts_cases),
+        }
+        for ind in indicators
     }
 
 
@@ -229,7 +234,7 @@ def _has_data(total) -> bool:
     return total != 0
 
 
-def _sex_row(label: str, entry: dict, *, unit: str = "", code: str = "") -> Row:
+def sex_row(label: str, entry: dict, *, unit: str = "", code: str = "") -> Row:
     return Row(
         label=label,
         cells=[entry.get(name, 0) for name in SEX_CLASSES] + [entry.get("total", 0)],
@@ -260,7 +265,7 @@ def _country_table(title: str, entry: dict, t: dict, language: str) -> Table:
     )
 
 
-def _age_table(title: str, entry: dict, t: dict) -> Table:
+def age_table(title: str, entry: dict, t: dict) -> Table:
     bands = entry.get("by_age_band") or {}
     return Table(
         title=title,
@@ -268,6 +273,47 @@ def _age_table(title: str, entry: dict, t: dict) -> Table:
         headers=[t["total"]],
         rows=[Row(label=age_band_label(key), cells=[value]) for key, value in bands.items()],
     )
+
+
+def indicator_row(code: str, entry: dict, meta: dict, t: dict, language: str, k: int = 0) -> Row:
+    """An indicator's row by sex class, labelled from the frozen catalogue `meta`; a median
+    of days says its median in the label (its cells count the closures it is taken over)."""
+    label = meta.get(code, {}).get("label", code)
+    if entry.get("unit") == "days":
+        label = f"{label} — {median_text(entry.get('median'), t, language, k)}"
+    return sex_row(label, entry, unit=t.get(entry.get("unit", ""), ""), code=code)
+
+
+def avrr_section(indicators: dict, subtype_labels: dict, t: dict, language: str) -> Section | None:
+    """The returns' tables (DESIGN.md §3): returns from Morocco by country × sex and by the
+    `avrr` age scheme, returns to Morocco by host country × sex and age, reintegration by type
+    of support; None when none of them counts anybody."""
+    if not any(_has_data(indicators.get(code, {}).get("total", 0)) for code in AVRR_CODES):
+        return None
+    avrr = Section(key="avrr_tables", title=t["avrr_title"])
+    if "avrr_returns" in indicators:
+        entry = indicators["avrr_returns"]
+        avrr.tables.append(_country_table(t["avrr_by_country"], entry, t, language))
+        avrr.tables.append(age_table(t["avrr_by_age"], entry, t))
+    if "returnees_to_morocco" in indicators:
+        entry = indicators["returnees_to_morocco"]
+        avrr.tables.append(_country_table(t["returnees_by_country"], entry, t, language))
+        avrr.tables.append(age_table(t["returnees_by_age"], entry, t))
+    if "reintegration_persons" in indicators:
+        entry = indicators["reintegration_persons"]
+        avrr.tables.append(
+            Table(
+                title=t["reintegration_by_subtype"],
+                first_header=t["support_type"],
+                headers=[t["persons"]],
+                rows=[
+                    Row(label=subtype_labels.get(key, key), cells=[value])
+                    for key, value in (entry.get("by_subtype") or {}).items()
+                ],
+                note=t["reintegration_note"],
+            )
+        )
+    return avrr
 
 
 def build_document(*, figures: dict, context: dict, language: str, version, checksum: str,
@@ -304,8 +350,8 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
                     "code": code,
                     "label": key_figure_label(code, hidden_count_stand_in(entry["total"], k)),
                     "total": entry["total"],
-                    "row": _sex_row(meta.get(code, {}).get("label", code), entry),
-                    "bands": _age_table(meta.get(code, {}).get("label", code), entry, t),
+                    "row": sex_row(meta.get(code, {}).get("label", code), entry),
+                    "bands": age_table(meta.get(code, {}).get("label", code), entry, t),
                 }
             )
 
@@ -316,13 +362,7 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
         info = meta.get(code, {"label": code, "unit": entry.get("unit", ""), "family": "other"})
         family = info["family"] if info["family"] in FAMILIES else "other"
         section = sections.setdefault(family, Section(key=family, title=t[f"family_{family}"]))
-        label = info["label"]
-        if entry.get("unit") == "days":
-            # A median of days: its row counts the closures it is taken over.
-            label = f"{label} — {median_text(entry.get('median'), t, language, k)}"
-        section.chart_rows.append(
-            _sex_row(label, entry, unit=t.get(entry.get("unit", ""), ""), code=code)
-        )
+        section.chart_rows.append(indicator_row(code, entry, meta, t, language, k))
         if entry.get("by_closure_reason"):
             labels = context.get("closure_reasons", {})
             section.extra_tables.append(
@@ -354,34 +394,9 @@ def _build_document(*, figures: dict, context: dict, language: str, version, che
             section.tables += section.extra_tables
             ordered.append(section)
 
-    avrr = None
-    if any(_has_data(indicators.get(code, {}).get("total", 0)) for code in AVRR_CODES):
-        avrr = Section(key="avrr_tables", title=t["avrr_title"])
-        if "avrr_returns" in indicators:
-            entry = indicators["avrr_returns"]
-            avrr.tables.append(_country_table(t["avrr_by_country"], entry, t, language))
-            avrr.tables.append(_age_table(t["avrr_by_age"], entry, t))
-        if "returnees_to_morocco" in indicators:
-            entry = indicators["returnees_to_morocco"]
-            avrr.tables.append(_country_table(t["returnees_by_country"], entry, t, language))
-            avrr.tables.append(_age_table(t["returnees_by_age"], entry, t))
-        if "reintegration_persons" in indicators:
-            entry = indicators["reintegration_persons"]
-            labels = context.get("subtypes", {})
-            avrr.tables.append(
-                Table(
-                    title=t["reintegration_by_subtype"],
-                    first_header=t["support_type"],
-                    headers=[t["persons"]],
-                    rows=[
-                        Row(label=labels.get(key, key), cells=[value])
-                        for key, value in (entry.get("by_subtype") or {}).items()
-                    ],
-                    note=t["reintegration_note"],
-                )
-            )
+    avrr = avrr_section(indicators, context.get("subtypes", {}), t, language)
 
-    capacity = _capacity_section(figures.get("capacity_building"), t)
+    capacity = capacity_section(figures.get("capacity_building"), t)
 
     # How cases are counted, only in a bilan that has case indicators (snapshots frozen
     # before them keep their methodology).
@@ -432,7 +447,7 @@ CAPACITY_KINDS = ("training", "workshop", "coordination")
 CAPACITY_INSTITUTIONS = ("government", "civil_society", "health_staff", "iom", "other")
 
 
-def _capacity_section(figures: dict | None, t: dict) -> Section | None:
+def capacity_section(figures: dict | None, t: dict) -> Section | None:
     """Trainings, workshops and coordination meetings (`capacity_building` of the figures):
     events by kind, participants by institution × sex. Only when the period had an event."""
     if not figures or not figures.get("events"):

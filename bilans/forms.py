@@ -61,6 +61,27 @@ class BilanRequestForm(PeriodFormMixin, forms.Form):
     language = forms.ChoiceField(label=_("Langue du bilan"), choices=LANGUAGES, initial="fr")
 
 
+class MissionBilanRequestForm(PeriodFormMixin, forms.Form):
+    """The mission's bilan: a year (or any period, or two dates) and a language. Used with
+    the prefix "mission" (ids `id_mission-period`, `id_mission-start`, `id_mission-end`,
+    `id_mission-language`) on the bilans page, beside the project bilan's form."""
+
+    prefix = "mission"
+
+    period = forms.CharField(
+        label=_("Année"),
+        required=False,
+        help_text=_(
+            "Une année (2025), ou une autre période : trimestre (2025-Q1), mois (2025-03)."
+        ),
+    )
+    start = forms.DateField(
+        label=_("ou du"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    end = forms.DateField(label=_("au"), required=False, widget=forms.DateInput({"type": "date"}))
+    language = forms.ChoiceField(label=_("Langue du bilan"), choices=LANGUAGES, initial="fr")
+
+
 class PeriodCloseForm(PeriodFormMixin, forms.Form):
     project = _project_field()
     period = forms.CharField(label=_("Période"), required=False, help_text=_("Ex. 2025-Q1."))

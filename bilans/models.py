@@ -1,6 +1,6 @@
-"""Donor bilans: frozen, versioned snapshots of a project's figures, their PDF and XLSX files.
-(A project's closed periods are partners.ClosedPeriod; the notices to IOM officers,
-core.Notification.)"""
+"""Bilans: frozen, versioned snapshots of a project's figures (donor bilans) or of the whole
+mission's (the mission's bilan, IOM staff only), their PDF and XLSX files. (A project's closed
+periods are partners.ClosedPeriod; the notices to IOM officers, core.Notification.)"""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ class SnapshotStatus(models.TextChoices):
     PUBLISHED = "published", _("Publié")
 
 
+class SnapshotScope(models.TextChoices):
+    PROJECT = "project", _("Projet")
+    MISSION = "mission", _("Mission")
+
+
 class TaskState(models.TextChoices):
     QUEUED = "queued", _("En file d'attente")
     RUNNING = "running", _("En cours")
@@ -32,24 +37,31 @@ class TaskState(models.TextChoices):
 class BilanSnapshotQuerySet(models.QuerySet):
     def visible_to(self, user):
         """IOM officers see every snapshot; a donor only the published, finished bilans of
-        the projects it funds; everybody else nothing."""
+        the projects it funds (never a mission bilan: it is IOM's own); everybody else
+        nothing."""
         actor = actor_for(user)
         if actor.sees_everything:
             return self
         if actor.is_donor:
             return self.filter(
+                scope=SnapshotScope.PROJECT,
                 project__donor_id=actor.organisation_id,
                 status=SnapshotStatus.PUBLISHED,
                 task_state=TaskState.DONE,
             )
         return self.none()
 
+    def missions(self):
+        return self.filter(scope=SnapshotScope.MISSION)
+
     def published(self):
         return self.filter(status=SnapshotStatus.PUBLISHED, task_state=TaskState.DONE)
 
 
 class BilanSnapshot(models.Model):
-    """One generated bilan of a project over a period, frozen.
+    """One generated bilan over a period, frozen: of a project (`scope` project, for its
+    donor once published) or of the whole mission (`scope` mission, no project: every
+    assistance of every project and of none; for IOM staff only, published or not).
 
     The row is created when generation is requested (`request_id` is unique: a task delivered
     twice finds the same row), filled by the Celery task, and gets its `version` only when
@@ -59,8 +71,17 @@ class BilanSnapshot(models.Model):
     """
 
     request_id = models.UUIDField(_("identifiant de la demande"), default=uuid.uuid4, unique=True)
+    scope = models.CharField(
+        _("portée"), max_length=10, choices=SnapshotScope.choices, default=SnapshotScope.PROJECT
+    )
     project = models.ForeignKey(
-        Project, verbose_name=_("projet"), on_delete=models.PROTECT, related_name="bilans"
+        Project,
+        verbose_name=_("projet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bilans",
+        help_text=_("Vide pour le bilan de la mission."),
     )
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"))
@@ -120,14 +141,21 @@ class BilanSnapshot(models.Model):
         verbose_name_plural = _("bilans")
         ordering = ["-requested_at", "-id"]
         constraints = [
-            # One version number per series (project, period, provider cut, language).
+            # One version number per series (scope, project, period, provider cut, language);
+            # the mission's series have no project nor provider (NULLs compare equal here).
             models.UniqueConstraint(
-                fields=["project", "start", "end", "organisation", "language", "version"],
+                fields=["scope", "project", "start", "end", "organisation", "language", "version"],
                 name="bilan_version_unique_in_series",
                 nulls_distinct=False,
                 condition=Q(version__isnull=False),
             ),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="bilan_period"),
+            # A project bilan has its project; the mission's has none, and no provider cut.
+            models.CheckConstraint(
+                condition=Q(scope=SnapshotScope.PROJECT, project__isnull=False)
+                | Q(scope=SnapshotScope.MISSION, project__isnull=True, organisation__isnull=True),
+                name="bilan_scope_project",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=SnapshotStatus.values), name="bilan_status_valid"
             ),
@@ -155,11 +183,23 @@ class BilanSnapshot(models.Model):
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="bilan_progress_percent"),
         ]
-        indexes = [models.Index(fields=["project", "start", "end"])]
+        indexes = [
+            models.Index(fields=["project", "start", "end"]),
+            models.Index(fields=["scope", "start", "end"]),
+        ]
 
     def __str__(self) -> str:
         version = f"v{self.version}" if self.version else _("en préparation")
-        return f"{self.project.code} {self.start}–{self.end} ({self.language}) {version}"
+        return f"{self.subject_code} {self.start}–{self.end} ({self.language}) {version}"
+
+    @property
+    def is_mission(self) -> bool:
+        return self.scope == SnapshotScope.MISSION
+
+    @property
+    def subject_code(self) -> str:
+        """What the bilan is of, in short: the project's code, or "mission"."""
+        return "mission" if self.is_mission else self.project.code
 
     @property
     def is_published(self) -> bool:
@@ -174,8 +214,9 @@ class BilanSnapshot(models.Model):
         return self.task_state in (TaskState.QUEUED, TaskState.RUNNING)
 
     def file_basename(self) -> str:
+        """`bilan-JPN-PROT-20230401-20230630-fr-v2`, `bilan-mission-20220101-20221231-ar-v1`."""
         cut = f"-{self.organisation.slug}" if self.organisation_id else ""
         return (
-            f"bilan-{self.project.code}-{self.start:%Y%m%d}-{self.end:%Y%m%d}{cut}"
+            f"bilan-{self.subject_code}-{self.start:%Y%m%d}-{self.end:%Y%m%d}{cut}"
             f"-{self.language}-v{self.version}"
         )

@@ -7,12 +7,14 @@ document (bilans.document) carries the frozen figures and context.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from bilans.document import Document, format_number
+from bilans.mission import MissionDocument
 from reporting.charts import SEX_BY_COUNTRY_SERIES, SEX_SERIES, bar_chart
 
 # WeasyPrint logs every layout step at INFO: keep worker logs readable.
@@ -56,9 +58,10 @@ def sex_bars_svg(rows, labels, *, title: str = "", rtl: bool = False, pdf: bool 
 
 
 def country_bars_svg(table, texts, *, rtl: bool = False, pdf: bool = False) -> str:
-    """Returns by country (F / M / unknown), in the table's order (the biggest first), for
-    every country with a non-zero or hidden count (reporting.charts). Each bar ends with the
-    sum of its published counts and its hidden ones ("12 + <5"), not a bare "x" total."""
+    """A table of places by sex (F / M / unknown, then total: returns by country, persons by
+    city) as bars, in the table's order (the biggest first), for every place with a non-zero
+    or hidden count (reporting.charts). Each bar ends with the sum of its published counts
+    and its hidden ones ("12 + <5"), not a bare "x" total."""
     rows = [row for row in table.rows if any(c != 0 for c in row.cells[:3])][:12]
     if not rows:
         return ""
@@ -81,6 +84,19 @@ def dashboard_charts(doc: Document) -> dict[str, str]:
     for section in doc.sections:
         charts[section.key] = sex_bars_svg(section.chart_rows, sex_labels, title=title, rtl=doc.rtl)
     return charts
+
+
+def mission_charts(doc: MissionDocument) -> dict[str, str]:
+    """The mission's charts for its review page: key figures, persons by city, persons by
+    axis (mirrored when the document is right to left)."""
+    sex_labels = [doc.texts[name] for name in ("women", "girls", "men", "boys", "unknown")]
+    axis_rows = [replace(chapter.persons, label=chapter.title) for chapter in doc.chapters]
+    title = doc.texts["chart_title"]
+    return {
+        "key": sex_bars_svg(doc.key_rows, sex_labels, title=title, rtl=doc.rtl),
+        "cities": country_bars_svg(doc.cities, doc.texts, rtl=doc.rtl),
+        "axes": sex_bars_svg(axis_rows, sex_labels, title=title, rtl=doc.rtl),
+    }
 
 
 def css_string(text: str) -> str:
@@ -109,11 +125,87 @@ def _with_text(rows, language: str):
     return rows
 
 
-def html_for(doc: Document) -> str:
+def html_for(doc: Document | MissionDocument) -> str:
     """The HTML the PDF is printed from (also handy to look at in a browser), in the
     document's language whatever the language of the request that renders it."""
     with translation.override(doc.language):
+        if isinstance(doc, MissionDocument):
+            return _mission_html_for(doc)
         return _html_for(doc)
+
+
+def _page_frame(doc, t: dict, *, subject: str) -> dict:
+    """The page furniture both documents share: stylesheet, footer, running title."""
+    footer = (
+        f"{subject} · {t['version']} {doc.version or '—'} · {t['checksum']} {doc.checksum[:16]}"
+    )
+    return {
+        "doc": doc,
+        "css": render_to_string("bilans/pdf/bilan.css"),
+        "footer_css": css_string(footer),
+        "page_css": css_string(t["page"]),
+        "of_css": css_string(t["of"]),
+        "footer_side": "right" if doc.rtl else "left",
+        "page_side": "left" if doc.rtl else "right",
+    }
+
+
+def _mission_html_for(doc: MissionDocument) -> str:
+    t = doc.texts
+    language = doc.language
+    sex_headers = [t[name] for name in ("women", "girls", "men", "boys", "unknown")] + [t["total"]]
+    sex_labels = sex_headers[:5]
+
+    def chart(rows) -> str:
+        return sex_bars_svg(rows, sex_labels, title=t["chart_title"], rtl=doc.rtl, pdf=True)
+
+    _with_text(doc.key_rows, language)
+    for table in (doc.key_bands, doc.cities, *doc.capacity):
+        _with_text(table.rows, language)
+    number = 2  # 01 key figures, 02 persons by city
+    for chapter in doc.chapters:
+        number += 1
+        chapter.number = f"{number:02d}"
+        _with_text(chapter.rows, language)
+        for section in chapter.sub_themes:
+            for table in section.tables:
+                _with_text(table.rows, language)
+            section.chart = chart(section.chart_rows)
+    others = doc.others
+    if others is not None:
+        number += 1
+        others.number = f"{number:02d}"
+        for table in others.tables:
+            _with_text(table.rows, language)
+        others.chart = chart(others.chart_rows)
+    avrr = doc.avrr
+    if avrr is not None:
+        number += 1
+        avrr.number = f"{number:02d}"
+        for table in avrr.tables:
+            _with_text(table.rows, language)
+        avrr.chart = (
+            country_bars_svg(avrr.tables[0], t, rtl=doc.rtl, pdf=True) if avrr.tables else ""
+        )
+    capacity_number = ""
+    if doc.capacity:
+        number += 1
+        capacity_number = f"{number:02d}"
+    return render_to_string(
+        "bilans/pdf/mission.html",
+        {
+            **_page_frame(doc, t, subject=f"{t['mission']} · {t['mission_kind']}"),
+            "running_css": css_string(f"{t['mission']} · {t['mission_kind']} · "),
+            "sex_headers": sex_headers,
+            "key_chart": chart(doc.key_rows),
+            "city_chart": country_bars_svg(doc.cities, t, rtl=doc.rtl, pdf=True),
+            "others": others,
+            "avrr": avrr,
+            "capacity_number": capacity_number,
+            "donors_number": f"{number + 1:02d}",
+            "method_number": f"{number + 2:02d}",
+        },
+    )
 
 
 def _html_for(doc: Document) -> str:
@@ -169,25 +261,15 @@ def _html_for(doc: Document) -> str:
         capacity.number = f"{number:02d}"
         for table in capacity.tables:
             _with_text(table.rows, language)
-    footer = (
-        f"{doc.project['code']} · {t['version']} {doc.version or '—'} · "
-        f"{t['checksum']} {doc.checksum[:16]}"
-    )
     return render_to_string(
         "bilans/pdf/bilan.html",
         {
-            "doc": doc,
-            "css": render_to_string("bilans/pdf/bilan.css"),
-            "footer_css": css_string(footer),
+            **_page_frame(doc, t, subject=doc.project["code"]),
             "running_css": css_string(f"{doc.project['code']} · {t['doc_kind']} · "),
-            "page_css": css_string(t["page"]),
-            "of_css": css_string(t["of"]),
             "key_rows": key_rows,
             "key_chart": sex_bars_svg(
                 key_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl, pdf=True
             ),
-            "footer_side": "right" if doc.rtl else "left",
-            "page_side": "left" if doc.rtl else "right",
             "sex_headers": sex_headers,
             "key_figures": key_figures,
             "key_bands": key_bands,
@@ -201,13 +283,13 @@ def _html_for(doc: Document) -> str:
     )
 
 
-def render_document(doc: Document):
+def render_document(doc: Document | MissionDocument):
     """The laid-out WeasyPrint document of `doc` (its `.pages`, then `.write_pdf()`)."""
     from weasyprint import HTML
 
     return HTML(string=html_for(doc)).render()
 
 
-def render_pdf(doc: Document) -> bytes:
+def render_pdf(doc: Document | MissionDocument) -> bytes:
     """The PDF bytes of `doc`."""
     return render_document(doc).write_pdf()

@@ -10,8 +10,10 @@ from partners.models import Project
 
 
 def next_version(snapshot: BilanSnapshot) -> int:
-    """The version a snapshot gets in its series (project, period, provider cut, language)."""
+    """The version a snapshot gets in its series (scope, project, period, provider cut,
+    language; the mission's series have neither project nor provider)."""
     latest = BilanSnapshot.objects.filter(
+        scope=snapshot.scope,
         project_id=snapshot.project_id,
         start=snapshot.start,
         end=snapshot.end,

@@ -246,6 +246,101 @@ TEXTS = {
     "sheet_avrr": pgettext_lazy("bilan", "Retours"),
     "sheet_method": pgettext_lazy("bilan", "Méthodologie"),
     "project": pgettext_lazy("bilan", "Projet"),
+    # The mission's bilan (DESIGN.md §9), after the annual bilan of IOM Morocco.
+    "mission_kind": pgettext_lazy("bilan", "Bilan de la mission"),
+    "mission_title": pgettext_lazy("bilan", "Bilan de la mission de l'OIM au Maroc"),
+    "mission_key_intro": pgettext_lazy(
+        "bilan",
+        "Toutes les assistances délivrées sur la période, de tous les projets et hors projet. "
+        "Chaque personne est comptée une seule fois, quels que soient les projets et les "
+        "partenaires qui l'ont assistée.",
+    ),
+    "women_share": pgettext_lazy("bilan", "de femmes et de filles parmi les personnes atteintes"),
+    "by_city_title": pgettext_lazy("bilan", "Personnes atteintes par ville"),
+    "by_city_note": pgettext_lazy(
+        "bilan",
+        "Chaque personne est comptée une fois, dans la ville de sa première assistance de la "
+        "période : les villes s'additionnent au total des personnes atteintes.",
+    ),
+    "city": pgettext_lazy("bilan", "Ville"),
+    "city_unknown": pgettext_lazy("bilan", "Ville non renseignée"),
+    "axis_heading": pgettext_lazy("bilan", "Axe %(number)s : %(label)s"),
+    "axis_persons": pgettext_lazy("bilan", "Personnes atteintes dans l'axe, par sexe et âge"),
+    "axis_persons_row": pgettext_lazy("bilan", "Personnes distinctes de l'axe"),
+    "axis_note": pgettext_lazy(
+        "bilan",
+        "Une personne compte une fois dans l'axe, même assistée dans plusieurs de ses "
+        "sous-thématiques.",
+    ),
+    "axis_empty": pgettext_lazy(
+        "bilan", "Aucun indicateur du catalogue n'est rattaché aux sous-thématiques de cet axe."
+    ),
+    "sub_themes_without": pgettext_lazy(
+        "bilan", "Sous-thématiques sans indicateur dans le catalogue : %(names)s."
+    ),
+    "sub_theme_persons_row": pgettext_lazy("bilan", "Personnes distinctes de la sous-thématique"),
+    "other_indicators": pgettext_lazy("bilan", "Indicateurs hors axes"),
+    "capacity_intro": pgettext_lazy(
+        "bilan",
+        "Formations, ateliers et réunions de coordination destinés aux professionnel·le·s : "
+        "leurs participant·e·s sont comptés à part, jamais parmi les personnes assistées.",
+    ),
+    "donors_title": pgettext_lazy("bilan", "Bailleurs et partenaires de la période"),
+    "donors_intro": pgettext_lazy(
+        "bilan",
+        "Les projets actifs pendant la période, avec leur bailleur, leurs partenaires de mise "
+        "en œuvre et leurs axes d'intervention.",
+    ),
+    "axes": pgettext_lazy("bilan", "Axes d'intervention"),
+    "no_project": pgettext_lazy("bilan", "Aucun projet actif sur la période."),
+    "method_mission_scope": pgettext_lazy(
+        "bilan",
+        "Le bilan de la mission couvre toutes les assistances délivrées dans la période, "
+        "quel que soit le projet qui les finance, y compris celles qui ne relèvent d'aucun "
+        "projet, et quel que soit le partenaire qui les a délivrées.",
+    ),
+    "method_mission_once": pgettext_lazy(
+        "bilan",
+        "Une personne assistée par plusieurs projets ou par plusieurs partenaires est comptée "
+        "une seule fois : les chiffres de la mission ne sont pas la somme des bilans des "
+        "projets, qui la comptent chacun.",
+    ),
+    "method_mission_first": pgettext_lazy(
+        "bilan",
+        "Règle de la première assistance : chaque personne est classée selon son âge, sa "
+        "ville et, pour les retours, son pays à la date de sa première assistance retenue dans"
+        " la période (à date égale, la première enregistrée). Les villes comme les tranches "
+        "d'âge s'additionnent donc au total des personnes.",
+    ),
+    "method_mission_axes": pgettext_lazy(
+        "bilan",
+        "Un axe compte les personnes distinctes ayant reçu au moins une assistance retenue "
+        "par un indicateur de ses sous-thématiques. Une personne assistée dans deux axes "
+        "compte dans chacun : la somme des axes peut dépasser le total des personnes atteintes.",
+    ),
+    "method_mission_projects": pgettext_lazy(
+        "bilan",
+        "Les projets, bailleurs et partenaires de la période sont ceux des projets actifs au "
+        "moins un jour de la période, tels qu'enregistrés à la génération du bilan ; les "
+        "villes comptées sont celles où au moins une personne a reçu sa première assistance.",
+    ),
+    "mission_small_cells": pgettext_lazy(
+        "bilan",
+        "Bilan interne, réservé au personnel de l'OIM : aucun effectif n'y est masqué, petits "
+        "effectifs compris. Avant toute diffusion hors de l'OIM, masquez les effectifs de 1 à "
+        "4 (« <5 »), comme dans les bilans remis aux bailleurs.",
+    ),
+    "mission_disclaimer": pgettext_lazy(
+        "bilan",
+        "Bilan interne établi à partir des données enregistrées par l'OIM et ses partenaires, "
+        "réservé au personnel de l'OIM. Il ne contient aucune donnée personnelle.",
+    ),
+    "donors": pgettext_lazy("bilan", "Bailleurs"),
+    "sheet_mission": pgettext_lazy("bilan", "Mission"),
+    "sheet_indicators": pgettext_lazy("bilan", "Indicateurs"),
+    "sheet_cities": pgettext_lazy("bilan", "Par ville"),
+    "sheet_axes": pgettext_lazy("bilan", "Par axe"),
+    "sheet_donors": pgettext_lazy("bilan", "Bailleurs et partenaires"),
 }
 
 # Moroccan usage in Arabic (the months as said in Morocco: يوليوز, غشت, …).
@@ -289,6 +384,22 @@ def key_figure_label(code: str, total: int) -> str:
     if code == "beneficiaries_reached":
         return npgettext("bilan", "personne atteinte", "personnes atteintes", total)
     return npgettext("bilan", "assistance délivrée", "assistances délivrées", total)
+
+
+def mission_tile_label(kind: str, count: int) -> str:
+    """The words under a key figure of the mission's bilan, agreeing with `count`: cities
+    reached, implementing partners, projects and donors of the period."""
+    if kind == "cities":
+        return npgettext("bilan", "ville atteinte", "villes atteintes", count)
+    if kind == "partners":
+        return npgettext(
+            "bilan", "partenaire de mise en œuvre", "partenaires de mise en œuvre", count
+        )
+    if kind == "projects":
+        return npgettext(
+            "bilan", "projet actif sur la période", "projets actifs sur la période", count
+        )
+    return npgettext("bilan", "bailleur", "bailleurs", count)
 
 
 def median_days_label(median: float, days: str) -> str:

@@ -8,6 +8,7 @@ from bilans import views
 app_name = "bilans"
 urlpatterns = [
     path("bilans/", views.bilan_list, name="list"),
+    path("bilans/mission/", views.mission_request, name="mission_request"),
     path("bilans/<int:bilansnapshot_id>/", views.bilan_detail, name="detail"),
     path("bilans/<int:bilansnapshot_id>/progression/", views.bilan_progress, name="progress"),
     path("bilans/<int:bilansnapshot_id>/publier/", views.bilan_publish, name="publish"),

@@ -1,9 +1,9 @@
 """Pages of the bilans app.
 
-IOM officers: the bilans (request, follow the generation, review, publish), the closed
-periods, their notifications (core.Notification). Donors: the portal — the projects they
-fund, their published bilans and an aggregated dashboard; never a person. Anyone else gets
-404 (out of scope).
+IOM officers: the bilans of projects and of the mission (request, follow the generation,
+review, publish), the closed periods, their notifications (core.Notification). Donors: the
+portal — the projects they fund, their published bilans and an aggregated dashboard; never a
+person, never the mission's bilan. Anyone else gets 404 (out of scope).
 """
 
 from __future__ import annotations
@@ -20,16 +20,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bilans import selectors, services
 from bilans.document import build_document
-from bilans.forms import BilanRequestForm, PeriodCloseForm, PortalPeriodForm, ReopenForm
-from bilans.models import BilanSnapshot, TaskState
-from bilans.pdf import dashboard_charts
-from bilans.rendering import document_context
+from bilans.forms import (
+    BilanRequestForm,
+    MissionBilanRequestForm,
+    PeriodCloseForm,
+    PortalPeriodForm,
+    ReopenForm,
+)
+from bilans.models import BilanSnapshot, SnapshotScope, TaskState
+from bilans.pdf import dashboard_charts, mission_charts
+from bilans.rendering import document_context, snapshot_document
+from core import clock
 from core.notifications import unread_for
 from partners import services as partner_services
 from partners.models import ClosedPeriod
 from partners.permissions import require_iom_staff, require_portal_user
 from reporting.engine import bilan as engine_bilan
-from reporting.periods import Period
 from reporting.selectors import bilan_scope_for, require_published_shape, whole_project
 from reporting.suppression import suppress_bilan
 
@@ -45,7 +51,8 @@ def _messages_from(exc: ValidationError) -> str:
 
 @login_required
 def bilan_list(request):
-    """Every bilan, newest first, with the form to request one and the officer's notices."""
+    """Every bilan, newest first, with the forms to request one (of a project, of the
+    mission) and the officer's notices."""
     require_iom_staff(request)
     form = BilanRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -63,18 +70,49 @@ def bilan_list(request):
         else:
             _say_requested(request, snapshot)
             return redirect("bilans:detail", bilansnapshot_id=snapshot.pk)
+    return _list_page(request, form=form, mission_form=_mission_form())
+
+
+def _mission_form(data=None) -> MissionBilanRequestForm:
+    """The mission's form, for last year unless told otherwise."""
+    return MissionBilanRequestForm(data, initial={"period": str(clock.today().year - 1)})
+
+
+def _list_page(request, *, form, mission_form):
     snapshots = selectors.snapshots_for(request.user)
     project = request.GET.get("project")
     if project:
         snapshots = snapshots.filter(project__code=project)
+    if request.GET.get("scope") in SnapshotScope.values:
+        snapshots = snapshots.filter(scope=request.GET["scope"])
     page = Paginator(snapshots, PAGE_SIZE).get_page(request.GET.get("page"))
     notices = unread_for(request.user)
     return render(
         request,
         "bilans/list.html",
-        {"form": form, "page_obj": page, "notices": notices},
+        {"form": form, "mission_form": mission_form, "page_obj": page, "notices": notices},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def mission_request(request):
+    """The mission's bilan requested from the bilans page (IOM officers; 404 for others)."""
+    require_iom_staff(request)
+    mission_form = _mission_form(request.POST)
+    if mission_form.is_valid():
+        data = mission_form.cleaned_data
+        try:
+            snapshot = services.mission_bilan_request(
+                period=data["period_value"], language=data["language"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            mission_form.add_error(None, exc)
+        else:
+            _say_requested(request, snapshot)
+            return redirect("bilans:detail", bilansnapshot_id=snapshot.pk)
+    return _list_page(request, form=BilanRequestForm(), mission_form=mission_form)
 
 
 def _say_requested(request, snapshot: BilanSnapshot) -> None:
@@ -111,7 +149,7 @@ def _review(snapshot: BilanSnapshot) -> dict:
     if not snapshot.is_done:
         return {}
     # In the bilan's own language: its indicator labels were frozen in it.
-    doc = build_document(
+    doc = snapshot_document(
         figures=snapshot.figures,
         context=snapshot.context,
         language=snapshot.language,
@@ -119,6 +157,8 @@ def _review(snapshot: BilanSnapshot) -> dict:
         checksum=snapshot.checksum,
         generated_at=snapshot.generated_at,
     )
+    if snapshot.is_mission:
+        return {"doc": doc, "charts": mission_charts(doc)}
     return {"doc": doc, "charts": dashboard_charts(doc)}
 
 
@@ -139,22 +179,20 @@ def bilan_publish(request, bilansnapshot_id: int):
     except ValidationError as exc:
         messages.error(request, _messages_from(exc))
     else:
-        messages.success(request, _("Bilan publié : le bailleur peut le télécharger."))
+        if snapshot.is_mission:
+            done = _("Bilan de la mission publié : il ne changera plus.")
+        else:
+            done = _("Bilan publié : le bailleur peut le télécharger.")
+        messages.success(request, done)
     return redirect("bilans:detail", bilansnapshot_id=snapshot.pk)
 
 
 @login_required
 @require_POST
 def bilan_regenerate(request, bilansnapshot_id: int):
-    """A new version of the same bilan (same project, period, cut and language)."""
+    """A new version of the same bilan (same scope, project, period, cut and language)."""
     snapshot = _officer_snapshot(request, bilansnapshot_id)
-    new = services.bilan_request(
-        project=snapshot.project,
-        period=Period(snapshot.start, snapshot.end),
-        organisation=snapshot.organisation,
-        language=snapshot.language,
-        acting_user=request.user,
-    )
+    new = services.bilan_request_again(snapshot=snapshot, acting_user=request.user)
     _say_requested(request, new)
     return redirect("bilans:detail", bilansnapshot_id=new.pk)
 

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bilans.document import Document, Row, Table
+from bilans.mission import MissionDocument
 from core.spreadsheets import neutralise
 
 BLUE = "0033A0"
@@ -86,11 +87,118 @@ class _Sheet:
             self.ws.column_dimensions[get_column_letter(col)].width = others
 
 
-def render_xlsx(doc: Document) -> bytes:
+def render_xlsx(doc: Document | MissionDocument) -> bytes:
     """The XLSX bytes of `doc`: project, key figures, one sheet per indicator family,
-    returns, methodology; in the document's language whatever the request's."""
+    returns, methodology (for the mission: mission, indicators, by city, by axis, returns,
+    capacity building, donors and partners, methodology); in the document's language
+    whatever the request's."""
     with translation.override(doc.language):
+        if isinstance(doc, MissionDocument):
+            return _render_mission_xlsx(doc)
         return _render_xlsx(doc)
+
+
+def _saved(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _render_mission_xlsx(doc: MissionDocument) -> bytes:
+    t = doc.texts
+    wb = Workbook()
+    used: set[str] = set()
+
+    cover = _Sheet(wb.active, doc.rtl)
+    cover.ws.title = _sheet_title(t["sheet_mission"], used)
+    cover.title(t["mission_title"])
+    cover.pairs(
+        [
+            (t["period"], doc.period_label),
+            *((tile["label"], tile["value"]) for tile in doc.tiles),
+            (t["donors"], ", ".join(doc.donors) or "—"),
+            (t["partners"], ", ".join(doc.partners) or "—"),
+            (t["version"], doc.version),
+            (t["generated"], doc.generated_on),
+            (t["checksum"], doc.checksum),
+        ]
+    )
+    cover.paragraph(t["mission_disclaimer"])
+    cover.widths(48, 80)
+
+    sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_indicators"], used)), doc.rtl)
+    sheet.title(t["sheet_indicators"])
+    sheet.table(doc.indicators, extra=[t["unit"]])
+    sheet.table(doc.key_bands)
+    sheet.widths()
+
+    sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_cities"], used)), doc.rtl)
+    sheet.title(t["by_city_title"])
+    sheet.table(doc.cities)
+    sheet.widths(30, 18)
+
+    sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_axes"], used)), doc.rtl)
+    sex_headers = [t[n] for n in ("women", "girls", "men", "boys", "unknown")] + [t["total"]]
+    for chapter in doc.chapters:
+        sheet.title(chapter.title)
+        sheet.table(Table(t["axis_persons"], sex_headers, chapter.rows, first_header=""))
+        for section in chapter.sub_themes:
+            for table in section.tables:
+                sheet.table(table, extra=[t["unit"]])
+        if chapter.note:
+            sheet.paragraph(chapter.note)
+            sheet.row += 1
+    if doc.others is not None:
+        sheet.title(doc.others.title)
+        for table in doc.others.tables:
+            sheet.table(table, extra=[t["unit"]])
+    sheet.widths()
+
+    if doc.avrr is not None:
+        sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_avrr"], used)), doc.rtl)
+        sheet.title(doc.avrr.title)
+        for table in doc.avrr.tables:
+            sheet.table(table)
+        sheet.widths()
+
+    if doc.capacity:
+        sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_capacity"], used)), doc.rtl)
+        sheet.title(t["capacity_title"])
+        sheet.paragraph(t["capacity_intro"])
+        sheet.row += 1
+        for table in doc.capacity:
+            sheet.table(table)
+        sheet.widths()
+
+    sheet = _Sheet(wb.create_sheet(_sheet_title(t["sheet_donors"], used)), doc.rtl)
+    sheet.title(t["donors_title"])
+    headers = [t["project"], t["donor"], t["partners"], t["axes"]]
+    for col, header in enumerate(headers, start=1):
+        cell = sheet.ws.cell(row=sheet.row, column=col, value=neutralise(header))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=BLUE)
+    sheet.row += 1
+    for project in doc.projects:
+        values = [
+            f"{project['code']} — {project['title']}",
+            project["donor"],
+            ", ".join(project["partners"]),
+            ", ".join(project["axes"]),
+        ]
+        for col, value in enumerate(values, start=1):
+            sheet.ws.cell(row=sheet.row, column=col, value=neutralise(value))
+        sheet.row += 1
+    sheet.widths(60, 40)
+
+    method = _Sheet(wb.create_sheet(_sheet_title(t["sheet_method"], used)), doc.rtl)
+    method.title(t["methodology"])
+    for paragraph in doc.methodology:
+        method.paragraph(paragraph)
+    method.row += 1
+    method.paragraph(t["small_cells_title"])
+    method.paragraph(doc.small_cells_note)
+    method.widths(16, 16)
+    return _saved(wb)
 
 
 def _render_xlsx(doc: Document) -> bytes:
@@ -179,7 +287,4 @@ def _render_xlsx(doc: Document) -> bytes:
     method.paragraph(t["small_cells_title"])
     method.paragraph(doc.small_cells_note)
     method.widths(16, 16)
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return _saved(wb)

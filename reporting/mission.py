@@ -14,11 +14,12 @@ partners. Two additions:
   cities add up to the persons reached; counted in the same pass too (`AnyOf.by_city`).
 
 Queries: the catalogue and the axes (2), the engine's statement (1, plus 1 when case
-indicators are active), the codes of the cities (1).
+indicators are active), the codes of the cities (1), the capacity-building events (1).
 """
 
 from __future__ import annotations
 
+from capacity.selectors import capacity_figures
 from frameworks.models import Axis, SubTheme
 from partners.models import City
 from reporting import engine
@@ -71,7 +72,8 @@ def mission_bilan(period: Period, *, indicators=None, population: str = "all") -
          "by_axis": {"protection": {
              "persons": entry,                            # distinct persons of the axis
              "indicators": {code: entry, …},              # its sub-themes' indicators
-             "sub_themes": {"medical": {"persons": entry, "indicators": [codes]}, …}}, …}}
+             "sub_themes": {"medical": {"persons": entry, "indicators": [codes]}, …}}, …},
+         "capacity_building": {"events": 3, …}}          # professionals, never persons
 
     Small cells are not hidden here (the mission bilan is for IOM staff only).
     """
@@ -98,4 +100,6 @@ def mission_bilan(period: Period, *, indicators=None, population: str = "all") -
         "indicators": {i.code: entries[i.code] for i in indicators},
         "by_city": by_city_codes(results[reached.code].by_city),
         "by_axis": by_axis,
+        # Professionals trained, apart from the persons assisted (capacity app).
+        "capacity_building": capacity_figures(period=period),
     }

@@ -10,16 +10,29 @@ from reporting.engine import POPULATIONS
 from reporting.periods import parse_period, period_between
 
 WHOLE_PROJECT = "project"
+SCOPES = ("project", "mission")
 
 
 class BilanQuerySerializer(serializers.Serializer):
-    """`project` and either `period` (AAAA, AAAA-Tn, AAAA-MM, `project`) or `start` and `end`.
+    """`project` and either `period` (AAAA, AAAA-Tn, AAAA-MM, `project`) or `start` and `end`;
+    or `scope=mission` (no project, no provider) and a period (DESIGN.md §9).
 
     `period=project` is the project's whole period: `validated_data["period"]` is then None
     and the view resolves it once the project is known.
     """
 
-    project = serializers.CharField(help_text=_("Code du projet."))
+    scope = serializers.ChoiceField(
+        choices=SCOPES,
+        default="project",
+        required=False,
+        help_text=_(
+            "project (défaut) : le bilan d'un projet ; mission : toute la mission, tous les "
+            "projets et hors projet (personnel de l'OIM uniquement)."
+        ),
+    )
+    project = serializers.CharField(
+        required=False, help_text=_("Code du projet (obligatoire pour un projet).")
+    )
     period = serializers.CharField(
         required=False,
         help_text=_(
@@ -35,6 +48,17 @@ class BilanQuerySerializer(serializers.Serializer):
     population = serializers.ChoiceField(choices=POPULATIONS, default="all", required=False)
 
     def validate(self, attrs):
+        mission = attrs.get("scope", "project") == "mission"
+        if mission and (attrs.get("project") or attrs.get("organisation")):
+            raise serializers.ValidationError(
+                _("Le bilan de la mission couvre tous les projets et tous les partenaires.")
+            )
+        if not mission and not attrs.get("project"):
+            raise serializers.ValidationError({"project": _("Ce champ est obligatoire.")})
+        if mission and (attrs.get("period") or "").strip() == WHOLE_PROJECT:
+            raise serializers.ValidationError(
+                {"period": _("« project » n'a pas de sens pour le bilan de la mission.")}
+            )
         try:
             if attrs.get("period"):
                 if attrs.get("start") or attrs.get("end"):

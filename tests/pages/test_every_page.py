@@ -71,6 +71,7 @@ ACTIONS = {
     "imports:confirm",
     "bilans:publish",
     "bilans:regenerate",
+    "bilans:mission_request",
     "bilans:reopen",
     "core:notification_read",
     "capacity:delete",

@@ -171,7 +171,7 @@ TEXTS = {
     "baseline": pgettext_lazy("bilan", "Valeur de référence"),
     "achieved": pgettext_lazy("bilan", "Atteint"),
     "target": pgettext_lazy("bilan", "Cible"),
-    "share_of_target": pgettext_lazy("bilan", "% de la cible"),
+    "share_of_target": pgettext_lazy("bilan", "Part de la cible"),
     "women_and_girls": pgettext_lazy("bilan", "Femmes et filles"),
     "men_and_boys": pgettext_lazy("bilan", "Hommes et garçons"),
     "whole_project": pgettext_lazy("bilan", "Tout le projet"),

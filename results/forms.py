@@ -73,7 +73,13 @@ class TargetForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = ExpectedResult.objects.filter(project=project)
+        results = ExpectedResult.objects.filter(project=project)
+        self.fields["result"].queryset = results
+        # A project with one expected result: the target is for it (nothing to choose).
+        if not self.initial.get("result"):
+            only = list(results[:2])
+            if len(only) == 1:
+                self.initial["result"] = only[0].pk
         self.fields["indicator"].queryset = Indicator.objects.active()
         self.fields["organisation"].queryset = project.partners.order_by("name")
         cities = project.cities.all()

@@ -205,3 +205,14 @@ def test_an_officer_cannot_reach_another_projects_target_through_this_one(
 def test_nav_links_projects_for_officers(client, officer):
     client.force_login(officer)
     assert url("project_list") in client.get(url("project_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_only_expected_result_is_chosen_for_a_new_target(client, officer, project):
+    only = ExpectedResultFactory(project=project)
+    client.force_login(officer)
+    response = client.get(f"/projets/{project.code}/cibles/ajouter/")
+    assert response.context["form"]["result"].value() == only.pk
+    ExpectedResultFactory(project=project)
+    response = client.get(f"/projets/{project.code}/cibles/ajouter/")
+    assert response.context["form"]["result"].value() is None

@@ -54,7 +54,7 @@ def _participants(rows: Iterable[Mapping] | None) -> list[EventParticipant] | No
     rows = list(rows)
     if len(rows) > MAX_NAMED_PARTICIPANTS:
         raise ValidationError(
-            _("Au plus %(max)s participant·es nommé·es par événement.")
+            _("Nombre maximal de participant·es nommé·es par événement : %(max)s.")
             % {"max": MAX_NAMED_PARTICIPANTS}
         )
     unknown = {key for row in rows for key in row} - set(PARTICIPANT_FIELDS)

@@ -414,6 +414,8 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "cases.choices.GoalStatus",
         "ClosureReasonEnum": "cases.choices.ClosureReason",
         "DocumentKindEnum": "cases.choices.DocumentKind",
+        "EventKindEnum": "capacity.choices.EventKind",
+        "ParticipantSexEnum": "capacity.choices.ParticipantSex",
     },
 }
 

@@ -120,7 +120,11 @@ def import_targets(
             continue
         if len(rows) >= MAX_ROWS:
             report.errors.append(
-                RowError(number, "", _("Le fichier compte plus de %(n)s lignes.") % {"n": MAX_ROWS})
+                RowError(
+                    number,
+                    "",
+                    _("Le fichier dépasse le nombre maximal de lignes (%(n)s).") % {"n": MAX_ROWS},
+                )
             )
             return report
         rows.append(

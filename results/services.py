@@ -45,12 +45,14 @@ def _check_bounds(project: Project, *, new_results: int = 0, new_targets: int = 
     results = ExpectedResult.objects.filter(project=project).count()
     if results + new_results > MAX_RESULTS_PER_PROJECT:
         raise ValidationError(
-            _("Un projet compte au plus %(n)s résultats attendus.") % {"n": MAX_RESULTS_PER_PROJECT}
+            _("Nombre maximal de résultats attendus par projet atteint (%(n)s).")
+            % {"n": MAX_RESULTS_PER_PROJECT}
         )
     targets = Target.objects.filter(result__project=project).count()
     if targets + new_targets > MAX_TARGETS_PER_PROJECT:
         raise ValidationError(
-            _("Un projet compte au plus %(n)s valeurs cibles.") % {"n": MAX_TARGETS_PER_PROJECT}
+            _("Nombre maximal de valeurs cibles par projet atteint (%(n)s).")
+            % {"n": MAX_TARGETS_PER_PROJECT}
         )
 
 

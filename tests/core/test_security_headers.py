@@ -72,9 +72,10 @@ def _templates() -> list[Path]:
     return sorted(p for folder in folders for p in folder.rglob("*.html"))
 
 
-# The PDF bilan's HTML goes to WeasyPrint, never to a browser; the server error page carries
-# its own rules inline (it must show without static files), allowed by hash (core.views).
-TEMPLATES_ALLOWED_INLINE_STYLE = {"bilans/pdf/bilan.html", "500.html"}
+# The PDF bilans' HTML (project and mission) goes to WeasyPrint, never to a browser; the server
+# error page carries its own rules inline (it must show without static files), allowed by hash
+# (core.views).
+TEMPLATES_ALLOWED_INLINE_STYLE = {"bilans/pdf/bilan.html", "bilans/pdf/mission.html", "500.html"}
 
 
 @pytest.mark.parametrize("template", _templates(), ids=lambda p: str(p.relative_to(ROOT)))

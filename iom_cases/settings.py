@@ -416,6 +416,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "cases.choices.DocumentKind",
         "EventKindEnum": "capacity.choices.EventKind",
         "ParticipantSexEnum": "capacity.choices.ParticipantSex",
+        "SexEnum": "beneficiaries.choices.Sex",
     },
 }
 

@@ -57,11 +57,8 @@ audit: install-dev
 	  --severity-level medium --confidence-level medium 2>&1 | { grep -v "nosec encountered" || true; }
 
 ## make test: dev dependencies, ruff, manage.py check, makemigrations --check, audit, pytest
-## pytest runs in parallel, one process per CPU (pytest-xdist); `make test PYTEST_WORKERS=0`
-## runs it in this one process, as before; PYTEST_ARGS adds pytest arguments (tests/core, -x…)
-PYTEST_WORKERS ?= auto
 test: system-deps lint check audit
-	DEBUG=0 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	DEBUG=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-dev
 	DEBUG=0 $(BIN)/python -m benchmarks

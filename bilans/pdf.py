@@ -150,6 +150,22 @@ def _page_frame(doc, t: dict, *, subject: str) -> dict:
     }
 
 
+def _lay_out_avrr(doc, number: int) -> int:
+    """Number the returns' section of `doc` (project or mission bilan), when it has one, after
+    section `number`, and draw its chart; returns the last number used."""
+    avrr = doc.avrr
+    if avrr is None:
+        return number
+    number += 1
+    avrr.number = f"{number:02d}"
+    for table in avrr.tables:
+        _with_text(table.rows, doc.language)
+    avrr.chart = (
+        country_bars_svg(avrr.tables[0], doc.texts, rtl=doc.rtl, pdf=True) if avrr.tables else ""
+    )
+    return number
+
+
 def _mission_html_for(doc: MissionDocument) -> str:
     t = doc.texts
     language = doc.language
@@ -178,15 +194,8 @@ def _mission_html_for(doc: MissionDocument) -> str:
         for table in others.tables:
             _with_text(table.rows, language)
         others.chart = chart(others.chart_rows)
+    number = _lay_out_avrr(doc, number)
     avrr = doc.avrr
-    if avrr is not None:
-        number += 1
-        avrr.number = f"{number:02d}"
-        for table in avrr.tables:
-            _with_text(table.rows, language)
-        avrr.chart = (
-            country_bars_svg(avrr.tables[0], t, rtl=doc.rtl, pdf=True) if avrr.tables else ""
-        )
     capacity_number = ""
     if doc.capacity:
         number += 1
@@ -242,15 +251,8 @@ def _html_for(doc: Document) -> str:
             section.chart_rows, sex_labels, title=t["chart_title"], rtl=doc.rtl, pdf=True
         )
         sections.append(section)
+    number = _lay_out_avrr(doc, number)
     avrr = doc.avrr
-    if avrr is not None:
-        number += 1
-        avrr.number = f"{number:02d}"
-        for table in avrr.tables:
-            _with_text(table.rows, language)
-        avrr.chart = (
-            country_bars_svg(avrr.tables[0], t, rtl=doc.rtl, pdf=True) if avrr.tables else ""
-        )
     targets_number = ""
     if doc.targets:
         number += 1

@@ -67,8 +67,11 @@ def test_the_migration_reverses_as_a_noop_and_reapplies(committing_db):
     executor.migrate([("frameworks", "0002_seed_axes")])
     # Reversed, the rows stay (projects may point at them).
     assert FrameworkObjective.objects.filter(kind=FrameworkKind.GCM).count() == 23
+    # Forward again to every app's latest migration: going back also unapplied the
+    # migrations of other apps that depend on these (the tests that follow need them).
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    leaf = executor.loader.graph.leaf_nodes("frameworks")
-    executor.migrate(leaf)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    after = MigrationExecutor(connection)
+    assert not after.migration_plan(after.loader.graph.leaf_nodes())
     assert FrameworkObjective.objects.filter(kind=FrameworkKind.GCM).count() == 23
